@@ -1,0 +1,155 @@
+// Exact Binomial(n, q) sampling in f32, O(1) expected cost. Needs philox.wgsl.
+//
+// Design shared by TensorFlow, JAX, PyTorch and f32 GPU codes (mrc-ide/dust): the caller
+// reflects to q = min(p, 1 - p) <= 1/2; inversion when n q < 10, Hormann's BTRS above
+// (W. Hormann, "The generation of binomial random variates", J. Stat. Comput. Simul. 46,
+// 1993). The f32 pitfalls and how they are met:
+//   - a uniform of exactly 0 or 1: the generators in philox.wgsl never return either;
+//   - WGSL's log is only good to ~2^-21 absolute near 1, and BTRS multiplies logs of ratios
+//     near 1 by n: every such ratio is rewritten as log1p of a small argument, computed by a
+//     series accurate to f32 rounding (log1p_f), and the one cancelling term
+//     delta = m + 1 - q (n + 2) is computed exactly by splitting q (see btrs_delta);
+//   - inversion near q ~ 1e-7: the walk runs on the upper tail P(X > k), whose first value
+//     -expm1(n log1p(-q)) is accurate, compared with a uniform fine near 0;
+//   - a CDF walk that stops changing (dust PR 244): bounded, and redrawn if it runs out.
+
+const BINOMIAL_INVERSION_LIMIT: f32 = 10.0; // n q below this: inversion
+const BINOMIAL_WALK_BOUND: u32 = 64u;       // P(X > 64) < 1e-25 when n q < 10
+const BINOMIAL_MAX_TRIES: u32 = 64u;        // P(64 BTRS rejections in a row) < 1e-30
+
+// S(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2] for k = 0..9, computed in
+// f64 from lgamma; above 9 the series in stirling_tail is accurate to < 3e-11.
+var<private> STIRLING_TAIL: array<f32, 10> = array<f32, 10>(
+  0.08106146679532733, 0.04134069595540946, 0.027677925684997717, 0.02079067210376584,
+  0.01664469118982126, 0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
+  0.00925546218270945, 0.008330563433359472);
+
+fn stirling_tail(k: f32) -> f32 {
+  if (k < 10.0) {
+    return STIRLING_TAIL[u32(k)];
+  }
+  let k1 = k + 1.0;
+  let k1sq = k1 * k1;
+  return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1;
+}
+
+// log(1 + x): for |x| <= 1/4, 2 atanh(s), s = x / (2 + x), by its series (truncation
+// < 1e-11 relative); beyond, the argument is far from 1 and log's absolute error is harmless.
+fn log1p_f(x: f32) -> f32 {
+  if (abs(x) > 0.25) {
+    return log(1.0 + x);
+  }
+  let s = x / (2.0 + x);
+  let s2 = s * s;
+  return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0
+         + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0))))));
+}
+
+// exp(z) - 1: Taylor to z^7 for |z| <= 1/8 (truncation < 1.5e-12), exp beyond.
+fn expm1_f(z: f32) -> f32 {
+  if (abs(z) > 0.125) {
+    return exp(z) - 1.0;
+  }
+  return z * (1.0 + z * (1.0 / 2.0 + z * (1.0 / 6.0 + z * (1.0 / 24.0 + z * (1.0 / 120.0
+         + z * (1.0 / 720.0 + z * (1.0 / 5040.0)))))));
+}
+
+// Keep the top 7 significant bits of a positive normal f32 (sign, exponent, 6 fraction bits).
+fn top7(x: f32) -> f32 {
+  return bitcast<f32>(bitcast<u32>(x) & 0xFFFE0000u);
+}
+
+// delta = m + 1 - q (n + 2) to ~1e-7 absolute. q is split into q1 + q2 + q3 with q1, q2 of
+// 7 significant bits, so q1 N and q2 N are exact in f32 (7 + 17 bits, N = n + 2 <= 65538);
+// only q3 N (< 2^-12 q N) is rounded.
+fn btrs_delta(m: f32, q: f32, nf: f32) -> f32 {
+  let big = nf + 2.0;
+  let q1 = top7(q);
+  let rest = q - q1;
+  let q2 = select(top7(rest), 0.0, rest == 0.0);
+  let q3 = rest - q2;
+  return (((m + 1.0) - q1 * big) - q2 * big) - q3 * big;
+}
+
+// Inversion by a walk on the upper tail s_k = P(X > k): X = min{k : u >= s_k}.
+fn binomial_inversion(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
+  let nf = f32(n);
+  let odds = q / (1.0 - q);
+  let z = nf * log1p_f(-q);
+  let f0 = exp(z);         // P(X = 0)
+  let s0 = -expm1_f(z);    // P(X > 0), accurate even when n q ~ 1e-7
+  let bound = min(n, BINOMIAL_WALK_BOUND);
+  var k = 0u;
+  for (var attempt = 0u; attempt < BINOMIAL_MAX_TRIES; attempt++) {
+    let u = uniform_fine(rng_next(rng));
+    var f = f0;
+    var s = s0;
+    k = 0u;
+    while (u < s && k < bound) {
+      k += 1u;
+      f *= odds * f32(n - k + 1u) / f32(k);
+      s -= f;
+    }
+    if (u >= s) {
+      return k;
+    }
+    // The walk ran out while rounding left s > u: redraw (true mass there < 1e-20).
+  }
+  return k;
+}
+
+// Hormann's BTRS for n q >= 10, q <= 1/2. The acceptance bound is his
+//   (m+1/2) log((m+1)/(r(n-m+1))) + (n+1) log((n-m+1)/(n-k+1)) + (k+1/2) log(r(n-k+1)/(k+1))
+//   + S(m) + S(n-m) - S(k) - S(n-k),   r = q/(1-q), m = floor((n+1) q),
+// with each log written as log1p of its small deviation from 1.
+fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
+  let nf = f32(n);
+  let spq = sqrt(nf * q * (1.0 - q));
+  let b = 1.15 + 2.53 * spq;
+  let a = -0.0873 + 0.0248 * b + 0.01 * q;
+  let c = nf * q + 0.5;
+  let v_r = 0.92 - 4.2 / b;
+  let alpha = (2.83 + 5.1 / b) * spq;
+  let m = floor((nf + 1.0) * q);
+  let delta = btrs_delta(m, q, nf);
+  let bound_m = (m + 0.5) * log1p_f(delta / (q * (nf - m + 1.0)))
+                + stirling_tail(m) + stirling_tail(nf - m);
+  for (var attempt = 0u; attempt < BINOMIAL_MAX_TRIES; attempt++) {
+    let u = uniform_grid(rng_next(rng)) - 0.5;
+    let v = uniform_fine(rng_next(rng));
+    let us = 0.5 - abs(u);
+    let k = floor((2.0 * a / us + b) * u + c);
+    if (k < 0.0 || k > nf) {
+      continue;
+    }
+    if (us >= 0.07 && v <= v_r) {
+      return u32(k);
+    }
+    let lhs = log(v * alpha / (a / (us * us) + b));
+    let rhs = bound_m
+              + (nf + 1.0) * log1p_f((k - m) / (nf - k + 1.0))
+              + (k + 0.5) * log1p_f((m - k - delta) / ((1.0 - q) * (k + 1.0)))
+              - stirling_tail(k) - stirling_tail(nf - k);
+    if (lhs <= rhs) {
+      return u32(k);
+    }
+  }
+  return u32(m);
+}
+
+// X ~ Binomial(n, q) for q in [0, 1/2], O(1) expected cost.
+fn binomial_reflected(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
+  if (f32(n) * q < BINOMIAL_INVERSION_LIMIT) {
+    return binomial_inversion(n, q, rng);
+  }
+  return binomial_btrs(n, q, rng);
+}
+
+// The slow exact reference: n Bernoulli(q) tokens, one word each.
+fn binomial_tokens(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
+  var x = 0u;
+  for (var i = 0u; i < n; i++) {
+    x += select(0u, 1u, uniform_fine(rng_next(rng)) < q);
+  }
+  return x;
+}

@@ -1,0 +1,97 @@
+// TypeScript twin of shaders/binomial.wgsl: the same algorithms (inversion on the upper
+// tail for n q < 10, Hormann's BTRS above; W. Hormann, J. Stat. Comput. Simul. 46, 1993)
+// with the same uniforms, in f64. It is the CPU engine's sampler and the oracle for the GPU.
+
+import { uniformFine, uniformGrid } from './philox.js';
+
+export const BINOMIAL_INVERSION_LIMIT = 10;
+export const BINOMIAL_WALK_BOUND = 64;
+export const BINOMIAL_MAX_TRIES = 64;
+
+/** A source of 32-bit words (an RngStream). */
+export interface WordSource {
+  next(): number;
+}
+
+const STIRLING_TAIL = [
+  0.08106146679532733, 0.04134069595540946, 0.027677925684997717, 0.02079067210376584,
+  0.01664469118982126, 0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
+  0.00925546218270945, 0.008330563433359472,
+];
+
+/** S(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2]. */
+export function stirlingTail(k: number): number {
+  if (k < 10) return STIRLING_TAIL[k];
+  const k1 = k + 1;
+  const k1sq = k1 * k1;
+  return (1 / 12 - (1 / 360 - 1 / 1260 / k1sq) / k1sq) / k1;
+}
+
+export function binomialInversion(n: number, q: number, rng: WordSource): number {
+  const odds = q / (1 - q);
+  const z = n * Math.log1p(-q);
+  const f0 = Math.exp(z);
+  const s0 = -Math.expm1(z);
+  const bound = Math.min(n, BINOMIAL_WALK_BOUND);
+  let k = 0;
+  for (let attempt = 0; attempt < BINOMIAL_MAX_TRIES; attempt++) {
+    const u = uniformFine(rng.next());
+    let f = f0;
+    let s = s0;
+    k = 0;
+    while (u < s && k < bound) {
+      k += 1;
+      f *= (odds * (n - k + 1)) / k;
+      s -= f;
+    }
+    if (u >= s) return k;
+  }
+  return k;
+}
+
+export function binomialBtrs(n: number, q: number, rng: WordSource): number {
+  const spq = Math.sqrt(n * q * (1 - q));
+  const b = 1.15 + 2.53 * spq;
+  const a = -0.0873 + 0.0248 * b + 0.01 * q;
+  const c = n * q + 0.5;
+  const vR = 0.92 - 4.2 / b;
+  const alpha = (2.83 + 5.1 / b) * spq;
+  const m = Math.floor((n + 1) * q);
+  const delta = m + 1 - q * (n + 2);
+  const boundM = (m + 0.5) * Math.log1p(delta / (q * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
+  for (let attempt = 0; attempt < BINOMIAL_MAX_TRIES; attempt++) {
+    const u = uniformGrid(rng.next()) - 0.5;
+    const v = uniformFine(rng.next());
+    const us = 0.5 - Math.abs(u);
+    const k = Math.floor(((2 * a) / us + b) * u + c);
+    if (k < 0 || k > n) continue;
+    if (us >= 0.07 && v <= vR) return k;
+    const lhs = Math.log((v * alpha) / (a / (us * us) + b));
+    const rhs = boundM
+      + (n + 1) * Math.log1p((k - m) / (n - k + 1))
+      + (k + 0.5) * Math.log1p((m - k - delta) / ((1 - q) * (k + 1)))
+      - stirlingTail(k) - stirlingTail(n - k);
+    if (lhs <= rhs) return k;
+  }
+  return m;
+}
+
+/** X ~ Binomial(n, q) for q in [0, 1/2]. */
+export function binomialReflected(n: number, q: number, rng: WordSource): number {
+  return n * q < BINOMIAL_INVERSION_LIMIT ? binomialInversion(n, q, rng) : binomialBtrs(n, q, rng);
+}
+
+/** The slow exact reference: n Bernoulli(q) tokens, one word each. */
+export function binomialTokens(n: number, q: number, rng: WordSource): number {
+  let x = 0;
+  for (let i = 0; i < n; i++) if (uniformFine(rng.next()) < q) x++;
+  return x;
+}
+
+/** X ~ Binomial(n, p) for any p in [0, 1], reflecting at 1/2 as the kernels do. */
+export function binomial(n: number, p: number, rng: WordSource, tokenMode = false): number {
+  const flip = p > 0.5;
+  const q = flip ? 1 - p : p;
+  const x = tokenMode ? binomialTokens(n, q, rng) : binomialReflected(n, q, rng);
+  return flip ? n - x : x;
+}

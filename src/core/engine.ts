@@ -1,0 +1,48 @@
+// What every engine offers: a session over one plan's routers that can be initialized,
+// advanced over any range of steps (in any number of calls: results do not depend on the
+// split), re-parameterized between ranges (sweeps), and read back.
+
+import type { AdvanceRange } from './cpu-router.js';
+import type { RouterCell, ScanPlan } from './model.js';
+
+export interface EngineInfo {
+  /** 'webgpu' or 'cpu' */
+  engine: 'webgpu' | 'cpu';
+  /** human-readable adapter, e.g. 'llvmpipe (LLVM 15.0.6, 256 bits) via opengl' or 'cpu x 2 threads' */
+  adapter: string;
+  /** backend that ran it: vulkan, opengl, metal, d3d12, browser, worker_threads, ... */
+  backend: string;
+  /** the O(1) sampler unless a plan asks for token-by-token sampling */
+  sampler?: string;
+}
+
+/** Raw state read back from a session: y and the exact window tallies, per router. */
+export interface RouterReadout {
+  y: Float64Array;
+  sumN1: Float64Array;
+  sumAbs: Float64Array;
+  sumSq: Float64Array;
+}
+
+export type StepRange = Omit<AdvanceRange, 'tokenMode'>;
+
+export interface RouterSession {
+  readonly routers: number;
+  /** Sets y to y0 + asym * jitter and zeroes the tallies. */
+  initialize(): Promise<void>;
+  /** Replaces the cells' parameters (same number of cells), keeping the state: sweeps. */
+  setCells(cells: readonly RouterCell[]): Promise<void>;
+  resetTallies(): Promise<void>;
+  /** Runs steps [stepBegin, stepEnd); onSteps reports router-steps completed so far in this call. */
+  advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void>;
+  read(): Promise<RouterReadout>;
+  close(): void;
+}
+
+export interface Engine {
+  readonly info: EngineInfo;
+  /** the most routers one session can hold */
+  readonly maxRouters: number;
+  open(plan: ScanPlan): Promise<RouterSession>;
+  dispose(): void | Promise<void>;
+}

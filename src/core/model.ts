@@ -1,0 +1,111 @@
+// The router's parameters (MODEL.md section 1) and the checks every scan passes before any
+// GPU work: each failure names the field and the allowed range.
+
+/** One parameter cell of a scan, in the paper's symbols. */
+export interface RouterCell {
+  /** reinforcement (positive feedback) */ a: number;
+  /** softmax temperature */ T: number;
+  /** forgetting */ gamma: number;
+  /** skew h = b1 - b2 */ h: number;
+  /** negative feedback on load (load balancing) */ rho: number;
+  /** tokens per step (batch size) */ B: number;
+  /** step size */ eta: number;
+  /** initial score gap y = r1 - r2 */ y0: number;
+  /** half-width of the uniform random initial asymmetry added to y0 */ asym: number;
+}
+
+export type CellInput = Partial<RouterCell> & Pick<RouterCell, 'a' | 'T' | 'gamma' | 'B' | 'eta'>;
+
+export const CELL_DEFAULTS = { h: 0, rho: 0, y0: 0, asym: 0 } as const;
+
+export function completeCell(cell: CellInput): RouterCell {
+  return { ...CELL_DEFAULTS, ...cell };
+}
+
+/** What an engine simulates: cells x replicates routers, `steps` steps, tallies over the last `window`. */
+export interface ScanPlan {
+  cells: RouterCell[];
+  replicates: number;
+  steps: number;
+  window: number;
+  seed: number;
+  /** token-by-token sampling (the slow exact reference) instead of the O(1) sampler */
+  tokenMode?: boolean;
+}
+
+/** Bad input: names the offending field and what is allowed. */
+export class InputError extends Error {
+  constructor(readonly field: string, readonly problem: string) {
+    super(`${field}: ${problem}`);
+    this.name = 'InputError';
+  }
+}
+
+export const MAX_TOKENS = 65536;
+export const MAX_STEPS = 0xffffffff;
+export const MAX_ROUTERS = 0xffffffff;
+
+interface Range { min: number; max: number; minOpen?: boolean; integer?: boolean }
+
+/** Allowed ranges. Bounds beyond the model's own (T > 0, gamma >= 0, eta > 0, rho >= 0) keep
+ * every value representable in f32 with room for the products the kernel forms. */
+export const CELL_RANGES: Record<keyof RouterCell, Range> = {
+  a: { min: -1e6, max: 1e6 },
+  T: { min: 0, max: 1e6, minOpen: true },
+  gamma: { min: 0, max: 1e6 },
+  h: { min: -1e6, max: 1e6 },
+  rho: { min: 0, max: 1e6 },
+  B: { min: 1, max: MAX_TOKENS, integer: true },
+  eta: { min: 0, max: 1, minOpen: true },
+  y0: { min: -1e6, max: 1e6 },
+  asym: { min: 0, max: 1e6 },
+};
+
+function describe(r: Range): string {
+  const kind = r.integer ? 'an integer' : 'a number';
+  return `must be ${kind} in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}]`;
+}
+
+export function checkNumber(field: string, value: unknown, range: Range): number {
+  const ok = typeof value === 'number' && Number.isFinite(value)
+    && (range.minOpen ? value > range.min : value >= range.min) && value <= range.max
+    && (!range.integer || Number.isInteger(value));
+  if (!ok) {
+    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+    throw new InputError(field, `${describe(range)}, got ${shown}`);
+  }
+  return value as number;
+}
+
+export function validateCell(cell: RouterCell, path = 'cell'): RouterCell {
+  for (const key of Object.keys(CELL_RANGES) as (keyof RouterCell)[]) {
+    checkNumber(`${path}.${key}`, cell[key], CELL_RANGES[key]);
+  }
+  // T in f32 must stay positive and its reciprocal finite.
+  if (Math.fround(cell.T) < 1e-30) throw new InputError(`${path}.T`, `must be at least 1e-30, got ${cell.T}`);
+  return cell;
+}
+
+/** Validates a plan; `maxRouters` is the engine's capacity (memory), checked last. */
+export function validatePlan(plan: ScanPlan, maxRouters = MAX_ROUTERS): ScanPlan {
+  if (!Array.isArray(plan.cells) || plan.cells.length === 0) {
+    throw new InputError('cells', 'must be a non-empty list of parameter cells');
+  }
+  plan.cells.forEach((cell, i) => validateCell(cell, `cells[${i}]`));
+  checkNumber('replicates', plan.replicates, { min: 1, max: MAX_ROUTERS, integer: true });
+  checkNumber('steps', plan.steps, { min: 1, max: MAX_STEPS, integer: true });
+  checkNumber('window', plan.window, { min: 1, max: plan.steps, integer: true });
+  checkNumber('seed', plan.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
+  const routers = plan.cells.length * plan.replicates;
+  const limit = Math.min(maxRouters, MAX_ROUTERS);
+  if (routers > limit) {
+    throw new InputError('replicates',
+      `the scan has ${routers} routers (${plan.cells.length} cells x ${plan.replicates} replicates); `
+      + `this engine holds at most ${limit}: use fewer cells or replicates`);
+  }
+  return plan;
+}
+
+export function routerCount(plan: Pick<ScanPlan, 'cells' | 'replicates'>): number {
+  return plan.cells.length * plan.replicates;
+}

@@ -1,0 +1,206 @@
+// The WebGPU engine: runs shaders/router.wgsl on any GPUDevice (Dawn under Node, or a
+// browser's). Host code in the order the GPU needs it: module, layout, pipelines, buffers,
+// bind group, then (uniforms, dispatch, submit) per chunk, then read back.
+//
+// Chunking: a dispatch covers a slice of routers over a run of steps. Its size adapts to
+// take about `targetDispatchMs`, far below a browser's GPU watchdog; results are
+// bit-identical for any split, because a router's random stream depends only on
+// (seed, router, step) and its state crosses dispatch boundaries unchanged.
+
+import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from './engine.js';
+import { compileModule, dispatchGrid, routerShaderSource } from './kernels.js';
+import { CELL, PARAMS, TALLY, packStructs, packUniform, strideOf, uniformSizeOf } from './layout.js';
+import { seedKey } from './philox.js';
+import { routerCount, type RouterCell, type ScanPlan } from './model.js';
+
+export interface WebGpuEngineOptions {
+  /** invocations per workgroup (WGSL override WORKGROUP_SIZE) */
+  workgroupSize?: number;
+  /** fixed steps per dispatch; adaptive when absent */
+  stepsPerDispatch?: number;
+  /** fixed routers per dispatch; adaptive when absent */
+  routersPerDispatch?: number;
+  /** adaptive chunking aims at dispatches of about this many milliseconds */
+  targetDispatchMs?: number;
+}
+
+const TALLY_BYTES = strideOf(TALLY);
+
+export class WebGpuEngine implements Engine {
+  readonly maxRouters: number;
+  private pipelines?: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }>;
+  readonly workgroupSize: number;
+
+  constructor(readonly device: GPUDevice, readonly info: EngineInfo, readonly options: WebGpuEngineOptions = {}) {
+    const limits = device.limits;
+    this.workgroupSize = Math.min(options.workgroupSize ?? 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+    const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    this.maxRouters = Math.floor(bytes / TALLY_BYTES);
+  }
+
+  private compile() {
+    this.pipelines ??= (async () => {
+      const { device } = this;
+      const module = await compileModule(device, routerShaderSource(), 'router.wgsl');
+      const layout = device.createBindGroupLayout({
+        label: 'router bindings',
+        entries: [
+          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
+          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+          { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+        ],
+      });
+      const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+      const constants = { WORKGROUP_SIZE: this.workgroupSize };
+      const [initialize, advance] = await Promise.all(['initialize', 'advance'].map((entryPoint) =>
+        device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } })));
+      return { layout, initialize, advance };
+    })();
+    return this.pipelines;
+  }
+
+  async open(plan: ScanPlan): Promise<RouterSession> {
+    const pipelines = await this.compile();
+    return new WebGpuSession(this, plan, pipelines);
+  }
+
+  dispose(): void {
+    this.device.destroy();
+  }
+}
+
+class WebGpuSession implements RouterSession {
+  readonly routers: number;
+  private readonly uniforms: GPUBuffer;
+  private readonly cells: GPUBuffer;
+  private readonly state: GPUBuffer;
+  private readonly tallies: GPUBuffer;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly key: [number, number];
+  /** measured cost, milliseconds per router-step (adaptive chunking) */
+  private msPerRouterStep = 0;
+
+  constructor(
+    private readonly engine: WebGpuEngine,
+    private readonly plan: ScanPlan,
+    private readonly pipelines: { layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline },
+  ) {
+    const { device } = engine;
+    this.routers = routerCount(plan);
+    this.key = seedKey(plan.seed);
+    this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    this.cells = device.createBuffer({ label: 'cells', size: plan.cells.length * strideOf(CELL), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
+    this.state = device.createBuffer({ label: 'state', size: this.routers * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.tallies = device.createBuffer({ label: 'tallies', size: this.routers * TALLY_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.bindGroup = device.createBindGroup({
+      layout: pipelines.layout,
+      entries: [this.uniforms, this.cells, this.state, this.tallies].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    this.writeCells(plan.cells);
+  }
+
+  private writeCells(cells: readonly RouterCell[]): void {
+    if (cells.length !== this.plan.cells.length) {
+      throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
+    }
+    this.engine.device.queue.writeBuffer(this.cells, 0, packStructs(CELL, cells));
+  }
+
+  async setCells(cells: readonly RouterCell[]): Promise<void> {
+    this.writeCells(cells);
+  }
+
+  private dispatch(pipeline: GPUComputePipeline, slotBegin: number, slotEnd: number, range: StepRange): void {
+    const { device, workgroupSize } = this.engine;
+    const grid = dispatchGrid(slotEnd - slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
+    device.queue.writeBuffer(this.uniforms, 0, packUniform(PARAMS, {
+      seed_lo: this.key[0], seed_hi: this.key[1],
+      router_offset: 0, slot_begin: slotBegin, slot_end: slotEnd, replicates: this.plan.replicates,
+      step_begin: range.stepBegin, step_end: range.stepEnd, window_begin: range.windowBegin,
+      token_mode: this.plan.tokenMode ? 1 : 0, row_stride: grid.rowStride,
+    }));
+    const encoder = device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, this.bindGroup);
+    pass.dispatchWorkgroups(grid.x, grid.y);
+    pass.end();
+    device.queue.submit([encoder.finish()]);
+  }
+
+  async initialize(): Promise<void> {
+    this.dispatch(this.pipelines.initialize, 0, this.routers, { stepBegin: 0, stepEnd: 0, windowBegin: 0 });
+    await this.engine.device.queue.onSubmittedWorkDone();
+  }
+
+  async resetTallies(): Promise<void> {
+    const encoder = this.engine.device.createCommandEncoder();
+    encoder.clearBuffer(this.tallies);
+    this.engine.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Steps and routers for the next dispatch: fixed by options, else sized from measured cost. */
+  private chunk(stepsLeft: number): { steps: number; routers: number } {
+    const { options, workgroupSize } = this.engine;
+    const target = options.targetDispatchMs ?? 30;
+    // Before the first measurement, a small probe.
+    const work = this.msPerRouterStep > 0 ? target / this.msPerRouterStep : 65536;
+    let routers = options.routersPerDispatch ?? (work >= this.routers ? this.routers
+      : Math.max(workgroupSize, Math.floor(work / workgroupSize) * workgroupSize));
+    routers = Math.min(routers, this.routers);
+    const steps = options.stepsPerDispatch ?? Math.max(1, Math.floor(work / routers));
+    return { steps: Math.min(steps, stepsLeft), routers };
+  }
+
+  async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
+    const { device } = this.engine;
+    let done = 0;
+    for (let step = range.stepBegin; step < range.stepEnd;) {
+      const { steps, routers } = this.chunk(range.stepEnd - step);
+      for (let slot = 0; slot < this.routers; slot += routers) {
+        const slotEnd = Math.min(slot + routers, this.routers);
+        const started = performance.now();
+        this.dispatch(this.pipelines.advance, slot, slotEnd, { stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin });
+        await device.queue.onSubmittedWorkDone();
+        const work = (slotEnd - slot) * steps;
+        const measured = (performance.now() - started) / work;
+        this.msPerRouterStep = this.msPerRouterStep > 0 ? 0.5 * this.msPerRouterStep + 0.5 * measured : measured;
+        done += work;
+        onRouterSteps?.(done);
+      }
+      step += steps;
+    }
+  }
+
+  async read(): Promise<RouterReadout> {
+    const { device } = this.engine;
+    const stateBytes = this.routers * 4;
+    const tallyBytes = this.routers * TALLY_BYTES;
+    const staging = device.createBuffer({ label: 'readback', size: stateBytes + tallyBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(this.state, 0, staging, 0, stateBytes);
+    encoder.copyBufferToBuffer(this.tallies, 0, staging, stateBytes, tallyBytes);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const mapped = staging.getMappedRange();
+    const y = Float64Array.from(new Float32Array(mapped, 0, this.routers));
+    const words = new Uint32Array(mapped, stateBytes, this.routers * 6);
+    const sumN1 = new Float64Array(this.routers);
+    const sumAbs = new Float64Array(this.routers);
+    const sumSq = new Float64Array(this.routers);
+    for (let i = 0; i < this.routers; i++) {
+      const w = 6 * i;
+      sumN1[i] = words[w] + words[w + 1] * 4294967296;
+      sumAbs[i] = words[w + 2] + words[w + 3] * 4294967296;
+      sumSq[i] = words[w + 4] + words[w + 5] * 4294967296;
+    }
+    staging.unmap();
+    staging.destroy();
+    return { y, sumN1, sumAbs, sumSq };
+  }
+
+  close(): void {
+    for (const buffer of [this.uniforms, this.cells, this.state, this.tallies]) buffer.destroy();
+  }
+}

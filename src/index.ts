@@ -1,0 +1,8 @@
+// The library API, usable from Node and the browser (no Node-only imports below this file).
+export * from './core/model.js';
+export * from './core/engine.js';
+export * from './core/scan.js';
+export { WebGpuEngine, type WebGpuEngineOptions } from './core/webgpu-engine.js';
+export { advanceBlock, allocateBlock, initializeBlock, type RouterBlock } from './core/cpu-router.js';
+export { binomial, binomialReflected, binomialTokens } from './core/binomial.js';
+export { RngStream, philox4x32_10, seedKey, uniformFine, uniformGrid } from './core/philox.js';

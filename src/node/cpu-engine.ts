@@ -1,0 +1,120 @@
+// The CPU engine: the TypeScript twin of the kernels (src/core/cpu-router.ts) on all cores.
+// Routers are split into contiguous blocks, one per worker thread; state lives in
+// SharedArrayBuffers. Advances are cut into chunks so progress can be reported; as on the
+// GPU, results do not depend on the split.
+
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from '../core/engine.js';
+import { routerCount, type RouterCell, type ScanPlan } from '../core/model.js';
+import type { WorkerRequest } from './cpu-worker.js';
+
+export interface CpuEngineOptions {
+  threads?: number;
+  /** steps per chunk between progress reports; adaptive (~250 ms) when absent */
+  stepsPerChunk?: number;
+}
+
+class Pool {
+  private readonly workers: Worker[];
+  constructor(threads: number) {
+    this.workers = Array.from({ length: threads }, () => new Worker(new URL('./cpu-worker.js', import.meta.url)));
+  }
+  get size(): number {
+    return this.workers.length;
+  }
+  call(i: number, request: WorkerRequest): Promise<void> {
+    const worker = this.workers[i];
+    return new Promise((resolve, reject) => {
+      worker.once('message', (reply: { ok: boolean; error?: string }) => (reply.ok ? resolve() : reject(new Error(reply.error))));
+      worker.postMessage(request);
+    });
+  }
+  async all(request: (i: number) => WorkerRequest | null): Promise<void> {
+    await Promise.all(this.workers.map((_, i) => {
+      const r = request(i);
+      return r ? this.call(i, r) : Promise.resolve();
+    }));
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export class CpuEngine implements Engine {
+  readonly info: EngineInfo;
+  /** host memory: 4 float64 per router in shared buffers, plus the readout copies */
+  readonly maxRouters = 2 ** 27;
+  readonly threads: number;
+
+  constructor(readonly options: CpuEngineOptions = {}) {
+    this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.info = { engine: 'cpu', adapter: `cpu x ${this.threads} threads`, backend: 'worker_threads' };
+  }
+
+  async open(plan: ScanPlan): Promise<RouterSession> {
+    const routers = routerCount(plan);
+    const pool = new Pool(Math.min(this.threads, routers));
+    const session = new CpuSession(pool, plan, this.options);
+    await session.setup();
+    return session;
+  }
+
+  dispose(): void {}
+}
+
+class CpuSession implements RouterSession {
+  readonly routers: number;
+  private readonly buffers;
+  private readonly blocks: { offset: number; count: number }[];
+  private msPerRouterStep = 0;
+
+  constructor(private readonly pool: Pool, private readonly plan: ScanPlan, private readonly options: CpuEngineOptions) {
+    this.routers = routerCount(plan);
+    const shared = () => new SharedArrayBuffer(this.routers * 8);
+    this.buffers = { y: shared(), sumN1: shared(), sumAbs: shared(), sumSq: shared() };
+    const per = Math.ceil(this.routers / pool.size);
+    this.blocks = Array.from({ length: pool.size }, (_, i) => ({ offset: i * per, count: Math.max(0, Math.min(per, this.routers - i * per)) }));
+  }
+
+  setup(): Promise<void> {
+    return this.pool.all((i) => ({ kind: 'setup', ...this.blocks[i], buffers: this.buffers, cells: this.plan.cells, replicates: this.plan.replicates, seed: this.plan.seed }));
+  }
+
+  initialize(): Promise<void> {
+    return this.pool.all(() => ({ kind: 'initialize' }));
+  }
+
+  setCells(cells: readonly RouterCell[]): Promise<void> {
+    if (cells.length !== this.plan.cells.length) throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
+    return this.pool.all(() => ({ kind: 'cells', cells: [...cells] }));
+  }
+
+  resetTallies(): Promise<void> {
+    return this.pool.all(() => ({ kind: 'reset' }));
+  }
+
+  async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
+    let done = 0;
+    for (let step = range.stepBegin; step < range.stepEnd;) {
+      const adaptive = this.msPerRouterStep > 0 ? Math.floor(250 / this.msPerRouterStep / this.routers) : 1;
+      const steps = Math.min(this.options.stepsPerChunk ?? Math.max(1, adaptive), range.stepEnd - step);
+      const started = performance.now();
+      const sub = { stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin, tokenMode: this.plan.tokenMode };
+      await this.pool.all((i) => (this.blocks[i].count > 0 ? { kind: 'advance', range: sub } : null));
+      this.msPerRouterStep = (performance.now() - started) / (steps * this.routers);
+      done += steps * this.routers;
+      onRouterSteps?.(done);
+      step += steps;
+    }
+  }
+
+  async read(): Promise<RouterReadout> {
+    const copy = (b: SharedArrayBuffer) => new Float64Array(new Float64Array(b));
+    return { y: copy(this.buffers.y), sumN1: copy(this.buffers.sumN1), sumAbs: copy(this.buffers.sumAbs), sumSq: copy(this.buffers.sumSq) };
+  }
+
+  close(): void {
+    void this.pool.close();
+  }
+}

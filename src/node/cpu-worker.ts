@@ -1,0 +1,39 @@
+// One worker of the CPU engine: owns a block of routers whose state lives in shared memory.
+import { parentPort } from 'node:worker_threads';
+import { advanceBlock, allocateBlock, initializeBlock, resetBlockTallies, type AdvanceRange, type RouterBlock } from '../core/cpu-router.js';
+import type { RouterCell } from '../core/model.js';
+
+export type WorkerRequest =
+  | { kind: 'setup'; offset: number; count: number; buffers: { y: SharedArrayBuffer; sumN1: SharedArrayBuffer; sumAbs: SharedArrayBuffer; sumSq: SharedArrayBuffer }; cells: RouterCell[]; replicates: number; seed: number }
+  | { kind: 'cells'; cells: RouterCell[] }
+  | { kind: 'initialize' }
+  | { kind: 'reset' }
+  | { kind: 'advance'; range: AdvanceRange };
+
+let block: RouterBlock;
+let cells: RouterCell[];
+let replicates = 1;
+let seed = 0;
+
+parentPort!.on('message', (msg: WorkerRequest) => {
+  try {
+    switch (msg.kind) {
+      case 'setup':
+        ({ cells, replicates, seed } = msg);
+        block = allocateBlock(msg.offset, msg.count, {
+          y: new Float64Array(msg.buffers.y, msg.offset * 8, msg.count),
+          sumN1: new Float64Array(msg.buffers.sumN1, msg.offset * 8, msg.count),
+          sumAbs: new Float64Array(msg.buffers.sumAbs, msg.offset * 8, msg.count),
+          sumSq: new Float64Array(msg.buffers.sumSq, msg.offset * 8, msg.count),
+        });
+        break;
+      case 'cells': cells = msg.cells; break;
+      case 'initialize': initializeBlock(block, cells, replicates, seed); break;
+      case 'reset': resetBlockTallies(block); break;
+      case 'advance': advanceBlock(block, cells, replicates, seed, msg.range); break;
+    }
+    parentPort!.postMessage({ ok: true });
+  } catch (error) {
+    parentPort!.postMessage({ ok: false, error: String((error as Error)?.stack ?? error) });
+  }
+});

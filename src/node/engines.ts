@@ -1,0 +1,49 @@
+// Picks the engine for a Node run: WebGPU on the best adapter found, else the CPU engine
+// with a one-line notice. MOE_CUSP_ENGINE / MOE_CUSP_ADAPTER override the choice;
+// MOE_CUSP_REQUIRE_GPU=1 turns a missing adapter into an error (CI uses it).
+
+import type { Engine } from '../core/engine.js';
+import { InputError } from '../core/model.js';
+import { WebGpuEngine, type WebGpuEngineOptions } from '../core/webgpu-engine.js';
+import { CpuEngine, type CpuEngineOptions } from './cpu-engine.js';
+import { ADAPTER_CHOICES, SOFTWARE_GPU_INSTALL, acquireGpu, type AdapterChoice } from './gpu.js';
+
+export type EngineChoice = 'auto' | 'webgpu' | 'cpu';
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'webgpu', 'cpu'];
+
+export interface EngineRequest {
+  engine?: EngineChoice;
+  adapter?: AdapterChoice;
+  requireGpu?: boolean;
+  gpu?: WebGpuEngineOptions;
+  cpu?: CpuEngineOptions;
+  /** where notices go; stderr by default */
+  notice?: (line: string) => void;
+}
+
+function pick<T extends string>(field: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+export function requireGpuFromEnv(): boolean {
+  return ['1', 'true', 'yes'].includes((process.env.MOE_CUSP_REQUIRE_GPU ?? '').toLowerCase());
+}
+
+export async function createEngine(request: EngineRequest = {}): Promise<Engine> {
+  const notice = request.notice ?? ((line: string) => process.stderr.write(line + '\n'));
+  const engine = pick('engine', request.engine ?? process.env.MOE_CUSP_ENGINE, ENGINE_CHOICES, 'auto');
+  const adapter = pick('adapter', request.adapter ?? process.env.MOE_CUSP_ADAPTER, ADAPTER_CHOICES, 'auto');
+  const requireGpu = request.requireGpu ?? requireGpuFromEnv();
+  if (engine === 'cpu') return new CpuEngine(request.cpu);
+  const gpu = await acquireGpu(adapter);
+  if (gpu) {
+    return new WebGpuEngine(gpu.device,
+      { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend }, request.gpu);
+  }
+  const why = `no WebGPU adapter found (adapter=${adapter}); for a software GPU on Debian: ${SOFTWARE_GPU_INSTALL}`;
+  if (engine === 'webgpu' || requireGpu) throw new Error(why);
+  notice(`moe-cusp: ${why}; running on the CPU engine instead`);
+  return new CpuEngine(request.cpu);
+}

@@ -1,0 +1,5 @@
+// Node entry: the core plus engines that need Node (Dawn, worker_threads).
+export * from '../index.js';
+export { CpuEngine, type CpuEngineOptions } from './cpu-engine.js';
+export { acquireGpu, ADAPTER_CHOICES, type AdapterChoice, type AcquiredGpu } from './gpu.js';
+export { createEngine, ENGINE_CHOICES, type EngineChoice, type EngineRequest } from './engines.js';
