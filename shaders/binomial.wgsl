@@ -28,9 +28,9 @@ fn stirling_tail(k: f32) -> f32 {
   if (k < 10.0) {
     return STIRLING_TAIL[u32(k)];
   }
-  let k1 = k + 1.0;
-  let k1sq = k1 * k1;
-  return (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / 1260.0 / k1sq) / k1sq) / k1;
+  let r = 1.0 / (k + 1.0);
+  let r2 = r * r;
+  return (1.0 / 12.0 - (1.0 / 360.0 - r2 * (1.0 / 1260.0)) * r2) * r;
 }
 
 // log(1 + x): for |x| <= 1/4, 2 atanh(s), s = x / (2 + x), by its series (truncation
@@ -106,26 +106,37 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
   let nf = f32(n);
   let spq = sqrt(nf * q * (1.0 - q));
   let b = 1.15 + 2.53 * spq;
+  let inv_b = 1.0 / b;
   let a = -0.0873 + 0.0248 * b + 0.01 * q;
+  let two_a = 2.0 * a;
   let c = nf * q + 0.5;
-  let v_r = 0.92 - 4.2 / b;
-  let alpha = (2.83 + 5.1 / b) * spq;
+  let v_r = 0.92 - 4.2 * inv_b;
   let m = floor((nf + 1.0) * q);
-  let delta = btrs_delta(m, q, nf);
-  let bound_m = (m + 0.5) * log1p_f(delta / (q * (nf - m + 1.0)))
-                + stirling_tail(m) + stirling_tail(nf - m);
+  // Set up the exact test only once some draw needs it (about 1 draw in 7 at large n q).
+  var ready = false;
+  var log_alpha = 0.0;
+  var delta = 0.0;
+  var bound_m = 0.0;
   for (var attempt = 0u; attempt < BINOMIAL_MAX_TRIES; attempt++) {
-    let u = uniform_grid(rng_next(rng)) - 0.5;
-    let v = uniform_fine(rng_next(rng));
+    let words = rng_pair(rng);
+    let u = uniform_grid(words.x) - 0.5;
+    let v = uniform_fine(words.y);
     let us = 0.5 - abs(u);
-    let k = floor((2.0 * a / us + b) * u + c);
+    let k = floor((two_a / us + b) * u + c);
     if (k < 0.0 || k > nf) {
       continue;
     }
     if (us >= 0.07 && v <= v_r) {
       return u32(k);
     }
-    let lhs = log(v * alpha / (a / (us * us) + b));
+    if (!ready) {
+      ready = true;
+      log_alpha = log((2.83 + 5.1 * inv_b) * spq);
+      delta = btrs_delta(m, q, nf);
+      bound_m = (m + 0.5) * log1p_f(delta / (q * (nf - m + 1.0)))
+                + stirling_tail(m) + stirling_tail(nf - m);
+    }
+    let lhs = log(v / (a / (us * us) + b)) + log_alpha;
     let rhs = bound_m
               + (nf + 1.0) * log1p_f((k - m) / (nf - k + 1.0))
               + (k + 0.5) * log1p_f((m - k - delta) / ((1.0 - q) * (k + 1.0)))

@@ -71,6 +71,19 @@ fn rng_next(rng: ptr<function, Rng>) -> u32 {
   return word;
 }
 
+// Two words at once, for samplers that draw (U, V) pairs: a block serves two pairs (x, y)
+// then (z, w); a block with one word left is skipped to the next. No dynamic indexing.
+fn rng_pair(rng: ptr<function, Rng>) -> vec2<u32> {
+  if ((*rng).used >= 3u) {
+    (*rng).words = philox4x32_10((*rng).counter, (*rng).key);
+    (*rng).counter.x += 1u;
+    (*rng).used = 0u;
+  }
+  let first = (*rng).used == 0u;
+  (*rng).used += 2u;
+  return select((*rng).words.zw, (*rng).words.xy, first);
+}
+
 // Uniform on (0, 1), fine near 0: (x + 1/2) 2^-32, so probabilities down to ~1e-10 are
 // resolved; capped at 1 - 2^-24 where f32 rounding would reach 1.0. Never 0, never 1.
 fn uniform_fine(word: u32) -> f32 {

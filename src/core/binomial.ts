@@ -11,6 +11,8 @@ export const BINOMIAL_MAX_TRIES = 64;
 /** A source of 32-bit words (an RngStream). */
 export interface WordSource {
   next(): number;
+  /** two words, with the same block rule as rng_pair in philox.wgsl */
+  nextPair(): ArrayLike<number>;
 }
 
 const STIRLING_TAIL = [
@@ -22,9 +24,9 @@ const STIRLING_TAIL = [
 /** S(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2]. */
 export function stirlingTail(k: number): number {
   if (k < 10) return STIRLING_TAIL[k];
-  const k1 = k + 1;
-  const k1sq = k1 * k1;
-  return (1 / 12 - (1 / 360 - 1 / 1260 / k1sq) / k1sq) / k1;
+  const r = 1 / (k + 1);
+  const r2 = r * r;
+  return (1 / 12 - (1 / 360 - r2 / 1260) * r2) * r;
 }
 
 export function binomialInversion(n: number, q: number, rng: WordSource): number {
@@ -55,18 +57,26 @@ export function binomialBtrs(n: number, q: number, rng: WordSource): number {
   const a = -0.0873 + 0.0248 * b + 0.01 * q;
   const c = n * q + 0.5;
   const vR = 0.92 - 4.2 / b;
-  const alpha = (2.83 + 5.1 / b) * spq;
   const m = Math.floor((n + 1) * q);
-  const delta = m + 1 - q * (n + 2);
-  const boundM = (m + 0.5) * Math.log1p(delta / (q * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
+  let ready = false;
+  let logAlpha = 0;
+  let delta = 0;
+  let boundM = 0;
   for (let attempt = 0; attempt < BINOMIAL_MAX_TRIES; attempt++) {
-    const u = uniformGrid(rng.next()) - 0.5;
-    const v = uniformFine(rng.next());
+    const words = rng.nextPair();
+    const u = uniformGrid(words[0]) - 0.5;
+    const v = uniformFine(words[1]);
     const us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
     if (us >= 0.07 && v <= vR) return k;
-    const lhs = Math.log((v * alpha) / (a / (us * us) + b));
+    if (!ready) {
+      ready = true;
+      logAlpha = Math.log((2.83 + 5.1 / b) * spq);
+      delta = m + 1 - q * (n + 2);
+      boundM = (m + 0.5) * Math.log1p(delta / (q * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
+    }
+    const lhs = Math.log(v / (a / (us * us) + b)) + logAlpha;
     const rhs = boundM
       + (n + 1) * Math.log1p((k - m) / (n - k + 1))
       + (k + 0.5) * Math.log1p((m - k - delta) / ((1 - q) * (k + 1)))

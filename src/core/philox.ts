@@ -67,6 +67,21 @@ export class RngStream {
     return this;
   }
 
+  /** Two words, as rng_pair in philox.wgsl: a block serves (x, y) then (z, w); a block
+   * with one word left is skipped. The pair is written to this.pair. */
+  readonly pair = new Uint32Array(2);
+  nextPair(): Uint32Array {
+    if (this.used >= 3) {
+      philox4x32_10(this.block, this.step, this.router, this.tag, this.k0, this.k1, this.words);
+      this.block = (this.block + 1) >>> 0;
+      this.used = 0;
+    }
+    this.pair[0] = this.words[this.used];
+    this.pair[1] = this.words[this.used + 1];
+    this.used += 2;
+    return this.pair;
+  }
+
   next(): number {
     if (this.used === 4) {
       philox4x32_10(this.block, this.step, this.router, this.tag, this.k0, this.k1, this.words);

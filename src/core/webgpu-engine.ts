@@ -31,7 +31,16 @@ export class WebGpuEngine implements Engine {
   private pipelines?: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }>;
   readonly workgroupSize: number;
 
-  constructor(readonly device: GPUDevice, readonly info: EngineInfo, readonly options: WebGpuEngineOptions = {}) {
+  /**
+   * @param release frees the device and whatever owns it (under Node, Dawn's GPU object,
+   *   which must stay referenced while the device is in use); device.destroy() by default
+   */
+  constructor(
+    readonly device: GPUDevice,
+    readonly info: EngineInfo,
+    readonly options: WebGpuEngineOptions = {},
+    private readonly release: () => void = () => device.destroy(),
+  ) {
     const limits = device.limits;
     this.workgroupSize = Math.min(options.workgroupSize ?? 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
@@ -66,7 +75,7 @@ export class WebGpuEngine implements Engine {
   }
 
   dispose(): void {
-    this.device.destroy();
+    this.release();
   }
 }
 

@@ -54,7 +54,7 @@ async function loadDawn(): Promise<DawnModule> {
 
 function describe(adapter: GPUAdapter): string {
   const info = adapter.info;
-  const parts = [info.description || info.device || '', info.vendor, info.architecture].filter(Boolean);
+  const parts = [info.device, info.description, info.vendor, info.architecture].filter(Boolean);
   return parts.length > 0 ? [...new Set(parts)].join(' / ') : 'unknown adapter';
 }
 
