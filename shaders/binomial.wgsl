@@ -24,13 +24,17 @@ var<private> STIRLING_TAIL: array<f32, 10> = array<f32, 10>(
   0.01664469118982126, 0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
   0.00925546218270945, 0.008330563433359472);
 
-fn stirling_tail(k: f32) -> f32 {
+// S(k) given r = 1 / (k + 1), which the callers already hold.
+fn stirling_tail_r(k: f32, r: f32) -> f32 {
   if (k < 10.0) {
     return STIRLING_TAIL[u32(k)];
   }
-  let r = 1.0 / (k + 1.0);
   let r2 = r * r;
   return (1.0 / 12.0 - (1.0 / 360.0 - r2 * (1.0 / 1260.0)) * r2) * r;
+}
+
+fn stirling_tail(k: f32) -> f32 {
+  return stirling_tail_r(k, 1.0 / (k + 1.0));
 }
 
 // log(1 + x): for |x| <= 1/4, 2 atanh(s), s = x / (2 + x), by its series (truncation
@@ -112,10 +116,11 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
   let c = nf * q + 0.5;
   let v_r = 0.92 - 4.2 * inv_b;
   let m = floor((nf + 1.0) * q);
-  // Set up the exact test only once some draw needs it (about 1 draw in 7 at large n q).
+  // Set up the exact test only once some draw needs it.
   var ready = false;
   var log_alpha = 0.0;
   var delta = 0.0;
+  var inv_1mq = 0.0;
   var bound_m = 0.0;
   for (var attempt = 0u; attempt < BINOMIAL_MAX_TRIES; attempt++) {
     let words = rng_pair(rng);
@@ -133,14 +138,19 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
       ready = true;
       log_alpha = log((2.83 + 5.1 * inv_b) * spq);
       delta = btrs_delta(m, q, nf);
+      inv_1mq = 1.0 / (1.0 - q);
       bound_m = (m + 0.5) * log1p_f(delta / (q * (nf - m + 1.0)))
                 + stirling_tail(m) + stirling_tail(nf - m);
     }
-    let lhs = log(v / (a / (us * us) + b)) + log_alpha;
+    // log(v alpha / (a / us^2 + b)) <= log(f(k) / f(m)), Hormann's test
+    let us2 = us * us;
+    let lhs = log(v * us2 / (a + b * us2)) + log_alpha;
+    let r_k = 1.0 / (k + 1.0);
+    let r_nk = 1.0 / (nf - k + 1.0);
     let rhs = bound_m
-              + (nf + 1.0) * log1p_f((k - m) / (nf - k + 1.0))
-              + (k + 0.5) * log1p_f((m - k - delta) / ((1.0 - q) * (k + 1.0)))
-              - stirling_tail(k) - stirling_tail(nf - k);
+              + (nf + 1.0) * log1p_f((k - m) * r_nk)
+              + (k + 0.5) * log1p_f((m - k - delta) * r_k * inv_1mq)
+              - stirling_tail_r(k, r_k) - stirling_tail_r(nf - k, r_nk);
     if (lhs <= rhs) {
       return u32(k);
     }
