@@ -18,12 +18,12 @@ export interface DemoOptions {
   seed: number;
   replicates: number;
   steps: number;
-  /** tally window (last steps); default steps / 5 */
+  /** tally window (last steps); default steps / 10 */
   window?: number;
   json?: boolean;
 }
 
-export const DEMO_DEFAULTS = { seed: 1, replicates: 512, steps: 5000 } as const;
+export const DEMO_DEFAULTS = { seed: 1, replicates: 512, steps: 20000 } as const;
 
 export interface DemoRow {
   T: number;
@@ -49,7 +49,7 @@ export function demoPlan(options: Pick<DemoOptions, 'seed' | 'replicates' | 'ste
     cells: DEMO_TEMPERATURES.map((T) => completeCell({ a, gamma, T, B, eta, h, asym })),
     replicates: options.replicates,
     steps: options.steps,
-    window: options.window ?? Math.max(1, Math.round(options.steps / 5)),
+    window: options.window ?? Math.max(1, Math.round(options.steps / 10)),
     seed: options.seed,
   };
 }
@@ -90,6 +90,11 @@ function table(header: string[], rows: string[][], rightAlign: boolean[]): strin
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+function formatSE(se: number): string {
+  if (!Number.isFinite(se)) return '-';
+  return se >= 1e-3 || se === 0 ? se.toFixed(4) : se.toExponential(1);
+}
+
 export function formatDemo(result: DemoResult): string {
   const p = result.parameters;
   const v = result.provenance;
@@ -97,7 +102,7 @@ export function formatDemo(result: DemoResult): string {
   const rows = result.rows.map((r) => [
     r.T.toFixed(2),
     r.Tc.toFixed(2),
-    `${r.meanAbsLoad.toFixed(4)} +- ${r.meanAbsLoadSE.toFixed(4)}`,
+    `${r.meanAbsLoad.toFixed(4)} +- ${formatSE(r.meanAbsLoadSE)}`,
     r.varY.toExponential(3),
     r.varYPredicted === null ? '-' : r.varYPredicted.toExponential(3),
   ]);

@@ -19,7 +19,7 @@ function commanderFieldProblem(err: CommanderError): { field: string; problem: s
   m = /^(?:option|argument) '([^' ]+)[^']*' (.*)$/.exec(message);
   if (m) return { field: m[1], problem: m[2] };
   m = /^too many arguments(?: for '([^']+)')?\.?\s*(.*)$/.exec(message);
-  if (m) return { field: m[1] ?? 'arguments', problem: `too many arguments${m[2] ? ' ' + m[2] : ''}` };
+  if (m) return { field: m[1] ?? 'arguments', problem: `too many arguments${m[2] ? ': ' + m[2].charAt(0).toLowerCase() + m[2].slice(1) : ''}` };
   return { field: 'usage', problem: message };
 }
 

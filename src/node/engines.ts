@@ -33,8 +33,12 @@ export function requireGpuFromEnv(): boolean {
 
 export async function createEngine(request: EngineRequest = {}): Promise<Engine> {
   const notice = request.notice ?? ((line: string) => process.stderr.write(line + '\n'));
-  const engine = pick('engine', request.engine ?? process.env.MOE_CUSP_ENGINE, ENGINE_CHOICES, 'auto');
-  const adapter = pick('adapter', request.adapter ?? process.env.MOE_CUSP_ADAPTER, ADAPTER_CHOICES, 'auto');
+  const engineField = request.engine !== undefined ? 'engine' : 'MOE_CUSP_ENGINE';
+  const adapterField = request.adapter !== undefined ? 'adapter' : 'MOE_CUSP_ADAPTER';
+  let engine = pick(engineField, request.engine ?? process.env.MOE_CUSP_ENGINE, ENGINE_CHOICES, 'auto');
+  const adapter = pick(adapterField, request.adapter ?? process.env.MOE_CUSP_ADAPTER, ADAPTER_CHOICES, 'auto');
+  // Naming an adapter asks for WebGPU on it: no silent fallback to the CPU.
+  if (engine === 'auto' && adapter !== 'auto') engine = 'webgpu';
   const requireGpu = request.requireGpu ?? requireGpuFromEnv();
   if (engine === 'cpu') return new CpuEngine(request.cpu);
   const gpu = await acquireGpu(adapter);
