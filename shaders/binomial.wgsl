@@ -118,7 +118,7 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
   let m = floor((nf + 1.0) * q);
   // Set up the exact test only once some draw needs it.
   var ready = false;
-  var log_alpha = 0.0;
+  var alpha = 0.0;
   var delta = 0.0;
   var inv_1mq = 0.0;
   var bound_m = 0.0;
@@ -136,7 +136,7 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
     }
     if (!ready) {
       ready = true;
-      log_alpha = log((2.83 + 5.1 * inv_b) * spq);
+      alpha = (2.83 + 5.1 * inv_b) * spq;
       delta = btrs_delta(m, q, nf);
       inv_1mq = 1.0 / (1.0 - q);
       bound_m = (m + 0.5) * log1p_f(delta / (q * (nf - m + 1.0)))
@@ -144,7 +144,7 @@ fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
     }
     // log(v alpha / (a / us^2 + b)) <= log(f(k) / f(m)), Hormann's test
     let us2 = us * us;
-    let lhs = log(v * us2 / (a + b * us2)) + log_alpha;
+    let lhs = log(v * alpha * us2 / (a + b * us2));
     let r_k = 1.0 / (k + 1.0);
     let r_nk = 1.0 / (nf - k + 1.0);
     let rhs = bound_m

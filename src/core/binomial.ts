@@ -59,7 +59,7 @@ export function binomialBtrs(n: number, q: number, rng: WordSource): number {
   const vR = 0.92 - 4.2 / b;
   const m = Math.floor((n + 1) * q);
   let ready = false;
-  let logAlpha = 0;
+  let alpha = 0;
   let delta = 0;
   let boundM = 0;
   for (let attempt = 0; attempt < BINOMIAL_MAX_TRIES; attempt++) {
@@ -72,11 +72,12 @@ export function binomialBtrs(n: number, q: number, rng: WordSource): number {
     if (us >= 0.07 && v <= vR) return k;
     if (!ready) {
       ready = true;
-      logAlpha = Math.log((2.83 + 5.1 / b) * spq);
+      alpha = (2.83 + 5.1 / b) * spq;
       delta = m + 1 - q * (n + 2);
       boundM = (m + 0.5) * Math.log1p(delta / (q * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
     }
-    const lhs = Math.log(v / (a / (us * us) + b)) + logAlpha;
+    const us2 = us * us;
+    const lhs = Math.log((v * alpha * us2) / (a + b * us2));
     const rhs = boundM
       + (n + 1) * Math.log1p((k - m) / (n - k + 1))
       + (k + 0.5) * Math.log1p((m - k - delta) / ((1 - q) * (k + 1)))
