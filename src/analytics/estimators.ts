@@ -3,6 +3,7 @@
 // critical temperature from the linear-noise 1/Var(y) extrapolation, and slow-sweep
 // extrapolation of hysteresis widths. Plain TypeScript f64, no Node-only imports.
 
+import { linearNoiseVariance as theoryLinearNoiseVariance } from './theory.js';
 import {
   linearFit,
   mean,
@@ -441,14 +442,11 @@ export function extrapolateCriticalPoint(
 }
 
 /**
- * Exact linear-noise stationary variance of y on the balanced side (MODEL.md sec. 4):
- * Var(y) = eta a_eff^2 / (B (-2 lambda - eta lambda^2)), lambda = a_eff/(2T) - gamma.
- * Infinity at or beyond the instability (lambda >= 0).
+ * Linear-noise stationary variance of y (MODEL.md sec. 4) in the estimators' argument
+ * names; the formula lives in theory.ts. Infinity at or beyond the instability.
  */
 export function linearNoiseVariance(p: { aEff: number; temperature: number; forgetting: number; tokens: number; eta: number }): number {
-  const lambda = p.aEff / (2 * p.temperature) - p.forgetting;
-  const d = -2 * lambda - p.eta * lambda * lambda;
-  return d > 0 ? (p.eta * p.aEff * p.aEff) / (p.tokens * d) : Infinity;
+  return theoryLinearNoiseVariance({ a: p.aEff, T: p.temperature, gamma: p.forgetting }, p.tokens, p.eta);
 }
 
 // ---------------------------------------------------------------------------
