@@ -1,0 +1,367 @@
+// Scan specifications: the JSON a user writes, checked and completed (zod schema for the
+// shape and ranges, plain checks for the rules that tie fields together), expanded to grid
+// cells, counted (routers, router-steps) and hashed. Every failure is an InputError whose
+// field is the JSON path (`protocol.stepsPerPoint[1]`) and whose problem states what is
+// allowed and what was given. No Node-only imports: this runs in the browser too.
+//
+// Defaults filled by parseSpec (a parsed spec is complete; parsing it again is the identity):
+//   axes []                    protocol { kind: 'relax' }      sampler 'btrs'      seed 1
+//   initial { y0: 0, asym: 0, families: 'single' }
+//   params.h = params.rho = 0  unless scanned on an axis or swept
+//   window = protocol.every    for traces only (a trace's window is each interval; relax and
+//                              sweep need an explicit window: MODEL.md leaves it to the user)
+
+import { z } from 'zod';
+import { CELL_RANGES, InputError, MAX_ROUTERS, MAX_STEPS, checkNumber } from '../core/model.js';
+import {
+  PARAM_NAMES, type AxisSpec, type ExpandedGrid, type ParamName, type Protocol, type ScanSpec, type SweepProtocol, type ValueGrid,
+} from './types.js';
+
+type Range = Parameters<typeof checkNumber>[2];
+
+/** Most values one grid (an axis or a sweep) may hold. */
+export const MAX_GRID_POINTS = 1_000_000;
+/** Parameters every cell needs: fixed in params, on an axis, or swept. */
+const REQUIRED_PARAMS: readonly ParamName[] = ['a', 'T', 'gamma', 'B', 'eta'];
+const DEFAULT_PARAMS: Partial<Record<ParamName, number>> = { h: 0, rho: 0 };
+
+// ---------------------------------------------------------------------------------------
+// Schema: shape and per-field ranges, with messages in the engine's wording (model.ts).
+// ---------------------------------------------------------------------------------------
+
+const ANY = { min: -Infinity, max: Infinity };
+const POSITIVE = { min: 0, max: Infinity, minOpen: true };
+const COUNT = { min: 1, max: MAX_GRID_POINTS, integer: true };
+const STEPS = { min: 1, max: MAX_STEPS, integer: true };
+
+function describe(r: Range): string {
+  const kind = r.integer ? 'an integer' : 'a number';
+  if (Number.isFinite(r.max)) return `must be ${kind} in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}]`;
+  if (Number.isFinite(r.min)) return `must be a finite ${r.integer ? 'integer' : 'number'} ${r.minOpen ? '>' : '>='} ${r.min}`;
+  return `must be a finite ${r.integer ? 'integer' : 'number'}`;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
+}
+
+function outOfRange(r: Range, value: number): boolean {
+  return !Number.isFinite(value) || (r.minOpen ? value <= r.min : value < r.min) || value > r.max || (r.integer === true && !Number.isInteger(value));
+}
+
+function expected(r: Range, input: unknown): string {
+  return input === undefined ? `is required; ${describe(r)}` : `${describe(r)}, got ${shown(input)}`;
+}
+
+/** A number in range r (NaN and +-Infinity rejected). */
+function num(r: Range) {
+  return z.number({ error: (iss) => expected(r, iss.input) }).superRefine((v, ctx) => {
+    if (outOfRange(r, v)) ctx.addIssue({ code: 'custom', message: expected(r, v) });
+  });
+}
+
+/** A strict object: an unknown key is named with the keys allowed. */
+function strict<S extends z.ZodRawShape>(shape: S) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `unknown key; allowed: ${allowed}`
+      : iss.input === undefined ? 'is required; must be an object' : `must be an object, got ${shown(iss.input)}`),
+  });
+}
+
+function oneOf<T extends string>(values: readonly [T, ...T[]]) {
+  return z.enum(values, { error: (iss) => `${iss.input === undefined ? 'is required; ' : ''}must be one of ${values.join(', ')}${iss.input === undefined ? '' : `, got ${shown(iss.input)}`}` });
+}
+
+/** A list of min..max items, e.g. 'at most 2 axes'; its length is checked before its items. */
+function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
+  const size = min === 0 ? `at most ${max} ${what}` : `${min} to ${max} ${what}`;
+  const length = { error: (iss: { input?: unknown }) => `must be a list of ${size}, got ${(iss.input as unknown[]).length}` };
+  return z.array(item, { error: (iss) => `${iss.input === undefined ? 'is required; ' : ''}must be a list of ${size}${iss.input === undefined ? '' : `, got ${shown(iss.input)}`}` })
+    .min(min, length).max(max, length);
+}
+
+const spaced = (end: Range) => strict({ from: num(end), to: num(end), count: num(COUNT) });
+
+/** Exactly one of linspace, logspace, list (checked in gridShape's refinement). */
+const valueGrid = strict({
+  linspace: spaced(ANY).optional(),
+  logspace: spaced(POSITIVE).optional(),
+  list: list(num(ANY), 1, MAX_GRID_POINTS, 'numbers').optional(),
+}).superRefine((g, ctx) => {
+  const kinds = Object.keys(g).filter((k) => g[k as keyof typeof g] !== undefined);
+  if (kinds.length !== 1) ctx.addIssue({ code: 'custom', message: `must have exactly one of linspace, logspace, list, got ${kinds.length === 0 ? 'none' : kinds.join(' and ')}` });
+});
+
+const paramName = oneOf(PARAM_NAMES);
+
+const protocol = z.discriminatedUnion('kind', [
+  strict({ kind: z.literal('relax') }),
+  strict({
+    kind: z.literal('sweep'),
+    param: paramName,
+    values: valueGrid,
+    direction: oneOf(['up', 'down', 'up-down', 'down-up']),
+    stepsPerPoint: list(num(STEPS), 1, 64, 'step counts (one per sweep speed)'),
+  }),
+  strict({ kind: z.literal('trace'), every: num(STEPS) }),
+], {
+  error: (iss) => {
+    const input = iss.input;
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) return `must be an object with kind relax, sweep or trace, got ${shown(input)}`;
+    const kind = (input as { kind?: unknown }).kind;
+    return `${kind === undefined ? 'is required; ' : ''}must be one of relax, sweep, trace${kind === undefined ? '' : `, got ${shown(kind)}`}`;
+  },
+});
+
+/** The shape of a scan spec (JSON); cross-field rules are checked by parseSpec. */
+export const specSchema = strict({
+  name: z.string({ error: 'must be a string' }).optional(),
+  description: z.string({ error: 'must be a string' }).optional(),
+  params: strict(Object.fromEntries(PARAM_NAMES.map((p) => [p, num(CELL_RANGES[p]).optional()])) as Record<ParamName, z.ZodOptional<ReturnType<typeof num>>>),
+  axes: list(strict({ param: paramName, values: valueGrid }), 0, 2, 'axes (x, then y)').default([]),
+  replicates: num({ min: 1, max: MAX_ROUTERS, integer: true }),
+  steps: num(STEPS),
+  window: num(STEPS).optional(),
+  initial: strict({
+    y0: num(CELL_RANGES.y0).default(0),
+    asym: num(CELL_RANGES.asym).default(0),
+    families: oneOf(['single', 'opposite']).default('single'),
+  }).default({ y0: 0, asym: 0, families: 'single' }),
+  seed: num({ min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }).default(1),
+  protocol: protocol.default({ kind: 'relax' }),
+  sampler: oneOf(['btrs', 'tokens']).default('btrs'),
+});
+
+function pathOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  return out || 'spec';
+}
+
+/** The first issue as an InputError; unknown keys first (a misspelt key explains a missing one). */
+function toInputError(error: z.ZodError): InputError {
+  const issues = [...error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const issue = issues[0];
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  return new InputError(pathOf(path), issue.message);
+}
+
+// ---------------------------------------------------------------------------------------
+// Grids
+// ---------------------------------------------------------------------------------------
+
+/** Values of a grid: linspace evenly, logspace geometrically between from and to (both included), list as given. */
+export function gridValues(g: ValueGrid): number[] {
+  if ('list' in g) return [...g.list];
+  const { from, to, count } = 'linspace' in g ? g.linspace : g.logspace;
+  if (count === 1) return [from];
+  const log = 'logspace' in g;
+  const [a, b] = log ? [Math.log10(from), Math.log10(to)] : [from, to];
+  return Array.from({ length: count }, (_, i) => {
+    if (i === 0) return from;
+    if (i === count - 1) return to;
+    const x = a + ((b - a) * i) / (count - 1);
+    return log ? 10 ** x : x; // base 10: decade grids hit powers of ten exactly
+  });
+}
+
+/** The legs of a sweep in the order run: 'up' visits the grid's values increasing, 'down' decreasing. */
+export function sweepLegs(p: SweepProtocol): { direction: 'up' | 'down'; values: number[] }[] {
+  const up = gridValues(p.values).sort((x, y) => x - y);
+  const down = [...up].reverse();
+  const leg = (direction: 'up' | 'down') => ({ direction, values: direction === 'up' ? up : down });
+  return (p.direction === 'up-down' ? ['up', 'down'] as const : p.direction === 'down-up' ? ['down', 'up'] as const : [p.direction]).map(leg);
+}
+
+/**
+ * Grid cells of a parsed spec, index i0 + n0 * i1 (axis 0 fastest). A swept parameter holds
+ * its first visited value (the burn-in value).
+ */
+export function expandGrid(spec: ScanSpec): ExpandedGrid {
+  const axes = spec.axes.map((a) => ({ param: a.param, values: gridValues(a.values) }));
+  const base = { ...spec.params } as Record<ParamName, number>;
+  if (spec.protocol.kind === 'sweep') base[spec.protocol.param] = sweepLegs(spec.protocol)[0].values[0];
+  const [n0, n1] = [axes[0]?.values.length ?? 1, axes[1]?.values.length ?? 1];
+  const cells: Record<ParamName, number>[] = [];
+  for (let i1 = 0; i1 < n1; i1++) {
+    for (let i0 = 0; i0 < n0; i0++) {
+      const cell = { ...base };
+      if (axes[0]) cell[axes[0].param] = axes[0].values[i0];
+      if (axes[1]) cell[axes[1].param] = axes[1].values[i1];
+      cells.push(Object.fromEntries(PARAM_NAMES.map((p) => [p, cell[p]])) as Record<ParamName, number>);
+    }
+  }
+  return { axes, cells, families: spec.initial.families === 'opposite' ? 2 : 1 };
+}
+
+function gridSize(spec: ScanSpec): number {
+  return spec.axes.reduce((n, a) => n * gridCount(a.values), 1);
+}
+
+function gridCount(g: ValueGrid): number {
+  return 'list' in g ? g.list.length : ('linspace' in g ? g.linspace : g.logspace).count;
+}
+
+// ---------------------------------------------------------------------------------------
+// Counting: routers per session and router-steps in all
+// ---------------------------------------------------------------------------------------
+
+/**
+ * Routers of the largest session: grid cells x families x replicates for relax and trace;
+ * grid cells x replicates for a sweep (each sweep speed runs in its own session).
+ */
+export function specRouters(spec: ScanSpec): number {
+  const families = spec.initial.families === 'opposite' ? 2 : 1;
+  return gridSize(spec) * families * spec.replicates;
+}
+
+/** Steps one sweep session runs: burn-in plus every point of every leg. */
+export function sweepSteps(spec: ScanSpec, stepsPerPoint: number): number {
+  if (spec.protocol.kind !== 'sweep') return spec.steps;
+  const points = sweepLegs(spec.protocol).reduce((n, leg) => n + leg.values.length, 0);
+  return spec.steps + points * stepsPerPoint;
+}
+
+/** Router-steps the protocol runs in all (for progress and ETA). */
+export function specRouterSteps(spec: ScanSpec): number {
+  const routers = specRouters(spec);
+  if (spec.protocol.kind !== 'sweep') return routers * spec.steps;
+  return spec.protocol.stepsPerPoint.reduce((n, spp) => n + routers * sweepSteps(spec, spp), 0);
+}
+
+/** Checks that every session of the scan fits an engine holding `maxRouters` routers. */
+export function validateSpecFor(spec: ScanSpec, maxRouters: number = MAX_ROUTERS): void {
+  const routers = specRouters(spec);
+  const limit = Math.min(maxRouters, MAX_ROUTERS);
+  if (routers > limit) {
+    const families = spec.initial.families === 'opposite' ? ' x 2 families' : '';
+    throw new InputError('replicates',
+      `the scan has ${routers} routers (${gridSize(spec)} grid cells${families} x ${spec.replicates} replicates); `
+      + `this engine holds at most ${limit}: use fewer cells or replicates`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Parsing: shape (schema), then the rules that tie fields together
+// ---------------------------------------------------------------------------------------
+
+/** Checks every value a grid generates against a parameter's range. */
+function checkGridFor(param: ParamName, g: ValueGrid, path: string): void {
+  const range = CELL_RANGES[param];
+  const problem = (v: number) => `${param} ${describe(range)}, got ${v}`;
+  if ('list' in g) {
+    g.list.forEach((v, i) => { if (outOfRange(range, v)) throw new InputError(`${path}.list[${i}]`, problem(v)); });
+    return;
+  }
+  const kind = 'linspace' in g ? 'linspace' : 'logspace';
+  const values = gridValues(g);
+  values.forEach((v, i) => {
+    if (!outOfRange(range, v)) return;
+    if (i === 0) throw new InputError(`${path}.${kind}.from`, problem(v));
+    if (i === values.length - 1) throw new InputError(`${path}.${kind}.to`, problem(v));
+    throw new InputError(`${path}.${kind}`, `gives ${param} = ${v} at index ${i}; ${param} ${describe(range)} (use a list)`);
+  });
+}
+
+function checkRules(spec: ScanSpec, window: number | undefined): ScanSpec {
+  const p = spec.protocol;
+  const swept = p.kind === 'sweep' ? p.param : undefined;
+  const axisOf = new Map<ParamName, number>();
+  spec.axes.forEach((axis, i) => {
+    const where = `axes[${i}].param`;
+    if (axisOf.has(axis.param)) throw new InputError(where, `${axis.param} is already on axes[${axisOf.get(axis.param)}]; axes must scan different parameters`);
+    if (axis.param === swept) throw new InputError(where, `${axis.param} is swept by the protocol; an axis cannot scan it too`);
+    axisOf.set(axis.param, i);
+    checkGridFor(axis.param, axis.values, `axes[${i}].values`);
+  });
+  if (p.kind === 'sweep') checkGridFor(p.param, p.values, 'protocol.values');
+
+  const params: Partial<Record<ParamName, number>> = {};
+  for (const name of PARAM_NAMES) {
+    const value = spec.params[name];
+    const scanned = axisOf.has(name) ? `is on axes[${axisOf.get(name)}]` : name === swept ? 'is swept by the protocol' : undefined;
+    if (value !== undefined && scanned) throw new InputError(`params.${name}`, `${name} ${scanned}; fix it in params or scan it, not both`);
+    if (scanned) continue;
+    if (value === undefined && REQUIRED_PARAMS.includes(name)) {
+      throw new InputError(`params.${name}`, `is required unless on an axis or swept; ${describe(CELL_RANGES[name])}`);
+    }
+    params[name] = value ?? DEFAULT_PARAMS[name];
+  }
+
+  // The window: within the run (relax), within each sweep point, or each trace interval.
+  const windowMax = p.kind === 'sweep' ? Math.min(...p.stepsPerPoint) : spec.steps;
+  const windowWhat = p.kind === 'sweep' ? 'the smallest protocol.stepsPerPoint' : 'steps';
+  if (window === undefined && p.kind !== 'trace') throw new InputError('window', `is required; must be an integer in [1, ${windowMax}] (${windowWhat})`);
+  if (window !== undefined && window > windowMax) throw new InputError('window', `must be an integer in [1, ${windowMax}] (${windowWhat}), got ${window}`);
+  if (p.kind === 'trace' && p.every > spec.steps) throw new InputError('protocol.every', `must be an integer in [1, ${spec.steps}] (steps), got ${p.every}`);
+  if (p.kind === 'sweep') {
+    if (spec.initial.families === 'opposite') {
+      throw new InputError('initial.families', `'opposite' applies to relax and trace; a sweep carries one family of routers through its grid, got "opposite"`);
+    }
+    p.stepsPerPoint.forEach((spp, i) => {
+      const total = sweepSteps(spec, spp);
+      if (total > MAX_STEPS) throw new InputError(`protocol.stepsPerPoint[${i}]`, `the sweep would run ${total} steps; at most ${MAX_STEPS} (steps + points x stepsPerPoint)`);
+    });
+  }
+  const out: ScanSpec = { ...spec, params, window: window ?? (p.kind === 'trace' ? p.every : 0) };
+  validateSpecFor(out);
+  return out;
+}
+
+/** Checks and completes a scan spec (a parsed JSON value, or a ScanSpec built in code). */
+export function parseSpec(json: unknown): ScanSpec {
+  const result = specSchema.safeParse(json);
+  if (!result.success) throw toInputError(result.error);
+  const { name, description, params, axes, replicates, steps, window, initial, seed, protocol: p, sampler } = result.data;
+  const spec: ScanSpec = {
+    ...(name !== undefined && { name }), ...(description !== undefined && { description }),
+    params, axes: axes as AxisSpec[], replicates, steps, window: 0, initial, seed, protocol: p as Protocol, sampler,
+  };
+  return checkRules(spec, window);
+}
+
+/** parseSpec on JSON text; a syntax error is an InputError on 'spec'. */
+export function parseSpecText(text: string): ScanSpec {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new InputError('spec', `is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseSpec(json);
+}
+
+// ---------------------------------------------------------------------------------------
+// Canonical form and hash: ties results, shards and checkpoints to the spec that made them
+// ---------------------------------------------------------------------------------------
+
+/** JSON with object keys sorted at every level (arrays keep their order). */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const FNV_OFFSET = 0xcbf29ce484222325n;
+const FNV_PRIME = 0x100000001b3n;
+const MASK64 = 0xffffffffffffffffn;
+
+/** FNV-1a, 64 bits, over the UTF-8 bytes of text. */
+export function fnv1a64(text: string): bigint {
+  let h = FNV_OFFSET;
+  for (const byte of new TextEncoder().encode(text)) h = ((h ^ BigInt(byte)) * FNV_PRIME) & MASK64;
+  return h;
+}
+
+/**
+ * 16 hex digits identifying what a spec computes: FNV-1a 64 of the canonical JSON of the
+ * completed spec without name and description (defaults and key order do not matter).
+ */
+export function specHash(spec: unknown): string {
+  const { name: _n, description: _d, ...rest } = parseSpec(spec);
+  return fnv1a64(canonicalJson(rest)).toString(16).padStart(16, '0');
+}

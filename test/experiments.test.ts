@@ -1,0 +1,144 @@
+// Every preset at `quick` scale on both engines: the outputs have the promised shape, the
+// estimates land on the theory's side (onsets below T_c, widths growing with a, the fig. 8
+// boundary along a = 2 gamma T), the same seed gives the same result, and the two engines
+// agree within the statistical error the results state.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CpuEngine } from '../src/node/cpu-engine.js';
+import type { Engine } from '../src/core/engine.js';
+import { PRESET_IDS, presetSpecs, type PresetId } from '../src/experiments/presets.js';
+import { runPreset } from '../src/experiments/run.js';
+import { parseSpec } from '../src/experiments/spec.js';
+import type { ExperimentResult, HeatmapFigure } from '../src/experiments/types.js';
+import { gpuSkip, releaseTestGpu, testEngine } from './helpers/gpu.js';
+
+const estimate = (r: ExperimentResult, name: string) => {
+  const e = r.estimates.find((x) => x.name === name);
+  assert.ok(e, `${r.id}: no estimate named "${name}" (have: ${r.estimates.map((x) => x.name).join(' | ')})`);
+  return e;
+};
+
+/** Strips what legitimately differs between identical runs: timings. */
+function withoutTimings(r: ExperimentResult): unknown {
+  return JSON.parse(JSON.stringify({ ...r, provenance: r.provenance.map(({ startedAt, elapsedMs, routerStepsPerSecond, ...p }) => p) }));
+}
+
+function checkShape(r: ExperimentResult, id: PresetId): void {
+  assert.equal(r.id, id);
+  assert.equal(r.scale, 'quick');
+  assert.ok(r.figures.length > 0 && r.tables.length > 0 && r.estimates.length > 0);
+  assert.equal(r.specs.length, r.provenance.length);
+  for (const s of r.specs) parseSpec(s); // every spec run is a valid user spec
+  for (const t of r.tables) for (const row of t.rows) assert.equal(row.length, t.columns.length, `${t.name}: ragged row`);
+  for (const f of r.figures) {
+    if (f.kind === 'heatmap') {
+      assert.equal(f.z.length, f.y.values.length);
+      for (const row of f.z) assert.equal(row.length, f.x.values.length);
+    } else {
+      for (const s of f.series) assert.equal(s.y.length, s.x.length, `${f.id}/${s.label}`);
+    }
+  }
+}
+
+/** Theory checks that hold at quick scale already. */
+function checkTheory(r: ExperimentResult, id: PresetId): void {
+  switch (id) {
+    case 'fig6': {
+      const e = estimate(r, 'final mean u_hat');
+      assert.ok(Math.abs(e.value - e.prediction!) < 0.05, `final mean u_hat ${e.value} vs mean field ${e.prediction}`);
+      break;
+    }
+    case 'fig7': {
+      const w = estimate(r, 'hysteresis width');
+      // Finite speed widens the loop, noise narrows it; at quick scale both stay within 25%.
+      assert.ok(Math.abs(w.value / w.prediction! - 1) < 0.25, `width ${w.value} vs 2H = ${w.prediction}`);
+      break;
+    }
+    case 'fig8': {
+      // At quick scale (t = 40) the finite-time onset lags most at small gamma (slope ~ -0.85);
+      // the paper scale's t = 100 brings it to ~ -0.95.
+      const slope = estimate(r, 'slope of log T_onset vs log gamma');
+      assert.ok(slope.value < -0.7 && slope.value > -1.3, `boundary slope ${slope.value}, expected near -1`);
+      assert.ok(estimate(r, 'cells on the predicted side (|T/T_c - 1| > 0.2)').value > 0.95);
+      break;
+    }
+    case 'fig9': {
+      for (const gamma of [0.5, 0.75, 1, 1.5]) {
+        const onset = estimate(r, `onset T at gamma = ${gamma}`);
+        assert.ok(onset.value < onset.prediction! && onset.value > 0.6 * onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
+        const tc = estimate(r, `T_c from 1/Var(y) at gamma = ${gamma}`);
+        // 5 temperatures x 256 replicates: s.e. of T_c is a few percent.
+        assert.ok(Math.abs(tc.value / tc.prediction! - 1) < 0.1, `T_c fit ${tc.value} vs ${tc.prediction}`);
+        assert.ok(Math.abs(tc.value - tc.prediction!) < 4 * tc.se!, `T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
+      }
+      break;
+    }
+    case 'fig10': {
+      const widths = [3, 4, 5].map((a) => estimate(r, `raw width at a = ${a} (slowest sweep)`).value);
+      assert.ok(widths[0] < widths[1] && widths[1] < widths[2], `widths ${widths} must grow with a`);
+      break;
+    }
+    case 'fig11': {
+      const w0 = estimate(r, 'raw width at rho = 0 (slowest sweep)').value;
+      const w2 = estimate(r, 'raw width at rho = 2 (slowest sweep)').value;
+      assert.ok(w0 > w2, `width must shrink with rho: ${w0} at rho=0, ${w2} at rho=2`);
+      break;
+    }
+    case 'cusp': {
+      assert.ok(estimate(r, 'cells where simulation and eq. (18) agree on bistability').value > 0.85);
+      const fig = r.figures.find((f) => f.kind === 'heatmap') as HeatmapFigure;
+      assert.ok(fig.overlays.some((o) => o.label.includes('fold')), 'the fold curve is drawn');
+      break;
+    }
+  }
+}
+
+describe('presets at quick scale', () => {
+  let cpu: Engine;
+  const cpuResults = new Map<PresetId, ExperimentResult>();
+  before(() => { cpu = new CpuEngine(); });
+  after(async () => { await cpu.dispose(); await releaseTestGpu(); });
+
+  for (const id of PRESET_IDS) {
+    test(`${id} on the CPU engine: shape and theory`, async () => {
+      const r = await runPreset(cpu, id, 'quick', 7);
+      checkShape(r, id);
+      checkTheory(r, id);
+      cpuResults.set(id, r);
+    });
+  }
+
+  test('same seed, same result (bit-identical apart from timings); another seed differs', async () => {
+    const again = await runPreset(cpu, 'fig7', 'quick', 7);
+    assert.deepEqual(withoutTimings(again), withoutTimings(cpuResults.get('fig7')!));
+    const other = await runPreset(cpu, 'fig7', 'quick', 8);
+    assert.notDeepEqual(withoutTimings(other), withoutTimings(again));
+  });
+
+  test('scan i of an experiment uses seed + i', () => {
+    assert.deepEqual(presetSpecs('fig9', 'quick', 10).map((s) => s.seed), [10, 11, 12, 13, 14, 15, 16, 17]);
+  });
+
+  for (const id of PRESET_IDS) {
+    test(`${id} on WebGPU: shape, theory, and agreement with the CPU engine`, async (t) => {
+      const skip = await gpuSkip();
+      if (skip) return t.skip(skip);
+      const engine = await testEngine();
+      const r = await runPreset(engine, id, 'quick', 7);
+      checkShape(r, id);
+      checkTheory(r, id);
+      // Same streams, f32 vs f64 arithmetic: estimates agree within their stated errors
+      // (5 combined s.e.; estimates without an s.e. are compared through the theory checks).
+      const c = cpuResults.get(id);
+      if (c) {
+        for (const e of r.estimates) {
+          const o = c.estimates.find((x) => x.name === e.name);
+          if (!o || !e.se || !o.se || !Number.isFinite(e.value) || !Number.isFinite(o.value)) continue;
+          const z = Math.abs(e.value - o.value) / Math.hypot(e.se, o.se);
+          assert.ok(z < 5, `${id}/${e.name}: webgpu ${e.value} +- ${e.se} vs cpu ${o.value} +- ${o.se}`);
+        }
+      }
+    });
+  }
+});
