@@ -1,16 +1,20 @@
 #!/usr/bin/env node
-// The `moe-cusp` command line: `demo` (a short temperature scan through the pitchfork) and
-// `bench` (throughput). Bad input prints `moe-cusp: <field>: <problem>` and exits 2; other
-// failures exit 1.
+// The `moe-cusp` command line: `run`, `reproduce`, `analytic`, `sample`, `demo` and `bench`.
+// Bad input prints `moe-cusp: <field>: <problem>` and exits 2 before any work or output;
+// other failures exit 1.
 
 import { Command } from 'commander';
-import { MAX_STEPS } from '../core/model.js';
+import { InputError, MAX_STEPS } from '../core/model.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { ADAPTER_CHOICES, ENGINE_CHOICES } from '../node/index.js';
 import { addBenchFlags, benchCommand, type BenchFlags } from '../../bench/throughput.js';
 import { DEMO_DEFAULTS, DEMO_TEMPERATURES, runDemo } from './demo.js';
 import { finish, reportError } from './errors.js';
-import { parseChoiceFlag, parseIntegerFlag } from './flags.js';
+import {
+  analyticReport, checkAnalyticInput, formatAnalytic, MAX_SEED as MAX_RUN_SEED, PRESET_IDS, reproduceCommand, resolveTarget,
+  runCommand, sampleCommand, sampleSpec, SCALES, type EngineFlags, type OutputFlags,
+} from './experiments.js';
+import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag } from './flags.js';
 
 interface DemoFlags {
   engine?: string;
@@ -24,6 +28,31 @@ interface DemoFlags {
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER;
 const MAX_DEMO_REPLICATES = 2 ** 24;
+
+interface RunFlags {
+  engine?: string;
+  adapter?: string;
+  scale?: string;
+  seed?: string;
+  out?: string;
+  json?: boolean;
+  png?: boolean;
+  report?: boolean;
+}
+
+function parseRunFlags(flags: RunFlags) {
+  const engine: EngineFlags = {
+    engine: flags.engine === undefined ? undefined : parseChoiceFlag('--engine', flags.engine, ENGINE_CHOICES),
+    adapter: flags.adapter === undefined ? undefined : parseChoiceFlag('--adapter', flags.adapter, ADAPTER_CHOICES),
+  };
+  const out: OutputFlags = { out: flags.out ?? 'out', json: flags.json === true, png: flags.png !== false, report: flags.report !== false };
+  if (out.out.trim() === '') throw new InputError('--out', 'must be a folder path, got ""');
+  return {
+    engine, out,
+    scale: flags.scale === undefined ? 'paper' as const : parseChoiceFlag('--scale', flags.scale, SCALES),
+    seed: flags.seed === undefined ? undefined : parseIntegerFlag('--seed', flags.seed, 0, MAX_RUN_SEED),
+  };
+}
 
 export function buildProgram(): Command {
   const program = new Command('moe-cusp')
@@ -56,6 +85,78 @@ export function buildProgram(): Command {
         window: flags.window === undefined ? undefined : parseIntegerFlag('--window', flags.window, 1, steps),
         json: flags.json === true,
       });
+    });
+
+  const engineOptions = (cmd: Command) => cmd
+    .option('--engine <name>', `${ENGINE_CHOICES.join(', ')} (default: MOE_CUSP_ENGINE, else auto)`)
+    .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(', ')} (default: MOE_CUSP_ADAPTER, else auto)`);
+  const runOptions = (cmd: Command) => engineOptions(cmd)
+    .option('--scale <name>', `${SCALES.join(', ')} (default paper)`)
+    .option('--seed <n>', `integer in [0, ${MAX_RUN_SEED}]; scan i of an experiment uses seed + i (default: 1, or the spec's)`)
+    .option('--out <dir>', 'output folder (default out)')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--no-png', 'skip the PNG figures')
+    .option('--no-report', 'skip report.html');
+
+  runOptions(program.command('run')
+    .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
+    .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'))
+    .action(async (target: string, flags: RunFlags) => {
+      const parsed = parseRunFlags(flags);
+      await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out);
+    });
+
+  runOptions(program.command('reproduce')
+    .description('run every preset of the paper at one scale and write one report (<out>/report.html)'))
+    .option('--only <list>', `comma-separated subset of ${PRESET_IDS.join(',')}`)
+    .action(async (flags: RunFlags & { only?: string }) => {
+      const parsed = parseRunFlags(flags);
+      const only = flags.only === undefined ? undefined : parseChoiceListFlag('--only', flags.only, PRESET_IDS);
+      await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only);
+    });
+
+  const num = (flag: string, raw: string | undefined, fallback?: number) =>
+    raw === undefined ? fallback : parseNumberFlag(flag, raw, -Infinity, Infinity);
+  program.command('analytic')
+    .description("the theory's numbers for one parameter point: T_c, H(a), equilibria and their stability, folds, cusp normal form, linear-noise Var(y)")
+    .option('--a <x>', 'reinforcement (default 3)')
+    .option('--T <x>', 'temperature (default 1)')
+    .option('--gamma <x>', 'forgetting (default 1)')
+    .option('--h <x>', 'skew (default 0)')
+    .option('--rho <x>', 'negative load feedback (default 0)')
+    .option('--B <n>', 'tokens per step (with --eta: linear-noise variance)')
+    .option('--eta <x>', 'step size (with --B)')
+    .option('--N <n>', 'number of experts for the N-expert threshold (default 2)')
+    .option('--json', 'print JSON on stdout')
+    .action((flags: Record<string, string | boolean | undefined>) => {
+      const s = (k: string) => flags[k] as string | undefined;
+      const input = checkAnalyticInput({
+        a: num('--a', s('a'), 3)!, T: num('--T', s('T'), 1)!, gamma: num('--gamma', s('gamma'), 1)!, h: num('--h', s('h'), 0)!,
+        rho: num('--rho', s('rho'), 0)!, B: num('--B', s('B')), eta: num('--eta', s('eta')), N: num('--N', s('N'), 2)!,
+      });
+      const report = analyticReport(input);
+      process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatAnalytic(report) + '\n');
+    });
+
+  const sample = engineOptions(program.command('sample')
+    .description('per-replicate final window mean u_hat, |u_hat|, u_hat^2 and final y at one parameter point, as CSV'));
+  for (const [k, help] of [['a', 'reinforcement'], ['T', 'temperature'], ['gamma', 'forgetting'], ['h', 'skew (default 0)'],
+    ['rho', 'negative load feedback (default 0)'], ['B', 'tokens per step'], ['eta', 'step size'], ['y0', 'initial y (default 0)'],
+    ['asym', 'half-width of the random initial asymmetry (default 0)'], ['replicates', 'routers (default 1000)'],
+    ['steps', 'steps (default 10000)'], ['window', 'last steps averaged (default steps/10)'], ['seed', 'seed (default 1)']]) {
+    sample.option(`--${k} <x>`, help);
+  }
+  sample.option('--output <file>', 'write the CSV here instead of stdout')
+    .action(async (flags: Record<string, string | undefined>) => {
+      const values: Record<string, number | undefined> = {};
+      for (const k of ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta', 'y0', 'asym', 'replicates', 'steps', 'window', 'seed']) {
+        values[k] = num(`--${k}`, flags[k]);
+      }
+      const engine: EngineFlags = {
+        engine: flags.engine === undefined ? undefined : parseChoiceFlag('--engine', flags.engine, ENGINE_CHOICES),
+        adapter: flags.adapter === undefined ? undefined : parseChoiceFlag('--adapter', flags.adapter, ADAPTER_CHOICES),
+      };
+      await sampleCommand(sampleSpec(values), engine, flags.output);
     });
 
   addBenchFlags(program.command('bench'))

@@ -376,6 +376,8 @@ function analyzeWidths(o: ScanOutcome, id: 'fig10' | 'fig11'): Analysis {
   const speeds = sweepSpeeds(o);
   const axis = o.grid.axes[0];
   const hValues = speeds[0].cells[0][0].values;
+  // Switching points are interpolated between grid points dh apart: that, not the s.e.,
+  // limits their accuracy when all replicates switch at the same grid step.
   const dh = Math.abs(hValues[1] - hValues[0]);
   const eta = o.grid.cells[0].eta;
   const predicted = (i: number) => {
@@ -403,7 +405,8 @@ function analyzeWidths(o: ScanOutcome, id: 'fig10' | 'fig11'): Analysis {
     extrapolated.push({ x, w0, lo, hi });
     const slowest = stats[stats.length - 1];
     estimates.push({ name: `raw width at ${axis.param} = ${x} (slowest sweep)`, value: slowest.mean, se: finiteOrNull(slowest.se) ?? undefined,
-      prediction: predicted(i), predictionLabel: '2 H(a - rho)', note: `${slowest.n} of ${o.spec.replicates} replicates switched both ways` });
+      prediction: predicted(i), predictionLabel: '2 H(a - rho)',
+      note: `${slowest.n} of ${o.spec.replicates} replicates switched both ways; h grid step ${dh.toPrecision(3)}` });
     if (w0 !== null) {
       estimates.push({ name: `slow-sweep width at ${axis.param} = ${x}`, value: w0, se, ci: lo !== null && hi !== null ? [lo, hi] : undefined,
         prediction: predicted(i), predictionLabel: '2 H(a - rho)', note: 'w(r) = w0 + c r^(2/3) over the sweep speeds' });
@@ -440,26 +443,35 @@ function analyzeWidths(o: ScanOutcome, id: 'fig10' | 'fig11'): Analysis {
   };
 }
 
-/** Fraction of replicate pairs on different branches: P(+ family ends u > 0) - P(- family ends u > 0). */
-function bistability(o: ScanOutcome): number[] {
+/**
+ * Branch separation of a two-family cell: half the gap between the families' mean u_hat,
+ * (u+ - u-)/2, clipped to [0, 1]. About |u*| >= 0.25 where the families stay on opposite
+ * stable branches (bistable; |u*| > 0.25 once a > 2.07 gamma T), 0 where they merge. Near
+ * the pitchfork the merge is slow (relaxation rate |a/2T - gamma|), so short runs leave
+ * a finite-time sliver along h = 0 below a = 2 gamma T.
+ */
+function branchSeparation(o: ScanOutcome): number[] {
   const plus = relaxCells(o, 0);
   const minus = relaxCells(o, 1);
-  return plus.map((c, i) => Math.max(0, c.fractionPositive - minus[i].fractionPositive));
+  return plus.map((c, i) => Math.min(1, Math.max(0, (c.meanLoad - minus[i].meanLoad) / 2)));
 }
 
+/** Separation above which a cell counts as bistable. */
+export const BISTABLE_SEPARATION = 0.25;
+
 function analyzeCusp(o: ScanOutcome): Analysis {
-  const b = bistability(o);
+  const b = branchSeparation(o);
   const [aAxis, hAxis] = o.grid.axes;
   let agree = 0;
   b.forEach((v, i) => {
     const c = o.grid.cells[i];
-    if ((v > 0.5) === isBistable({ a: c.a, gamma: c.gamma, T: c.T, h: c.h, rho: c.rho })) agree++;
+    if ((v > BISTABLE_SEPARATION) === isBistable({ a: c.a, gamma: c.gamma, T: c.T, h: c.h, rho: c.rho })) agree++;
   });
   const nx = aAxis.values.length;
   const c0 = o.grid.cells[0];
   // Per a: half the h-extent of the bistable cells vs H(a).
   const halfWidths = aAxis.values.map((a, ix) => {
-    const hs = hAxis.values.filter((_, iy) => b[ix + nx * iy] > 0.5);
+    const hs = hAxis.values.filter((_, iy) => b[ix + nx * iy] > BISTABLE_SEPARATION);
     return { a, measured: hs.length ? (Math.max(...hs) - Math.min(...hs)) / 2 : 0, H: hysteresisHalfWidth(a, c0.gamma, c0.T, c0.rho) };
   });
   const firstBistable = halfWidths.find((r) => r.measured > 0);
@@ -469,27 +481,27 @@ function analyzeCusp(o: ScanOutcome): Analysis {
   ];
   if (firstBistable) {
     estimates.push({ name: 'smallest a with a bistable cell', value: firstBistable.a, prediction: 2 * c0.gamma * c0.T + c0.rho,
-      predictionLabel: 'cusp at a = 2 gamma T + rho', note: `a grid step ${(aAxis.values[1] - aAxis.values[0]).toFixed(3)}` });
+      predictionLabel: 'cusp at a = 2 gamma T + rho', note: `the separation exceeds ${BISTABLE_SEPARATION} once a > 2.07 gamma T; a grid step ${(aAxis.values[1] - aAxis.values[0]).toFixed(3)}` });
   }
   return {
     estimates,
     figures: [{
-      kind: 'heatmap', id: 'cusp-map', title: 'Cusp: fraction of replicate pairs on opposite branches over (a, h)',
+      kind: 'heatmap', id: 'cusp-map', title: 'Cusp: branch separation (u+ - u-)/2 of families started at y0 = +-4, over (a, h)',
       x: { label: 'a (reinforcement)', values: aAxis.values }, y: { label: 'h (skew)', values: hAxis.values },
-      z: gridMatrix(o.grid, (i) => b[i]), zLabel: 'bistable fraction', zRange: [0, 1], overlays: foldOverlay(o.grid),
+      z: gridMatrix(o.grid, (i) => b[i]), zLabel: 'branch separation', zRange: [0, 1], overlays: foldOverlay(o.grid),
     }, {
       kind: 'lines', id: 'cusp-halfwidth', title: 'Half-width in h of the bistable region vs H(a)',
       x: { label: 'a' }, y: { label: 'half-width in h' },
       series: [
         { label: 'H(a) (18)', x: halfWidths.map((r) => r.a), y: halfWidths.map((r) => r.H), style: 'dashed', color: '#555555' },
-        { label: 'simulation (cells with fraction > 0.5)', x: halfWidths.map((r) => r.a), y: halfWidths.map((r) => r.measured), style: 'points', color: '#d62728' },
+        { label: `simulation (cells with separation > ${BISTABLE_SEPARATION})`, x: halfWidths.map((r) => r.a), y: halfWidths.map((r) => r.measured), style: 'points', color: '#d62728' },
       ],
     }],
     tables: [
-      { name: 'cusp-grid', columns: ['a', 'h', 'bistable_fraction', 'mean_u_plus', 'mean_u_minus', 'theory_bistable'],
+      { name: 'cusp-grid', columns: ['a', 'h', 'branch_separation', 'fraction_positive_plus', 'fraction_positive_minus', 'mean_u_plus', 'mean_u_minus', 'theory_bistable'],
         rows: b.map((v, i) => {
           const c = o.grid.cells[i];
-          return [c.a, c.h, v, relaxCells(o, 0)[i].meanLoad, relaxCells(o, 1)[i].meanLoad,
+          return [c.a, c.h, v, relaxCells(o, 0)[i].fractionPositive, relaxCells(o, 1)[i].fractionPositive, relaxCells(o, 0)[i].meanLoad, relaxCells(o, 1)[i].meanLoad,
             isBistable({ a: c.a, gamma: c.gamma, T: c.T, h: c.h, rho: c.rho }) ? 1 : 0];
         }) },
       { name: 'cusp-halfwidth', columns: ['a', 'measured_half_width', 'H'], rows: halfWidths.map((r) => [r.a, r.measured, r.H]) },
@@ -533,11 +545,11 @@ export function analyzeSpec(o: ScanOutcome): Analysis {
     for (let f = 0; f < families; f++) tables.push(relaxTable(families > 1 ? `${name}-family${f}` : name, o, f));
     const cells = relaxCells(o);
     if (axes.length === 2) {
-      const value = families > 1 ? bistability(o) : cells.map((c) => c.absMeanLoad);
+      const value = families > 1 ? branchSeparation(o) : cells.map((c) => c.absMeanLoad);
       figures.push({
-        kind: 'heatmap', id: `${name}-heatmap`, title: families > 1 ? 'fraction of replicate pairs on opposite branches' : 'final |u_hat|',
+        kind: 'heatmap', id: `${name}-heatmap`, title: families > 1 ? 'branch separation (u+ - u-)/2 of the two families' : 'final |u_hat|',
         x: { label: axes[0].param, values: axes[0].values }, y: { label: axes[1].param, values: axes[1].values },
-        z: gridMatrix(o.grid, (i) => value[i]), zLabel: families > 1 ? 'bistable fraction' : 'final |u_hat|', zRange: [0, 1],
+        z: gridMatrix(o.grid, (i) => value[i]), zLabel: families > 1 ? 'branch separation' : 'final |u_hat|', zRange: [0, 1],
         overlays: [...pitchforkOverlay(o.grid), ...foldOverlay(o.grid)],
       });
     } else if (axes.length === 1) {

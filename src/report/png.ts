@@ -1,0 +1,38 @@
+// Node-only: a Figure as a PNG, drawn by draw.ts on a Skia canvas (@napi-rs/canvas).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
+import type { Figure } from '../experiments/types.js';
+import { drawFigure } from './draw.js';
+
+export interface PngOptions {
+  /** CSS pixels; the PNG is width*dpr x height*dpr */
+  width: number;
+  height: number;
+  dpr?: number;
+}
+
+// DejaVu Sans is draw.ts's first font choice; where it is missing Skia falls back to the
+// next family in FONT_FAMILY or a system sans-serif.
+const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/TTF', '/usr/share/fonts/dejavu', '/usr/local/share/fonts'];
+let fontsRegistered = false;
+
+function registerFonts(): void {
+  if (fontsRegistered) return;
+  fontsRegistered = true;
+  for (const file of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) {
+    const path = FONT_DIRS.map((d) => join(d, file)).find((p) => existsSync(p));
+    try {
+      if (path) GlobalFonts.registerFromPath(path, 'DejaVu Sans');
+    } catch {
+      // an unreadable font file: keep the fallback
+    }
+  }
+}
+
+export function renderFigurePng(figure: Figure, { width, height, dpr = 1 }: PngOptions): Buffer {
+  registerFonts();
+  const canvas = createCanvas(Math.round(width * dpr), Math.round(height * dpr));
+  drawFigure(canvas.getContext('2d'), figure, { width, height, dpr });
+  return canvas.toBuffer('image/png');
+}
