@@ -3,6 +3,8 @@
 //   y <- y + eta ((a - rho) u_hat - gamma y + h).
 // Needs philox.wgsl, binomial.wgsl and the structs Params, Cell, Tally (generated from
 // src/core/layout.ts). Routers of one cell are `params.replicates` consecutive indices.
+// A buffer holds the routers router_offset + slot (router_offset: a multiple of replicates),
+// so its cell is cells[slot / replicates] and its random stream that of the global index.
 // Tallies over the window are exact integers (64-bit as lo/hi u32 pairs), so window means
 // do not depend on summation order or chunking.
 
@@ -32,7 +34,7 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   let router = params.router_offset + slot;
-  let cell = cells[router / params.replicates];
+  let cell = cells[slot / params.replicates];
   var rng = rng_open(seed_key(), router, 0u, TAG_INITIAL);
   let jitter = 2.0 * uniform_grid(rng_next(&rng)) - 1.0; // symmetric on (-1, 1)
   state[slot] = cell.y0 + cell.asym * jitter;
@@ -46,7 +48,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     return;
   }
   let router = params.router_offset + slot;
-  let cell = cells[router / params.replicates];
+  let cell = cells[slot / params.replicates];
   let a_eff = cell.a - cell.rho;
   let inv_t = 1.0 / cell.T;
   let tokens = cell.B;

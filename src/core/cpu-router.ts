@@ -26,12 +26,17 @@ export function allocateBlock(offset: number, count: number, backing?: {
     : { offset, count, y: new Float64Array(count), sumN1: new Float64Array(count), sumAbs: new Float64Array(count), sumSq: new Float64Array(count) };
 }
 
-export function initializeBlock(block: RouterBlock, cells: readonly RouterCell[], replicates: number, seed: number): void {
+/**
+ * Routers of a block are plan-local indices block.offset + i; their random streams are those of
+ * the global routers firstRouter + block.offset + i (ScanPlan.firstRouter).
+ */
+export function initializeBlock(block: RouterBlock, cells: readonly RouterCell[], replicates: number, seed: number, firstRouter = 0): void {
   const [k0, k1] = seedKey(seed);
   const rng = new RngStream(k0, k1);
   for (let i = 0; i < block.count; i++) {
-    const router = block.offset + i;
-    const cell = cells[Math.floor(router / replicates)];
+    const local = block.offset + i;
+    const router = firstRouter + local;
+    const cell = cells[Math.floor(local / replicates)];
     const jitter = 2 * uniformGrid(rng.open(router, 0, TAG_INITIAL).next()) - 1;
     block.y[i] = cell.y0 + cell.asym * jitter;
   }
@@ -52,14 +57,15 @@ export interface AdvanceRange {
 }
 
 export function advanceBlock(
-  block: RouterBlock, cells: readonly RouterCell[], replicates: number, seed: number, range: AdvanceRange,
+  block: RouterBlock, cells: readonly RouterCell[], replicates: number, seed: number, range: AdvanceRange, firstRouter = 0,
 ): void {
   const [k0, k1] = seedKey(seed);
   const rng = new RngStream(k0, k1);
   const { stepBegin, stepEnd, windowBegin, tokenMode = false } = range;
   for (let i = 0; i < block.count; i++) {
-    const router = block.offset + i;
-    const cell = cells[Math.floor(router / replicates)];
+    const local = block.offset + i;
+    const router = firstRouter + local;
+    const cell = cells[Math.floor(local / replicates)];
     const aEff = cell.a - cell.rho;
     const { T, gamma, h, eta, B } = cell;
     let y = block.y[i];

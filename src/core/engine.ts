@@ -36,6 +36,8 @@ export interface RouterSession {
   /** Runs steps [stepBegin, stepEnd); onSteps reports router-steps completed so far in this call. */
   advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void>;
   read(): Promise<RouterReadout>;
+  /** Puts back state read earlier from a session over the same plan (checkpoints, device loss). */
+  restore?(readout: RouterReadout): Promise<void>;
   close(): void;
 }
 
@@ -45,4 +47,8 @@ export interface Engine {
   readonly maxRouters: number;
   open(plan: ScanPlan): Promise<RouterSession>;
   dispose(): void | Promise<void>;
+  /** true once the device behind the engine is lost (driver reset, watchdog, destroy()) */
+  readonly lost?: boolean;
+  /** Replaces a lost device (sessions opened before must be reopened); throws if it cannot. */
+  recover?(): Promise<void>;
 }

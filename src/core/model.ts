@@ -31,6 +31,12 @@ export interface ScanPlan {
   seed: number;
   /** token-by-token sampling (the slow exact reference) instead of the O(1) sampler */
   tokenMode?: boolean;
+  /**
+   * Global index of the plan's first router (default 0; a multiple of `replicates`). Router i
+   * of the plan draws the random stream of router firstRouter + i, so a scan cut into plans
+   * over consecutive cells (passes, shards) gives exactly the numbers of one big plan.
+   */
+  firstRouter?: number;
 }
 
 /** Bad input: names the offending field and what is allowed. */
@@ -97,6 +103,10 @@ export function validatePlan(plan: ScanPlan, maxRouters = MAX_ROUTERS): ScanPlan
   checkNumber('window', plan.window, { min: 1, max: plan.steps, integer: true });
   checkNumber('seed', plan.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
   const routers = plan.cells.length * plan.replicates;
+  if (plan.firstRouter !== undefined) {
+    checkNumber('firstRouter', plan.firstRouter, { min: 0, max: MAX_ROUTERS + 1 - routers, integer: true });
+    if (plan.firstRouter % plan.replicates !== 0) throw new InputError('firstRouter', `must be a multiple of replicates (${plan.replicates}), got ${plan.firstRouter}`);
+  }
   const limit = Math.min(maxRouters, MAX_ROUTERS);
   if (routers > limit) {
     throw new InputError('replicates',

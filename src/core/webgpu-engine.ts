@@ -22,12 +22,19 @@ export interface WebGpuEngineOptions {
   routersPerDispatch?: number;
   /** adaptive chunking aims at dispatches of about this many milliseconds */
   targetDispatchMs?: number;
+  /** cap on one buffer's size in bytes, below the device's limits (tests of multi-pass scans) */
+  maxBufferBytes?: number;
+  /** a fresh device after a loss (same adapter kind); without it a lost device is fatal */
+  replaceDevice?: () => Promise<GPUDevice>;
 }
 
 const TALLY_BYTES = strideOf(TALLY);
 
 export class WebGpuEngine implements Engine {
   readonly maxRouters: number;
+  /** devices lost and replaced so far */
+  recoveries = 0;
+  private lostDevice = false;
   private pipelines?: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }>;
   readonly workgroupSize: number;
 
@@ -36,15 +43,36 @@ export class WebGpuEngine implements Engine {
    *   which must stay referenced while the device is in use); device.destroy() by default
    */
   constructor(
-    readonly device: GPUDevice,
+    public device: GPUDevice,
     readonly info: EngineInfo,
     readonly options: WebGpuEngineOptions = {},
     private readonly release: () => void = () => device.destroy(),
   ) {
     const limits = device.limits;
     this.workgroupSize = Math.min(options.workgroupSize ?? 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
-    const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+    const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, options.maxBufferBytes ?? Infinity);
     this.maxRouters = Math.floor(bytes / TALLY_BYTES);
+    this.watch(device);
+  }
+
+  private watch(device: GPUDevice): void {
+    void device.lost.then(() => {
+      if (device === this.device) this.lostDevice = true;
+    });
+  }
+
+  get lost(): boolean {
+    return this.lostDevice;
+  }
+
+  async recover(): Promise<void> {
+    if (!this.options.replaceDevice) throw new Error('the WebGPU device was lost and this engine has no way to get a new one');
+    const device = await this.options.replaceDevice();
+    this.device = device;
+    this.pipelines = undefined;
+    this.lostDevice = false;
+    this.recoveries++;
+    this.watch(device);
   }
 
   private compile() {
@@ -81,6 +109,8 @@ export class WebGpuEngine implements Engine {
 
 class WebGpuSession implements RouterSession {
   readonly routers: number;
+  /** the device this session's buffers live on (the engine may replace its device later) */
+  private readonly device: GPUDevice;
   private readonly uniforms: GPUBuffer;
   private readonly cells: GPUBuffer;
   private readonly state: GPUBuffer;
@@ -96,6 +126,7 @@ class WebGpuSession implements RouterSession {
     private readonly pipelines: { layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline },
   ) {
     const { device } = engine;
+    this.device = device;
     this.routers = routerCount(plan);
     this.key = seedKey(plan.seed);
     this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
@@ -109,11 +140,32 @@ class WebGpuSession implements RouterSession {
     this.writeCells(plan.cells);
   }
 
+  async restore(readout: RouterReadout): Promise<void> {
+    const n = this.routers;
+    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
+      if (readout[key].length !== n) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${n}`);
+    }
+    const words = new Uint32Array(n * 6);
+    const split = (x: number, at: number) => {
+      words[at] = x % 4294967296;
+      words[at + 1] = Math.floor(x / 4294967296);
+    };
+    for (let i = 0; i < n; i++) {
+      split(readout.sumN1[i], 6 * i);
+      split(readout.sumAbs[i], 6 * i + 2);
+      split(readout.sumSq[i], 6 * i + 4);
+    }
+    const { queue } = this.device;
+    queue.writeBuffer(this.state, 0, Float32Array.from(readout.y)); // y came from f32: exact
+    queue.writeBuffer(this.tallies, 0, words);
+    await queue.onSubmittedWorkDone();
+  }
+
   private writeCells(cells: readonly RouterCell[]): void {
     if (cells.length !== this.plan.cells.length) {
       throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
     }
-    this.engine.device.queue.writeBuffer(this.cells, 0, packStructs(CELL, cells));
+    this.device.queue.writeBuffer(this.cells, 0, packStructs(CELL, cells));
   }
 
   async setCells(cells: readonly RouterCell[]): Promise<void> {
@@ -121,11 +173,12 @@ class WebGpuSession implements RouterSession {
   }
 
   private dispatch(pipeline: GPUComputePipeline, slotBegin: number, slotEnd: number, range: StepRange): void {
-    const { device, workgroupSize } = this.engine;
+    const { device } = this;
+    const { workgroupSize } = this.engine;
     const grid = dispatchGrid(slotEnd - slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
     device.queue.writeBuffer(this.uniforms, 0, packUniform(PARAMS, {
       seed_lo: this.key[0], seed_hi: this.key[1],
-      router_offset: 0, slot_begin: slotBegin, slot_end: slotEnd, replicates: this.plan.replicates,
+      router_offset: this.plan.firstRouter ?? 0, slot_begin: slotBegin, slot_end: slotEnd, replicates: this.plan.replicates,
       step_begin: range.stepBegin, step_end: range.stepEnd, window_begin: range.windowBegin,
       token_mode: this.plan.tokenMode ? 1 : 0, row_stride: grid.rowStride,
     }));
@@ -140,13 +193,13 @@ class WebGpuSession implements RouterSession {
 
   async initialize(): Promise<void> {
     this.dispatch(this.pipelines.initialize, 0, this.routers, { stepBegin: 0, stepEnd: 0, windowBegin: 0 });
-    await this.engine.device.queue.onSubmittedWorkDone();
+    await this.device.queue.onSubmittedWorkDone();
   }
 
   async resetTallies(): Promise<void> {
-    const encoder = this.engine.device.createCommandEncoder();
+    const encoder = this.device.createCommandEncoder();
     encoder.clearBuffer(this.tallies);
-    this.engine.device.queue.submit([encoder.finish()]);
+    this.device.queue.submit([encoder.finish()]);
   }
 
   /** Steps and routers for the next dispatch: fixed by options, else sized from measured cost. */
@@ -163,7 +216,7 @@ class WebGpuSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    const { device } = this.engine;
+    const { device } = this;
     let done = 0;
     for (let step = range.stepBegin; step < range.stepEnd;) {
       const { steps, routers } = this.chunk(range.stepEnd - step);
@@ -183,7 +236,7 @@ class WebGpuSession implements RouterSession {
   }
 
   async read(): Promise<RouterReadout> {
-    const { device } = this.engine;
+    const { device } = this;
     const stateBytes = this.routers * 4;
     const tallyBytes = this.routers * TALLY_BYTES;
     const staging = device.createBuffer({ label: 'readback', size: stateBytes + tallyBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });

@@ -3,7 +3,7 @@
 // analysis for any user spec. f64, no Node-only imports.
 
 import {
-  extrapolateCriticalPoint, extrapolateSlowSweep, finiteTimeOnset, inverseVarianceWithError, meanWithError,
+  extrapolateCriticalPoint, extrapolateSlowSweep, finiteTimeOnset, meanWithError,
   weightsFromStandardErrors,
 } from '../analytics/estimators.js';
 import { linearFit } from '../analytics/stats.js';
@@ -299,7 +299,7 @@ function analyzeFig8(o: ScanOutcome): Analysis {
   };
 }
 
-function analyzeFig9(outcomes: ScanOutcome[], perRouterY: (Float64Array | undefined)[]): Analysis {
+function analyzeFig9(outcomes: ScanOutcome[]): Analysis {
   const estimates: Estimate[] = [];
   const colors = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#8c564b', '#e377c2'];
   const curves: Series[] = [];
@@ -316,14 +316,11 @@ function analyzeFig9(outcomes: ScanOutcome[], perRouterY: (Float64Array | undefi
     curves.push({ label: `gamma = ${gamma}`, x: Ts.map((T) => T / tc), y: final, color: colors[g] });
     estimates.push({ name: `onset T at gamma = ${gamma}`, value: onset ?? NaN, prediction: tc, predictionLabel: 'T_c = a/(2 gamma)',
       note: onset === null ? 'final |u_hat| never crossed 0.1 in the scanned range' : 'finite time: expected below T_c' });
-    // 1/Var(y) on the balanced side, from the per-replicate final y.
+    // 1/Var(y) on the balanced side from the variance of the final y across replicates;
+    // for normal data se(1/s^2) = sqrt(2/(n-1)) / s^2 (inverseVarianceWithError's default).
     const vTs = varRun.grid.axes[0].values;
     const R = varRun.spec.replicates;
-    const ys = perRouterY[2 * g + 1];
-    const inv = vTs.map((_, i) => {
-      if (!ys) throw new Error('fig9 needs per-router final y of the variance scans');
-      return inverseVarianceWithError(ys.subarray(i * R, (i + 1) * R));
-    });
+    const inv = relaxCells(varRun).map((c) => ({ variance: c.varFinalY, value: 1 / c.varFinalY, se: Math.sqrt(2 / (R - 1)) / c.varFinalY }));
     const fit = extrapolateCriticalPoint(vTs, inv.map((v) => v.value), weightsFromStandardErrors(inv.map((v) => v.se)));
     rows.push({ gamma, tc, onset, tcFit: fit.tc, tcSe: fit.se, ci: [fit.ci.lower, fit.ci.upper] });
     estimates.push({ name: `T_c from 1/Var(y) at gamma = ${gamma}`, value: fit.tc, se: fit.se,
@@ -511,21 +508,16 @@ function analyzeCusp(o: ScanOutcome): Analysis {
   };
 }
 
-export function analyzePreset(id: PresetId, outcomes: ScanOutcome[], perRouterY: (Float64Array | undefined)[]): Analysis {
+export function analyzePreset(id: PresetId, outcomes: ScanOutcome[]): Analysis {
   switch (id) {
     case 'fig6': return analyzeFig6(outcomes[0]);
     case 'fig7': return analyzeFig7(outcomes[0]);
     case 'fig8': return analyzeFig8(outcomes[0]);
-    case 'fig9': return analyzeFig9(outcomes, perRouterY);
+    case 'fig9': return analyzeFig9(outcomes);
     case 'fig10': return analyzeWidths(outcomes[0], 'fig10');
     case 'fig11': return analyzeWidths(outcomes[0], 'fig11');
     case 'cusp': return analyzeCusp(outcomes[0]);
   }
-}
-
-/** Which scans of a preset need per-router final y (the 1/Var(y) fits). */
-export function presetNeedsPerRouter(id: PresetId, scanIndex: number): boolean {
-  return id === 'fig9' && scanIndex % 2 === 1;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,47 +1,95 @@
 // The three protocols of a scan spec (relax, sweep, trace) on an engine, reduced to
 // per-cell statistics across replicates as they are read back. No Node-only imports.
 //
-// Router index layout. A session's plan has cells in the order
-//   plan cell p = f * nCells + c      (family f, grid cell c = i0 + n0 * i1; see expandGrid)
+// Router index layout. Plan cells are ordered
+//   plan cell p = c * families + f    (grid cell c = i0 + n0 * i1, see expandGrid; family f)
 // and replicate r of plan cell p is router p * replicates + r. Family 0 starts at +y0,
-// family 1 (families 'opposite') at -y0, both with the asym jitter. Relax and trace run all
-// of this in one session on the spec's seed. A sweep runs one session per speed (its steps
-// differ): speed s holds routers c * replicates + r on seed speedSeed(seed, s), which is the
-// spec's seed for s = 0. Each speed's results therefore depend on its own index and step
-// count only, never on how many speeds the spec lists.
+// family 1 (families 'opposite') at -y0, both with the asym jitter. Relax and trace run on
+// the spec's seed. A sweep runs each speed separately (its steps differ): speed s holds
+// routers c * replicates + r on seed speedSeed(seed, s), the spec's seed for s = 0.
+//
+// Every statistic is per grid cell, and the routers of consecutive grid cells are
+// consecutive: a scan can run as several plans over ranges of cells (passes when it does
+// not fit the engine, shards across machines) and give exactly the numbers of one plan.
+//
+// Resumability. A pass advances in segments (a sweep point, a trace interval, or a slice of
+// the relax steps). After a segment the run may take a snapshot: the routers' state (read
+// back), the step and the per-cell accumulators, all plain data. From a snapshot the run
+// continues exactly: after a lost device (engine.recover(), then the pass is reopened and
+// restored) or from a checkpoint written to disk by the caller.
 
-import type { Engine, RouterSession } from '../core/engine.js';
+import type { Engine, RouterReadout, RouterSession } from '../core/engine.js';
 import { completeCell, validatePlan, type RouterCell, type ScanPlan } from '../core/model.js';
 import { progressReport, summarizeCells, windowMeans, type Provenance, type RouterMeans } from '../core/scan.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/version.generated.js';
-import { expandGrid, fnv1a64, parseSpec, specRouterSteps, sweepLegs, sweepSteps, validateSpecFor } from './spec.js';
+import { expandGrid, fnv1a64, parseSpec, specHash, sweepLegs, sweepSteps, validateSpecFor } from './spec.js';
 import type {
-  ExpandedGrid, ParamName, RelaxCell, RelaxOutcome, ScanOutcome, ScanProgress, ScanSpec, SweepLeg, SweepOutcome, SweepProtocol, TraceCell, TraceOutcome,
+  ExpandedGrid, ParamName, RelaxCell, ScanOutcome, ScanProgress, ScanSpec, SweepLeg, SweepProtocol, TraceCell,
 } from './types.js';
+
+/** Where a run continues from (JSON-serializable apart from the readout's typed arrays). */
+export interface ScanSnapshot {
+  specHash: string;
+  version: string;
+  cells: [number, number];
+  /** index of the pass being run (speed-major for sweeps) */
+  pass: number;
+  /** finished passes: per-cell results of the part so far */
+  results: PartResults;
+  /** inside `pass`: the step reached, the protocol's accumulators, the routers' state */
+  inPass: { step: number; segment: number; acc: unknown; readout: RouterReadout } | null;
+  routerSteps: number;
+  routers: number;
+  recoveries: number;
+}
 
 export interface RunSpecOptions {
   onProgress?: ScanProgress;
   /** relax only: also return each router's window means and final y (index layout above) */
   keepPerRouter?: boolean;
+  /** run only grid cells [begin, end) (a shard); default all */
+  cells?: [number, number];
+  /** continue from this snapshot (a checkpoint of the same spec, version and cells) */
+  resume?: ScanSnapshot;
+  /** receives a snapshot after a segment, at most every intervalMs (checkpoints) */
+  checkpoint?: { intervalMs: number; save(snapshot: ScanSnapshot): Promise<void> | void };
+  /** device losses survived before giving up (default 3) */
+  maxRecoveries?: number;
+  /** in-memory snapshots for device loss, at most every this many ms (default 5000) */
+  snapshotMs?: number;
 }
 
-export type SpecRun = ScanOutcome & { perRouter?: RouterMeans };
+/** Results of a part (cells [begin, end)) in the shapes of the full outcome. */
+export interface PartResults {
+  /** relax and trace: [family][cell - begin] */
+  relax?: RelaxCell[][];
+  trace?: TraceCell[][];
+  /** sweep: [speed][cell - begin] -> legs */
+  sweep?: SweepLeg[][][];
+}
+
+export type SpecRun = ScanOutcome & { perRouter?: RouterMeans; cells: [number, number]; recoveries: number };
 
 /** The seed of sweep speed s: the spec's seed for s = 0, else 53 bits of FNV-1a 64 of (seed, s). */
 export function speedSeed(seed: number, s: number): number {
   return s === 0 ? seed : Number(fnv1a64(`moe-cusp speed ${seed} ${s}`) >> 11n);
 }
 
-/** The router cells of one session: grid cells (x families), initial state per family. */
-export function planCells(spec: ScanSpec, grid: ExpandedGrid): RouterCell[] {
+const familiesOf = (spec: ScanSpec): 1 | 2 => (spec.initial.families === 'opposite' ? 2 : 1);
+
+/** The router cells of grid cells [begin, end) (x families), initial state per family. */
+export function planCells(spec: ScanSpec, grid: ExpandedGrid, begin = 0, end = grid.cells.length): RouterCell[] {
   const { y0, asym } = spec.initial;
-  const signs = grid.families === 2 ? [1, -1] : [1];
-  return signs.flatMap((sign) => grid.cells.map((c) => completeCell({ ...c, y0: sign * y0, asym })));
+  const signs = familiesOf(spec) === 2 ? [1, -1] : [1];
+  return grid.cells.slice(begin, end).flatMap((c) => signs.map((sign) => completeCell({ ...c, y0: sign * y0, asym })));
 }
 
-/** The plan of a relax scan: runScan on it gives the same numbers as runSpec. */
-export function relaxPlan(spec: ScanSpec, grid = expandGrid(spec)): ScanPlan {
-  return { cells: planCells(spec, grid), replicates: spec.replicates, steps: spec.steps, window: spec.window, seed: spec.seed, tokenMode: spec.sampler === 'tokens' };
+/** The plan of a relax scan over grid cells [begin, end): runScan on it gives the numbers runSpec does. */
+export function relaxPlan(spec: ScanSpec, grid = expandGrid(spec), begin = 0, end = grid.cells.length): ScanPlan {
+  return {
+    cells: planCells(spec, grid, begin, end), replicates: spec.replicates, steps: spec.steps, window: spec.window,
+    seed: spec.seed, tokenMode: spec.sampler === 'tokens', firstRouter: begin * familiesOf(spec) * spec.replicates,
+  };
 }
 
 /** Mean and unbiased s.d. of xs[begin, end). */
@@ -55,93 +103,132 @@ function meanSd(xs: ArrayLike<number>, begin: number, end: number): [number, num
   return [mean, n > 1 ? Math.sqrt(ss / (n - 1)) : NaN];
 }
 
-/** Shared by the protocols: sessions, progress over the whole scan, provenance. */
+
+/** One pass: a plan over grid cells [begin, end) (and one sweep speed). */
+interface Pass {
+  speed: number;
+  begin: number;
+  end: number;
+}
+
+/** The accumulators and position a pass body resumes from. */
+interface PassState {
+  step: number;
+  segment: number;
+  acc: unknown;
+}
+
+type Last = NonNullable<ScanSnapshot['inPass']> & { routerStepsAt: number };
+
+type PassBody = (ctx: Run, session: RouterSession, plan: ScanPlan, pass: Pass, from: PassState | null) => Promise<void>;
+
+/** Shared by the protocols: passes, segments, snapshots, recovery, progress, provenance. */
 class Run {
   readonly startedAt = new Date().toISOString();
   private readonly t0 = performance.now();
-  private done = 0;
+  done = 0;
   routers = 0;
+  recoveries = 0;
+  passIndex = 0;
+  /** the last snapshot inside the current pass (device-loss restarts continue from it) */
+  private last: Last | null = null;
+  private lastSnapshotAt = performance.now();
+  private lastCheckpointAt = performance.now();
 
-  constructor(readonly engine: Engine, readonly total: number, private readonly onProgress?: ScanProgress) {}
+  constructor(
+    readonly engine: Engine, readonly spec: ScanSpec, readonly grid: ExpandedGrid, readonly cells: [number, number],
+    readonly total: number, readonly results: PartResults, private readonly options: RunSpecOptions,
+  ) {}
 
-  async session<T>(plan: ScanPlan, body: (s: RouterSession) => Promise<T>): Promise<T> {
+  /** Runs a pass from its start or from a snapshot, reopening it after a device loss. */
+  async pass(plan: ScanPlan, pass: Pass, from: ScanSnapshot['inPass'], body: PassBody): Promise<void> {
     validatePlan(plan, this.engine.maxRouters);
-    const session = await this.engine.open(plan);
-    this.routers += session.routers;
-    try {
-      await session.initialize();
-      return await body(session);
-    } finally {
-      session.close();
+    const stepsBefore = this.done;
+    this.last = from && { ...from, routerStepsAt: this.done };
+    for (;;) {
+      const session = await this.engine.open(plan);
+      try {
+        if (this.last) {
+          if (!session.restore) throw new Error(`the ${this.engine.info.engine} engine cannot restore router state`);
+          await session.setCells(plan.cells);
+          await session.restore(this.last.readout);
+        } else {
+          await session.initialize();
+        }
+        await body(this, session, plan, pass, this.last && { step: this.last.step, segment: this.last.segment, acc: structuredClone(this.last.acc) });
+        this.routers += session.routers;
+        this.last = null;
+        return;
+      } catch (err) {
+        if (!this.engine.lost || !this.engine.recover || this.recoveries >= (this.options.maxRecoveries ?? 3)) throw err;
+        this.recoveries++;
+        await this.engine.recover();
+        // Progress goes back to the snapshot the pass restarts from.
+        this.done = this.last ? this.last.routerStepsAt : stepsBefore;
+      } finally {
+        session.close();
+      }
     }
   }
 
   /** Advances steps [begin, end), tallying from windowBegin, and reports progress. */
   async advance(session: RouterSession, begin: number, end: number, windowBegin: number): Promise<void> {
     const before = this.done;
-    const report = (done: number) => this.onProgress?.(progressReport(before + done, this.total, performance.now() - this.t0));
+    const report = (done: number) => this.options.onProgress?.(progressReport(before + done, this.total, performance.now() - this.t0));
     await session.advance({ stepBegin: begin, stepEnd: end, windowBegin }, report);
     this.done = before + session.routers * (end - begin);
   }
 
-  provenance(spec: ScanSpec): Provenance {
+  /** Whether a snapshot is due (device loss: every snapshotMs; checkpoints: every intervalMs). */
+  snapshotDue(): boolean {
+    const now = performance.now();
+    const recover = this.engine.recover !== undefined && now - this.lastSnapshotAt >= (this.options.snapshotMs ?? 5000);
+    const checkpoint = this.options.checkpoint !== undefined && now - this.lastCheckpointAt >= this.options.checkpoint.intervalMs;
+    return recover || checkpoint;
+  }
+
+  /** Records a snapshot after a segment (readout = the routers' state now). */
+  async snapshot(state: PassState, readout: RouterReadout): Promise<void> {
+    this.last = { step: state.step, segment: state.segment, acc: structuredClone(state.acc), readout, routerStepsAt: this.done };
+    this.lastSnapshotAt = performance.now();
+    const cp = this.options.checkpoint;
+    if (cp && performance.now() - this.lastCheckpointAt >= cp.intervalMs) {
+      await cp.save(this.snapshotNow());
+      this.lastCheckpointAt = performance.now();
+    }
+  }
+
+  snapshotNow(): ScanSnapshot {
+    let inPass: ScanSnapshot['inPass'] = null;
+    if (this.last) {
+      const { routerStepsAt: _, ...rest } = this.last;
+      inPass = rest;
+    }
+    return {
+      specHash: specHash(this.spec), version: PACKAGE_VERSION, cells: this.cells, pass: this.passIndex,
+      results: structuredClone(this.results), inPass,
+      routerSteps: this.last ? this.last.routerStepsAt : this.done, routers: this.routers, recoveries: this.recoveries,
+    };
+  }
+
+  /** Segment length in steps: all at once unless snapshots are wanted, then ~1 s of work. */
+  segmentSteps(routers: number, left: number, msPerRouterStep: number): number {
+    if (this.engine.recover === undefined && this.options.checkpoint === undefined) return left;
+    if (!(msPerRouterStep > 0)) return Math.min(left, 1);
+    return Math.max(1, Math.min(left, Math.floor(1000 / (msPerRouterStep * routers))));
+  }
+
+  provenance(): Provenance & { recoveries?: number } {
     const elapsedMs = performance.now() - this.t0;
     const { info } = this.engine;
     return {
       package: PACKAGE_NAME, version: PACKAGE_VERSION, engine: info.engine, adapter: info.adapter, backend: info.backend,
-      sampler: spec.sampler === 'tokens' ? 'tokens' : 'btrs-inversion', seed: spec.seed, startedAt: this.startedAt, elapsedMs,
+      sampler: this.spec.sampler === 'tokens' ? 'tokens' : 'btrs-inversion', seed: this.spec.seed, startedAt: this.startedAt, elapsedMs,
       routers: this.routers, routerSteps: this.done, routerStepsPerSecond: (this.done * 1000) / elapsedMs,
+      ...(this.recoveries > 0 && { recoveries: this.recoveries }),
     };
   }
 }
-
-/**
- * Runs a scan spec (checked and completed by parseSpec first) on an engine. Same spec and
- * engine kind: bit-identical outcome (provenance timings aside).
- */
-export async function runSpec(engine: Engine, input: ScanSpec, options: RunSpecOptions = {}): Promise<SpecRun> {
-  const spec = parseSpec(input);
-  validateSpecFor(spec, engine.maxRouters);
-  const grid = expandGrid(spec);
-  const run = new Run(engine, specRouterSteps(spec), options.onProgress);
-  const p = spec.protocol;
-  if (p.kind === 'relax') {
-    const { outcome, perRouter } = await relax(run, spec, grid);
-    return { spec, grid, outcome, provenance: run.provenance(spec), ...(options.keepPerRouter && { perRouter }) };
-  }
-  const outcome = p.kind === 'sweep' ? await sweep(run, spec, p, grid) : await trace(run, spec, grid);
-  return { spec, grid, outcome, provenance: run.provenance(spec) };
-}
-
-// ---------------------------------------------------------------------------------------
-// relax: fixed cells, tallies over the last `window` steps
-// ---------------------------------------------------------------------------------------
-
-async function relax(run: Run, spec: ScanSpec, grid: ExpandedGrid): Promise<{ outcome: RelaxOutcome; perRouter: RouterMeans }> {
-  const plan = relaxPlan(spec, grid);
-  const readout = await run.session(plan, async (s) => {
-    await run.advance(s, 0, plan.steps, plan.steps - plan.window);
-    return s.read();
-  });
-  const perRouter = windowMeans(readout, plan);
-  const R = plan.replicates;
-  const cells: RelaxCell[] = summarizeCells(perRouter, plan).map(({ cell: _, ...summary }, p) => {
-    let positive = 0;
-    const abs = new Float64Array(R);
-    for (let r = 0; r < R; r++) {
-      const u = perRouter.meanLoad[p * R + r];
-      abs[r] = Math.abs(u);
-      if (u > 0) positive++;
-    }
-    return { ...summary, absMeanLoadSE: meanSd(abs, 0, R)[1] / Math.sqrt(R), fractionPositive: positive / R };
-  });
-  const n = grid.cells.length;
-  return { outcome: { kind: 'relax', cells: Array.from({ length: grid.families }, (_, f) => cells.slice(f * n, (f + 1) * n)) }, perRouter };
-}
-
-// ---------------------------------------------------------------------------------------
-// sweep: one parameter stepped through a grid, state carried across points
-// ---------------------------------------------------------------------------------------
 
 /**
  * Streaming switchingPoint (src/analytics/estimators.ts) for many replicates at once: feed
@@ -181,79 +268,243 @@ export class SwitchTracker {
   switching(): (number | null)[] {
     return Array.from(this.at, (x) => (Number.isNaN(x) ? null : x));
   }
+
+  /** Plain data (null for NaN: JSON has no NaN) and back, for snapshots. */
+  state(): TrackerState {
+    return { at: this.switching(), last: Array.from(this.last), lastU: Array.from(this.lastU), k: this.k };
+  }
+
+  static from(s: TrackerState, want: 'up' | 'down', xs: readonly number[]): SwitchTracker {
+    const t = new SwitchTracker(s.at.length, want, xs);
+    s.at.forEach((x, i) => { t.at[i] = x ?? NaN; });
+    t.last.set(s.last);
+    t.lastU.set(s.lastU);
+    t.k = s.k;
+    return t;
+  }
 }
 
-async function sweep(run: Run, spec: ScanSpec, p: SweepProtocol, grid: ExpandedGrid): Promise<SweepOutcome> {
-  const legs = sweepLegs(p);
-  const R = spec.replicates;
+export interface TrackerState { at: (number | null)[]; last: number[]; lastU: number[]; k: number }
+
+
+/** The passes of cells [begin, end): consecutive cells that fit the engine, per sweep speed. */
+function passesOf(spec: ScanSpec, cells: [number, number], maxRouters: number): Pass[] {
+  const perCell = familiesOf(spec) * spec.replicates;
+  const cellsPerPass = Math.max(1, Math.floor(Math.min(maxRouters, 0xffffffff) / perCell));
+  const speeds = spec.protocol.kind === 'sweep' ? spec.protocol.stepsPerPoint.length : 1;
+  const passes: Pass[] = [];
+  for (let speed = 0; speed < speeds; speed++) {
+    for (let c = cells[0]; c < cells[1]; c += cellsPerPass) passes.push({ speed, begin: c, end: Math.min(cells[1], c + cellsPerPass) });
+  }
+  return passes;
+}
+
+/** Router-steps of grid cells [begin, end) (progress and ETA). */
+export function partRouterSteps(spec: ScanSpec, cells: [number, number]): number {
+  const routers = (cells[1] - cells[0]) * familiesOf(spec) * spec.replicates;
+  if (spec.protocol.kind !== 'sweep') return routers * spec.steps;
+  return spec.protocol.stepsPerPoint.reduce((n, spp) => n + routers * sweepSteps(spec, spp), 0);
+}
+
+function emptyResults(spec: ScanSpec): PartResults {
+  const F = familiesOf(spec);
+  if (spec.protocol.kind === 'relax') return { relax: Array.from({ length: F }, () => []) };
+  if (spec.protocol.kind === 'trace') return { trace: Array.from({ length: F }, () => []) };
+  return { sweep: spec.protocol.stepsPerPoint.map(() => []) };
+}
+
+export class CheckpointMismatch extends Error {}
+
+/**
+ * Runs a scan spec (checked and completed by parseSpec first) on an engine, or the part of it
+ * over grid cells options.cells. Same spec and engine kind: bit-identical outcome (timings
+ * aside), whatever the passes, shards, checkpoints or device losses.
+ */
+export async function runSpec(engine: Engine, input: ScanSpec, options: RunSpecOptions = {}): Promise<SpecRun> {
+  const spec = parseSpec(input);
+  validateSpecFor(spec, engine.maxRouters);
+  const grid = expandGrid(spec);
   const n = grid.cells.length;
-  const speeds: SweepOutcome['speeds'] = [];
-  for (const [s, stepsPerPoint] of p.stepsPerPoint.entries()) {
-    const base = planCells(spec, grid);
-    const plan: ScanPlan = { cells: base, replicates: R, steps: sweepSteps(spec, stepsPerPoint), window: spec.window, seed: speedSeed(spec.seed, s), tokenMode: spec.sampler === 'tokens' };
-    const cells: SweepLeg[][] = Array.from({ length: n }, () => []);
-    await run.session(plan, async (session) => {
-      // Burn-in at the first value (plan cells hold it), nothing tallied.
-      let step = spec.steps;
+  const cells = options.cells ?? [0, n];
+  if (!(Number.isInteger(cells[0]) && Number.isInteger(cells[1]) && cells[0] >= 0 && cells[0] <= cells[1] && cells[1] <= n)) {
+    throw new RangeError(`cells: need 0 <= begin <= end <= ${n}, got [${cells}]`);
+  }
+  const resume = options.resume;
+  if (resume) {
+    const problems = [
+      resume.specHash !== specHash(spec) && `it belongs to spec ${resume.specHash}, not ${specHash(spec)}`,
+      resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
+      (resume.cells[0] !== cells[0] || resume.cells[1] !== cells[1]) && `it covers cells [${resume.cells}), this run [${cells}) (another shard)`,
+    ].filter(Boolean);
+    if (problems.length) throw new CheckpointMismatch(`the checkpoint cannot be resumed here: ${problems.join('; ')}`);
+    if (options.keepPerRouter) throw new Error('keepPerRouter runs cannot resume from a checkpoint');
+  }
+  const results = resume ? structuredClone(resume.results) : emptyResults(spec);
+  const run = new Run(engine, spec, grid, cells, partRouterSteps(spec, cells), results, options);
+  if (resume) {
+    run.done = resume.routerSteps;
+    run.routers = resume.routers;
+    run.recoveries = resume.recoveries;
+  }
+  const F = familiesOf(spec);
+  const R = spec.replicates;
+  const perRouter = options.keepPerRouter && spec.protocol.kind === 'relax' ? allocateMeans((cells[1] - cells[0]) * F * R) : undefined;
+  const passes = passesOf(spec, cells, engine.maxRouters);
+  for (let k = resume?.pass ?? 0; k < passes.length; k++) {
+    run.passIndex = k;
+    const pass = passes[k];
+    const from = resume && k === resume.pass ? resume.inPass : null;
+    const p = spec.protocol;
+    if (p.kind === 'sweep') {
+      const plan: ScanPlan = {
+        cells: planCells(spec, grid, pass.begin, pass.end), replicates: R, steps: sweepSteps(spec, p.stepsPerPoint[pass.speed]),
+        window: spec.window, seed: speedSeed(spec.seed, pass.speed), tokenMode: spec.sampler === 'tokens', firstRouter: pass.begin * R,
+      };
+      await run.pass(plan, pass, from, sweepBody(p));
+    } else {
+      const plan = relaxPlan(spec, grid, pass.begin, pass.end);
+      await run.pass(plan, pass, from, p.kind === 'relax' ? relaxBody(perRouter, (pass.begin - cells[0]) * F * R) : traceBody(p.every));
+    }
+  }
+  const p = spec.protocol;
+  const outcome = p.kind === 'relax' ? { kind: 'relax' as const, cells: results.relax! }
+    : p.kind === 'trace' ? { kind: 'trace' as const, cells: results.trace! }
+      : { kind: 'sweep' as const, param: p.param, speeds: p.stepsPerPoint.map((stepsPerPoint, s) => ({ stepsPerPoint, cells: results.sweep![s] })) };
+  return { spec, grid, outcome, provenance: run.provenance(), cells, recoveries: run.recoveries, ...(perRouter && { perRouter }) };
+}
+
+function allocateMeans(n: number): RouterMeans {
+  return { meanLoad: new Float64Array(n), meanAbsLoad: new Float64Array(n), meanSqLoad: new Float64Array(n), finalY: new Float64Array(n) };
+}
+
+// ---------------------------------------------------------------------------------------
+// relax: fixed cells, tallies over the last `window` steps
+// ---------------------------------------------------------------------------------------
+
+function relaxBody(perRouter: RouterMeans | undefined, offset: number): PassBody {
+  return async (run, session, plan, pass, from) => {
+    const windowBegin = plan.steps - plan.window;
+    let step = from?.step ?? 0;
+    let msPerRouterStep = 0;
+    while (step < plan.steps) {
+      const len = run.segmentSteps(session.routers, plan.steps - step, msPerRouterStep);
+      const t = performance.now();
+      await run.advance(session, step, step + len, windowBegin);
+      msPerRouterStep = (performance.now() - t) / (len * session.routers);
+      step += len;
+      if (step < plan.steps && run.snapshotDue()) await run.snapshot({ step, segment: 0, acc: null }, await session.read());
+    }
+    const means = windowMeans(await session.read(), plan);
+    const R = plan.replicates;
+    const F = run.results.relax!.length;
+    summarizeCells(means, plan).forEach(({ cell: _, ...summary }, p) => {
+      let positive = 0;
+      const abs = new Float64Array(R);
+      for (let r = 0; r < R; r++) {
+        const u = means.meanLoad[p * R + r];
+        abs[r] = Math.abs(u);
+        if (u > 0) positive++;
+      }
+      const c = pass.begin + Math.floor(p / F) - run.cells[0];
+      run.results.relax![p % F][c] = { ...summary, absMeanLoadSE: meanSd(abs, 0, R)[1] / Math.sqrt(R), fractionPositive: positive / R };
+    });
+    if (perRouter) {
+      for (const key of ['meanLoad', 'meanAbsLoad', 'meanSqLoad', 'finalY'] as const) perRouter[key].set(means[key], offset);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// sweep: one parameter stepped through a grid, state carried across points
+// ---------------------------------------------------------------------------------------
+
+interface SweepAcc {
+  /** finished legs per pass cell */
+  legs: SweepLeg[][];
+  /** the current leg: per pass cell */
+  stats: { meanLoad: number[]; sdLoad: number[] }[];
+  trackers: TrackerState[];
+}
+
+function sweepBody(p: SweepProtocol): PassBody {
+  const legs = sweepLegs(p);
+  const points = legs.flatMap((leg, l) => leg.values.map((value, i) => ({ l, i, value })));
+  return async (run, session, plan, pass, from) => {
+    const R = plan.replicates;
+    const n = pass.end - pass.begin;
+    const spp = (plan.steps - run.spec.steps) / points.length;
+    let step = from?.step ?? run.spec.steps;
+    let acc = from?.acc as SweepAcc | undefined;
+    if (!from) {
+      // Burn-in at the first value (the plan's cells hold it), nothing tallied.
       await run.advance(session, 0, step, step);
-      for (const leg of legs) {
-        const trackers = Array.from({ length: n }, () => new SwitchTracker(R, leg.direction, leg.values));
-        const stats = Array.from({ length: n }, () => ({ meanLoad: [] as number[], sdLoad: [] as number[] }));
-        for (const value of leg.values) {
-          const pointCells = base.map((c) => ({ ...c, [p.param as ParamName]: value }));
-          await session.setCells(pointCells);
-          await session.resetTallies();
-          const end = step + stepsPerPoint;
-          await run.advance(session, step, end, end - spec.window);
-          const readout = await session.read();
-          step = end;
-          // B may be the swept parameter: window means use the point's cells.
-          const { meanLoad } = windowMeans(readout, { ...plan, cells: pointCells });
-          for (let c = 0; c < n; c++) {
-            const [m, sd] = meanSd(meanLoad, c * R, (c + 1) * R);
-            stats[c].meanLoad.push(m);
-            stats[c].sdLoad.push(sd);
-            trackers[c].observe(meanLoad, c * R);
-          }
-        }
+    }
+    acc ??= { legs: Array.from({ length: n }, () => []), stats: [], trackers: [] };
+    let trackers = acc.trackers.map((s) => SwitchTracker.from(s, legs[points[from!.segment].l].direction, legs[points[from!.segment].l].values));
+    for (let k = from?.segment ?? 0; k < points.length; k++) {
+      const { l, i, value } = points[k];
+      const leg = legs[l];
+      if (i === 0) {
+        acc.stats = Array.from({ length: n }, () => ({ meanLoad: [], sdLoad: [] }));
+        trackers = Array.from({ length: n }, () => new SwitchTracker(R, leg.direction, leg.values));
+      }
+      const pointCells = plan.cells.map((c) => ({ ...c, [p.param as ParamName]: value }));
+      await session.setCells(pointCells);
+      await session.resetTallies();
+      const end = step + spp;
+      await run.advance(session, step, end, end - run.spec.window);
+      const readout = await session.read();
+      step = end;
+      // B may be the swept parameter: window means use the point's cells.
+      const { meanLoad } = windowMeans(readout, { ...plan, cells: pointCells });
+      for (let c = 0; c < n; c++) {
+        const [m, sd] = meanSd(meanLoad, c * R, (c + 1) * R);
+        acc.stats[c].meanLoad.push(m);
+        acc.stats[c].sdLoad.push(sd);
+        trackers[c].observe(meanLoad, c * R);
+      }
+      if (i === leg.values.length - 1) {
         for (let c = 0; c < n; c++) {
-          cells[c].push({ direction: leg.direction, values: leg.values, ...stats[c], switching: trackers[c].switching() });
+          acc.legs[c].push({ direction: leg.direction, values: leg.values, ...acc.stats[c], switching: trackers[c].switching() });
         }
       }
-    });
-    speeds.push({ stepsPerPoint, cells });
-  }
-  return { kind: 'sweep', param: p.param, speeds };
+      if (k + 1 < points.length && run.snapshotDue()) {
+        acc.trackers = points[k + 1].i === 0 ? [] : trackers.map((t) => t.state());
+        await run.snapshot({ step, segment: k + 1, acc }, readout);
+      }
+    }
+    for (let c = 0; c < n; c++) run.results.sweep![pass.speed][pass.begin + c - run.cells[0]] = acc.legs[c];
+  };
 }
 
 // ---------------------------------------------------------------------------------------
 // trace: interval means every `every` steps
 // ---------------------------------------------------------------------------------------
 
-async function trace(run: Run, spec: ScanSpec, grid: ExpandedGrid): Promise<TraceOutcome> {
-  if (spec.protocol.kind !== 'trace') throw new Error('trace: not a trace spec');
-  const every = spec.protocol.every;
-  const plan = relaxPlan(spec, grid);
-  const R = plan.replicates;
-  const series: TraceCell[] = plan.cells.map(() => ({ steps: [], meanLoad: [], sdLoad: [], meanAbsLoad: [], meanY: [], sdY: [] }));
-  await run.session(plan, async (session) => {
-    for (let begin = 0; begin < spec.steps; begin += every) {
-      const end = Math.min(begin + every, spec.steps);
+function traceBody(every: number): PassBody {
+  return async (run, session, plan, pass, from) => {
+    const R = plan.replicates;
+    const F = run.results.trace!.length;
+    const series = (from?.acc as TraceCell[] | undefined)
+      ?? plan.cells.map(() => ({ steps: [], meanLoad: [], sdLoad: [], meanAbsLoad: [], meanY: [], sdY: [] }));
+    for (let begin = from?.step ?? 0; begin < plan.steps; begin += every) {
+      const end = Math.min(begin + every, plan.steps);
       await session.resetTallies();
       await run.advance(session, begin, end, begin);
-      const m = windowMeans(await session.read(), { ...plan, window: end - begin });
-      series.forEach((t, p) => {
-        const [load, sdLoad] = meanSd(m.meanLoad, p * R, (p + 1) * R);
-        const [y, sdY] = meanSd(m.finalY, p * R, (p + 1) * R);
+      const readout = await session.read();
+      const m = windowMeans(readout, { ...plan, window: end - begin });
+      series.forEach((t, q) => {
+        const [load, sdLoad] = meanSd(m.meanLoad, q * R, (q + 1) * R);
+        const [y, sdY] = meanSd(m.finalY, q * R, (q + 1) * R);
         t.steps.push(end);
         t.meanLoad.push(load);
         t.sdLoad.push(sdLoad);
-        t.meanAbsLoad.push(meanSd(m.meanAbsLoad, p * R, (p + 1) * R)[0]);
+        t.meanAbsLoad.push(meanSd(m.meanAbsLoad, q * R, (q + 1) * R)[0]);
         t.meanY.push(y);
         t.sdY.push(sdY);
       });
+      if (end < plan.steps && run.snapshotDue()) await run.snapshot({ step: end, segment: 0, acc: series }, readout);
     }
-  });
-  const n = grid.cells.length;
-  return { kind: 'trace', cells: Array.from({ length: grid.families }, (_, f) => series.slice(f * n, (f + 1) * n)) };
+    series.forEach((t, q) => { run.results.trace![q % F][pass.begin + Math.floor(q / F) - run.cells[0]] = t; });
+  };
 }

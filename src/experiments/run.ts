@@ -1,57 +1,231 @@
 // Runs an experiment (a preset at a scale, or a user's spec) on an engine and analyzes it.
-// One progress stream covers all of an experiment's scans. No Node-only imports.
+// An experiment is one or more scans; its work units are (scan, grid cell) pairs. A run
+// covers all of them or one shard's share, and produces a part; parts merge into the
+// experiment's result. One part covering everything is exactly the unsplit run, so a
+// scan split into shards and merged gives bit-identical observables. Runs can checkpoint
+// and resume. One progress stream covers all of a part's scans. No Node-only imports.
 
 import type { Engine } from '../core/engine.js';
-import { progressReport, type ProgressListener } from '../core/scan.js';
-import { analyzePreset, analyzeSpec, presetNeedsPerRouter, type Analysis } from './analysis.js';
+import { InputError } from '../core/model.js';
+import { progressReport, type ProgressListener, type Provenance } from '../core/scan.js';
+import { PACKAGE_VERSION } from '../core/version.generated.js';
+import { analyzePreset, analyzeSpec } from './analysis.js';
 import { PRESETS, presetSpecs, type PresetId, type Scale } from './presets.js';
-import { runSpec } from './protocols.js';
-import { specRouterSteps } from './spec.js';
+import { CheckpointMismatch, partRouterSteps, runSpec, type PartResults, type ScanSnapshot } from './protocols.js';
+import { expandGrid, parseSpec, specHash } from './spec.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
+
+export type ExperimentTarget = { kind: 'preset'; id: PresetId; scale: Scale; seed: number } | { kind: 'spec'; spec: ScanSpec };
+
+/** Shard `index` of `count` (0-based). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** One scan's share of a part: grid cells [begin, end) and their results. */
+export interface ScanPart {
+  cells: [number, number];
+  results: PartResults;
+  provenance: Provenance;
+}
+
+/** What one run (one shard, or everything) produces; parts of one experiment merge exactly. */
+export interface ExperimentPart {
+  format: 'moe-cusp-part';
+  version: string;
+  id: string;
+  title: string;
+  scale: string;
+  shard: Shard;
+  specs: ScanSpec[];
+  specHashes: string[];
+  scans: ScanPart[];
+}
+
+/** A checkpoint: the scans finished so far and a snapshot inside the current one. */
+export interface ExperimentCheckpoint {
+  format: 'moe-cusp-checkpoint';
+  version: string;
+  id: string;
+  shard: Shard;
+  specHashes: string[];
+  scans: ScanPart[];
+  current: ScanSnapshot | null;
+}
 
 export interface ExperimentOptions {
   onProgress?: ProgressListener;
+  shard?: Shard;
+  /** continue from this checkpoint (refused with a clear message if it belongs elsewhere) */
+  resume?: ExperimentCheckpoint;
+  /** receives a checkpoint at most every intervalMs */
+  checkpoint?: { intervalMs: number; save(c: ExperimentCheckpoint): Promise<void> | void };
 }
 
-async function runScans(engine: Engine, specs: ScanSpec[], keepPerRouter: (i: number) => boolean, options: ExperimentOptions) {
-  const total = specs.reduce((sum, s) => sum + specRouterSteps(s), 0);
-  const t0 = performance.now();
+export function targetSpecs(target: ExperimentTarget): ScanSpec[] {
+  return target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [parseSpec(target.spec)];
+}
+
+function targetInfo(target: ExperimentTarget): { id: string; title: string; scale: string } {
+  if (target.kind === 'preset') return { id: target.id, title: PRESETS[target.id].title, scale: target.scale };
+  const name = target.spec.name ?? 'scan';
+  return { id: name, title: target.spec.description ?? name, scale: 'custom' };
+}
+
+/**
+ * The grid cells of each scan that shard i of n runs: the experiment's (scan, cell) units in
+ * order, cut into n contiguous runs of about equal router-steps. Deterministic.
+ */
+export function shardCells(specs: ScanSpec[], shard: Shard): [number, number][] {
+  const sizes = specs.map((s) => expandGrid(s).cells.length);
+  const costs = specs.map((s) => partRouterSteps(s, [0, 1]));
+  const total = sizes.reduce((sum, n, i) => sum + n * costs[i], 0);
+  const lo = (total * shard.index) / shard.count;
+  const hi = (total * (shard.index + 1)) / shard.count;
   let before = 0;
-  const outcomes: ScanOutcome[] = [];
-  const finalY: (Float64Array | undefined)[] = [];
-  for (const [i, spec] of specs.entries()) {
-    const done = before;
-    const result = await runSpec(engine, spec, {
-      keepPerRouter: keepPerRouter(i),
-      onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
-    });
-    before += specRouterSteps(spec);
-    finalY.push(result.perRouter?.finalY);
-    const { perRouter: _, ...outcome } = result;
-    outcomes.push(outcome);
-  }
-  return { outcomes, finalY };
+  return specs.map((_, i) => {
+    // Unit (i, c) belongs to the shard whose range holds its starting cost.
+    const first = Math.max(0, Math.min(sizes[i], Math.ceil((lo - before) / costs[i])));
+    const last = Math.max(0, Math.min(sizes[i], shard.index === shard.count - 1 ? sizes[i] : Math.ceil((hi - before) / costs[i])));
+    before += sizes[i] * costs[i];
+    return [first, Math.max(first, last)];
+  });
 }
 
-function assemble(id: string, title: string, scale: string, outcomes: ScanOutcome[], analysis: Analysis): ExperimentResult {
+/** Runs a shard of an experiment (all of it by default) and returns its part. */
+export async function runExperimentPart(engine: Engine, target: ExperimentTarget, options: ExperimentOptions = {}): Promise<ExperimentPart> {
+  const specs = targetSpecs(target);
+  const info = targetInfo(target);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const ranges = shardCells(specs, shard);
+  const hashes = specs.map(specHash);
+  const resume = options.resume;
+  if (resume) {
+    const problems = [
+      resume.id !== info.id && `it is a checkpoint of ${resume.id}, not ${info.id}`,
+      resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
+      (resume.shard.index !== shard.index || resume.shard.count !== shard.count)
+        && `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
+      resume.specHashes.join() !== hashes.join() && 'its specs differ from this run\'s (another scale, seed or spec)',
+    ].filter(Boolean);
+    if (problems.length) throw new InputError('--resume', `the checkpoint cannot be resumed here: ${problems.join('; ')}`);
+  }
+  const total = specs.reduce((sum, s, i) => sum + partRouterSteps(s, ranges[i]), 0);
+  const t0 = performance.now();
+  const scans: ScanPart[] = resume ? structuredClone(resume.scans) : [];
+  let before = scans.reduce((sum, s, i) => sum + partRouterSteps(specs[i], s.cells), 0);
+  for (let i = scans.length; i < specs.length; i++) {
+    const done = before;
+    const save = options.checkpoint && ((current: ScanSnapshot) => options.checkpoint!.save({
+      format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current,
+    }));
+    let run;
+    try {
+      run = await runSpec(engine, specs[i], {
+        cells: ranges[i],
+        resume: resume && i === resume.scans.length && resume.current ? resume.current : undefined,
+        checkpoint: save && { intervalMs: options.checkpoint!.intervalMs, save },
+        onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
+      });
+    } catch (err) {
+      if (err instanceof CheckpointMismatch) throw new InputError('--resume', err.message);
+      throw err;
+    }
+    const results: PartResults = run.outcome.kind === 'relax' ? { relax: run.outcome.cells }
+      : run.outcome.kind === 'trace' ? { trace: run.outcome.cells } : { sweep: run.outcome.speeds.map((s) => s.cells) };
+    scans.push({ cells: ranges[i], results, provenance: run.provenance });
+    before += partRouterSteps(specs[i], ranges[i]);
+    // A checkpoint between scans, so a resume does not redo a finished scan.
+    await options.checkpoint?.save({ format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current: null });
+  }
+  return { format: 'moe-cusp-part', version: PACKAGE_VERSION, ...info, shard, specs, specHashes: hashes, scans };
+}
+
+/** Provenance of a scan run in several parts: sums of work and time, engines listed. */
+function mergeProvenance(list: Provenance[]): Provenance {
+  if (list.length === 1) return list[0];
+  const uniq = (f: (p: Provenance) => string) => [...new Set(list.map(f))].join(' + ');
+  const elapsedMs = list.reduce((s, p) => s + p.elapsedMs, 0);
+  const routerSteps = list.reduce((s, p) => s + p.routerSteps, 0);
   return {
-    id, title, scale,
-    specs: outcomes.map((o) => o.spec),
-    provenance: outcomes.map((o) => o.provenance),
-    ...analysis,
+    ...list[0],
+    engine: uniq((p) => p.engine) as Provenance['engine'], adapter: uniq((p) => p.adapter), backend: uniq((p) => p.backend),
+    startedAt: list.map((p) => p.startedAt).sort()[0], elapsedMs, routerSteps,
+    routers: list.reduce((s, p) => s + p.routers, 0), routerStepsPerSecond: (routerSteps * 1000) / elapsedMs,
   };
+}
+
+/**
+ * Checks that parts belong to one experiment and cover it exactly once, and merges them.
+ * Errors are InputErrors naming the part (by its label) and what is missing or foreign.
+ */
+export function mergeParts(parts: { label: string; part: ExperimentPart }[]): ExperimentPart {
+  if (parts.length === 0) throw new InputError('parts', 'no parts given');
+  const [first] = parts;
+  const count = first.part.shard.count;
+  for (const { label, part } of parts) {
+    const foreign = [
+      part.format !== 'moe-cusp-part' && 'not a moe-cusp part',
+      part.id !== first.part.id && `experiment ${part.id}, not ${first.part.id}`,
+      part.version !== first.part.version && `version ${part.version}, not ${first.part.version}`,
+      part.specHashes.join() !== first.part.specHashes.join() && `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
+      part.shard.count !== count && `one of ${part.shard.count} shards, not ${count}`,
+    ].filter(Boolean);
+    if (foreign.length) throw new InputError(label, `foreign part (${first.label} sets the experiment): ${foreign.join('; ')}`);
+  }
+  const seen = new Map<number, string>();
+  for (const { label, part } of parts) {
+    const other = seen.get(part.shard.index);
+    if (other !== undefined) throw new InputError(label, `duplicate: shard ${part.shard.index}/${count} is also in ${other}`);
+    seen.set(part.shard.index, label);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new InputError('parts', `incomplete: missing shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}`);
+  const ordered = [...parts].sort((a, b) => a.part.shard.index - b.part.shard.index).map((p) => p.part);
+  const specs = first.part.specs;
+  const scans: ScanPart[] = specs.map((spec, i) => {
+    const pieces = ordered.map((p) => p.scans[i]);
+    const n = expandGrid(spec).cells.length;
+    let at = 0;
+    for (const piece of pieces) {
+      if (piece.cells[0] !== at) throw new InputError('parts', `scan ${i} is not covered exactly once (cells from ${at} expected, got [${piece.cells}))`);
+      at = piece.cells[1];
+    }
+    if (at !== n) throw new InputError('parts', `scan ${i} is not covered: cells ${at}..${n} missing`);
+    // [family or speed][cell]: concatenate each row over the pieces, in cell order.
+    const pick = <T>(rows: (r: PartResults) => T[][] | undefined): T[][] | undefined =>
+      rows(pieces[0].results)?.map((_, j) => pieces.flatMap((p) => rows(p.results)![j]));
+    return {
+      cells: [0, n],
+      results: { relax: pick((r) => r.relax), trace: pick((r) => r.trace), sweep: pick((r) => r.sweep) },
+      provenance: mergeProvenance(pieces.filter((p) => p.cells[1] > p.cells[0]).map((p) => p.provenance)),
+    };
+  });
+  return { ...first.part, shard: { index: 0, count: 1 }, scans };
+}
+
+/** The experiment's result from a complete part (one run, or merged shards). */
+export function completeExperiment(part: ExperimentPart): ExperimentResult {
+  if (part.shard.count !== 1) throw new Error(`part ${part.shard.index}/${part.shard.count}: merge the shards first`);
+  const outcomes: ScanOutcome[] = part.specs.map((spec, i) => {
+    const { results, provenance } = part.scans[i];
+    const p = spec.protocol;
+    const outcome = p.kind === 'relax' ? { kind: 'relax' as const, cells: results.relax! }
+      : p.kind === 'trace' ? { kind: 'trace' as const, cells: results.trace! }
+        : { kind: 'sweep' as const, param: p.param, speeds: p.stepsPerPoint.map((stepsPerPoint, s) => ({ stepsPerPoint, cells: results.sweep![s] })) };
+    return { spec, grid: expandGrid(spec), outcome, provenance };
+  });
+  const analysis = part.scale === 'custom' ? analyzeSpec(outcomes[0]) : analyzePreset(part.id as PresetId, outcomes);
+  return { id: part.id, title: part.title, scale: part.scale, specs: part.specs, provenance: outcomes.map((o) => o.provenance), ...analysis };
 }
 
 /** A named experiment of the paper at a scale; scan i uses seed + i. */
 export async function runPreset(engine: Engine, id: PresetId, scale: Scale, seed: number, options: ExperimentOptions = {}): Promise<ExperimentResult> {
-  const specs = presetSpecs(id, scale, seed);
-  const { outcomes, finalY } = await runScans(engine, specs, (i) => presetNeedsPerRouter(id, i), options);
-  return assemble(id, PRESETS[id].title, scale, outcomes, analyzePreset(id, outcomes, finalY));
+  return completeExperiment(await runExperimentPart(engine, { kind: 'preset', id, scale, seed }, options));
 }
 
 /** A user's spec, with the generic analysis of its protocol. */
 export async function runCustomSpec(engine: Engine, spec: ScanSpec, options: ExperimentOptions = {}): Promise<ExperimentResult> {
-  const { outcomes } = await runScans(engine, [spec], () => false, options);
-  const name = spec.name ?? 'scan';
-  return assemble(name, spec.description ?? name, 'custom', outcomes, analyzeSpec(outcomes[0]));
+  return completeExperiment(await runExperimentPart(engine, { kind: 'spec', spec }, options));
 }

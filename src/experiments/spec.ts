@@ -230,15 +230,26 @@ export function specRouterSteps(spec: ScanSpec): number {
   return spec.protocol.stepsPerPoint.reduce((n, spp) => n + routers * sweepSteps(spec, spp), 0);
 }
 
-/** Checks that every session of the scan fits an engine holding `maxRouters` routers. */
+/**
+ * Checks that the scan can run on an engine holding `maxRouters` routers per session. Scans
+ * larger than that run in passes over consecutive grid cells, so one grid cell (its
+ * families x replicates) must fit; the whole scan must stay within 2^32 router indices.
+ */
 export function validateSpecFor(spec: ScanSpec, maxRouters: number = MAX_ROUTERS): void {
-  const routers = specRouters(spec);
+  const families = spec.initial.families === 'opposite' ? 2 : 1;
+  const perCell = families * spec.replicates;
   const limit = Math.min(maxRouters, MAX_ROUTERS);
-  if (routers > limit) {
-    const families = spec.initial.families === 'opposite' ? ' x 2 families' : '';
+  const fam = families > 1 ? ' x 2 families' : '';
+  if (perCell > limit) {
     throw new InputError('replicates',
-      `the scan has ${routers} routers (${gridSize(spec)} grid cells${families} x ${spec.replicates} replicates); `
-      + `this engine holds at most ${limit}: use fewer cells or replicates`);
+      `one grid cell needs ${perCell} routers (${spec.replicates} replicates${fam}); this engine holds at most ${limit} `
+      + 'in one pass: use fewer replicates');
+  }
+  const routers = specRouters(spec);
+  if (routers > MAX_ROUTERS) {
+    throw new InputError('replicates',
+      `the scan has ${routers} routers (${gridSize(spec)} grid cells${fam} x ${spec.replicates} replicates); `
+      + `at most ${MAX_ROUTERS} (2^32 - 1) router indices: use fewer cells or replicates`);
   }
 }
 

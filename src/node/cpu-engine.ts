@@ -78,7 +78,7 @@ class CpuSession implements RouterSession {
   }
 
   setup(): Promise<void> {
-    return this.pool.all((i) => ({ kind: 'setup', ...this.blocks[i], buffers: this.buffers, cells: this.plan.cells, replicates: this.plan.replicates, seed: this.plan.seed }));
+    return this.pool.all((i) => ({ kind: 'setup', ...this.blocks[i], buffers: this.buffers, cells: this.plan.cells, replicates: this.plan.replicates, seed: this.plan.seed, firstRouter: this.plan.firstRouter ?? 0 }));
   }
 
   initialize(): Promise<void> {
@@ -106,6 +106,13 @@ class CpuSession implements RouterSession {
       done += steps * this.routers;
       onRouterSteps?.(done);
       step += steps;
+    }
+  }
+
+  async restore(readout: RouterReadout): Promise<void> {
+    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
+      if (readout[key].length !== this.routers) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${this.routers}`);
+      new Float64Array(this.buffers[key]).set(readout[key]);
     }
   }
 

@@ -4,7 +4,7 @@ import { advanceBlock, allocateBlock, initializeBlock, resetBlockTallies, type A
 import type { RouterCell } from '../core/model.js';
 
 export type WorkerRequest =
-  | { kind: 'setup'; offset: number; count: number; buffers: { y: SharedArrayBuffer; sumN1: SharedArrayBuffer; sumAbs: SharedArrayBuffer; sumSq: SharedArrayBuffer }; cells: RouterCell[]; replicates: number; seed: number }
+  | { kind: 'setup'; offset: number; count: number; buffers: { y: SharedArrayBuffer; sumN1: SharedArrayBuffer; sumAbs: SharedArrayBuffer; sumSq: SharedArrayBuffer }; cells: RouterCell[]; replicates: number; seed: number; firstRouter: number }
   | { kind: 'cells'; cells: RouterCell[] }
   | { kind: 'initialize' }
   | { kind: 'reset' }
@@ -14,12 +14,13 @@ let block: RouterBlock;
 let cells: RouterCell[];
 let replicates = 1;
 let seed = 0;
+let firstRouter = 0;
 
 parentPort!.on('message', (msg: WorkerRequest) => {
   try {
     switch (msg.kind) {
       case 'setup':
-        ({ cells, replicates, seed } = msg);
+        ({ cells, replicates, seed, firstRouter } = msg);
         block = allocateBlock(msg.offset, msg.count, {
           y: new Float64Array(msg.buffers.y, msg.offset * 8, msg.count),
           sumN1: new Float64Array(msg.buffers.sumN1, msg.offset * 8, msg.count),
@@ -28,9 +29,9 @@ parentPort!.on('message', (msg: WorkerRequest) => {
         });
         break;
       case 'cells': cells = msg.cells; break;
-      case 'initialize': initializeBlock(block, cells, replicates, seed); break;
+      case 'initialize': initializeBlock(block, cells, replicates, seed, firstRouter); break;
       case 'reset': resetBlockTallies(block); break;
-      case 'advance': advanceBlock(block, cells, replicates, seed, msg.range); break;
+      case 'advance': advanceBlock(block, cells, replicates, seed, msg.range, firstRouter); break;
     }
     parentPort!.postMessage({ ok: true });
   } catch (error) {

@@ -44,7 +44,8 @@ export async function createEngine(request: EngineRequest = {}): Promise<Engine>
   const gpu = await acquireGpu(adapter);
   if (gpu) {
     return new WebGpuEngine(gpu.device,
-      { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend }, request.gpu, () => gpu.release());
+      { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend },
+      { replaceDevice: () => gpu.newDevice(), ...request.gpu }, () => gpu.release());
   }
   const why = `no WebGPU adapter found (adapter=${adapter}); for a software GPU on Debian: ${SOFTWARE_GPU_INSTALL}`;
   if (engine === 'webgpu' || requireGpu) throw new Error(why);

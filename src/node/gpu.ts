@@ -18,6 +18,8 @@ export interface AcquiredGpu {
   description: string;
   backend: string;
   featureLevel: string;
+  /** A new device from a fresh adapter of the same kind (after a device loss). */
+  newDevice(): Promise<GPUDevice>;
   release(): void;
 }
 
@@ -82,11 +84,20 @@ async function tryAttempt(attempt: Attempt): Promise<AcquiredGpu | null> {
     }
     // A CPU adapter offered by the default backend is not 'hardware'.
     if (attempt.choice === 'hardware' && (adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter) return null;
-    const device = await adapter.requestDevice({ requiredLimits: requiredLimits(adapter) });
+    const limits = requiredLimits(adapter);
+    let device = await adapter.requestDevice({ requiredLimits: limits });
     const description = describe(adapter);
     const backend = attempt.backend === 'default' ? ((adapter.info as unknown as { backendType?: string }).backendType ?? 'native') : attempt.backend;
+    const options = { featureLevel: attempt.featureLevel, powerPreference: 'high-performance' } as GPURequestAdapterOptions;
     return {
       device, adapter, description, backend: String(backend).toLowerCase(), featureLevel: attempt.featureLevel,
+      async newDevice() {
+        // An adapter hands out one device: ask the same GPU object for a fresh adapter.
+        const fresh = gpu && await gpu.requestAdapter(options);
+        if (!fresh) throw new Error(`no ${attempt.choice} adapter to replace the lost device`);
+        device = await fresh.requestDevice({ requiredLimits: limits });
+        return device;
+      },
       release() {
         device.destroy();
         // Dawn's GPU object keeps the process alive while referenced.

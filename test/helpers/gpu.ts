@@ -26,7 +26,8 @@ export async function gpuSkip(): Promise<string | false> {
 export async function testEngine(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
   const gpu = await testGpu();
   if (!gpu) throw new Error('no GPU');
-  return new WebGpuEngine(gpu.device, { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend }, options, () => {});
+  return new WebGpuEngine(gpu.device, { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend },
+    { replaceDevice: () => gpu.newDevice(), ...options }, () => {});
 }
 
 export async function releaseTestGpu(): Promise<void> {
