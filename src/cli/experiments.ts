@@ -3,21 +3,24 @@
 // checked before any engine starts or any file is written, so bad input exits 2 with
 // nothing on disk.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import {
   criticalReinforcement, criticalTemperature, cuspNormalForm, equilibria, foldPoints, hysteresisHalfWidth,
   linearNoiseVariance, nExpertCriticalReinforcement,
 } from '../analytics/theory.js';
 import type { Engine } from '../core/engine.js';
 import { CELL_RANGES, InputError, checkNumber } from '../core/model.js';
-import { isPresetId, PRESET_IDS, presetSpecs, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
+import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
 import { runSpec } from '../experiments/protocols.js';
-import { runCustomSpec, runPreset } from '../experiments/run.js';
+import {
+  checkResume, completeExperiment, mergeParts, runExperimentPart, targetSpecs, type ExperimentPart, type ExperimentTarget, type Shard,
+} from '../experiments/run.js';
 import { parseSpec, parseSpecText, validateSpecFor } from '../experiments/spec.js';
 import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.js';
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
 import { toJson, writeExperiment, writeFileAtomic, writeReport } from '../node/outputs.js';
+import { checkpointFileName, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint, writePart } from '../node/parts.js';
 import { provenanceLine } from './demo.js';
 import { progressBar } from './progress.js';
 
@@ -89,42 +92,96 @@ function summary(result: ExperimentResult): string {
     + `(${(steps / ms / 1e3).toFixed(1)} M/s)\n${formatEstimates(result.estimates)}\n`;
 }
 
-async function runOne(engine: Engine, target: Target, scale: Scale, seed: number | undefined): Promise<ExperimentResult> {
-  const label = target.kind === 'preset' ? target.id : (target.spec.name ?? 'spec');
-  const bar = progressBar({ label });
+export interface RunControl {
+  shard?: Shard;
+  /** seconds between checkpoints; 0 = none */
+  checkpointEvery: number;
+  resume: boolean;
+}
+
+function experimentTarget(target: Target, scale: Scale, seed: number | undefined): ExperimentTarget {
+  if (target.kind === 'preset') return { kind: 'preset', id: target.id, scale, seed: seed ?? 1 };
+  return { kind: 'spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } };
+}
+
+function targetId(target: ExperimentTarget): string {
+  return target.kind === 'preset' ? target.id : (target.spec.name ?? 'scan');
+}
+
+/** Runs one experiment (or its shard) with progress, checkpoints and resume. */
+async function runOne(engine: Engine, target: ExperimentTarget, out: string, control: RunControl): Promise<ExperimentPart> {
+  const id = targetId(target);
+  const shard = control.shard ?? { index: 0, count: 1 };
+  const dir = join(out, id);
+  const checkpointPath = join(dir, checkpointFileName(id, shard));
+  const resume = control.resume ? readCheckpoint(checkpointPath) : undefined;
+  const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
   try {
-    if (target.kind === 'preset') return await runPreset(engine, target.id, scale, seed ?? 1, { onProgress: bar.onProgress });
-    const spec = seed === undefined ? target.spec : { ...target.spec, seed };
-    return await runCustomSpec(engine, spec, { onProgress: bar.onProgress });
+    const part = await runExperimentPart(engine, target, {
+      shard, resume, onProgress: bar.onProgress,
+      checkpoint: control.checkpointEvery > 0 ? {
+        intervalMs: control.checkpointEvery * 1000,
+        save: (c) => {
+          mkdirSync(dir, { recursive: true });
+          writeCheckpoint(checkpointPath, c);
+        },
+      } : undefined,
+    });
+    bar.stop();
+    return part;
   } finally {
     bar.stop();
   }
 }
 
-function checkFits(target: Target, scale: Scale, seed: number | undefined, engine: Engine): void {
-  const specs = target.kind === 'preset' ? presetSpecs(target.id, scale, seed ?? 1) : [target.spec];
-  for (const s of specs) validateSpecFor(s, engine.maxRouters);
+function removeCheckpoint(out: string, part: ExperimentPart): void {
+  rmSync(join(out, part.id, checkpointFileName(part.id, part.shard)), { force: true });
 }
 
-export async function runCommand(target: Target, scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags): Promise<void> {
+function checkFits(target: ExperimentTarget, engine: Engine): void {
+  for (const s of targetSpecs(target)) validateSpecFor(s, engine.maxRouters);
+}
+
+export async function runCommand(target: Target, scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, control: RunControl): Promise<void> {
+  const t = experimentTarget(target, scale, seed);
+  // A missing or foreign checkpoint is bad input: refused before any engine starts.
+  const shard = control.shard ?? { index: 0, count: 1 };
+  if (control.resume) checkResume(t, shard, readCheckpoint(join(out.out, targetId(t), checkpointFileName(targetId(t), shard))));
   await withEngine(engineFlags, out.json, async (engine) => {
-    checkFits(target, scale, seed, engine);
-    const result = await runOne(engine, target, scale, seed);
+    checkFits(t, engine);
+    const part = await runOne(engine, t, out.out, control);
+    if (part.shard.count > 1) {
+      // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
+      const path = join(out.out, part.id, partFileName(part.id, part.shard));
+      mkdirSync(join(out.out, part.id), { recursive: true });
+      writePart(path, part);
+      removeCheckpoint(out.out, part);
+      const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
+      process.stdout.write(out.json ? toJson({ part: path, shard: part.shard, routerSteps: steps })
+        : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${resolve(path)}\n`);
+      return;
+    }
+    const result = completeExperiment(part);
     writeExperiment(out.out, result, { png: out.png });
     if (out.report) writeReport(out.out, result.title, [result]);
+    removeCheckpoint(out.out, part);
     if (out.json) process.stdout.write(toJson(result));
     else process.stdout.write(summary(result) + `outputs: ${resolve(out.out, result.id)}${out.report ? `, ${resolve(out.out, 'report.html')}` : ''}\n`);
   });
 }
 
-export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, only?: PresetId[]): Promise<void> {
+export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, only: PresetId[] | undefined, control: RunControl): Promise<void> {
   await withEngine(engineFlags, out.json, async (engine) => {
     const ids = only ?? [...PRESET_IDS];
-    for (const id of ids) checkFits({ kind: 'preset', id }, scale, seed, engine);
+    const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
+    for (const t of targets) checkFits(t, engine);
     const results: ExperimentResult[] = [];
-    for (const id of ids) {
-      const result = await runOne(engine, { kind: 'preset', id }, scale, seed);
+    for (const t of targets) {
+      const resumable = control.resume && existsSync(join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 })));
+      const part = await runOne(engine, t, out.out, { ...control, shard: undefined, resume: Boolean(resumable) });
+      const result = completeExperiment(part);
       writeExperiment(out.out, result, { png: out.png });
+      removeCheckpoint(out.out, part);
       results.push(result);
       if (!out.json) process.stdout.write(summary(result) + '\n');
     }
@@ -132,6 +189,54 @@ export async function reproduceCommand(scale: Scale, seed: number | undefined, e
     if (out.json) process.stdout.write(toJson(results));
     else process.stdout.write(`outputs: ${resolve(out.out)}${out.report ? ` (open ${resolve(out.out, 'report.html')})` : ''}\n`);
   });
+}
+
+/** `merge`: checks the parts (all before writing anything), then writes what a single run would. */
+export function mergeCommand(paths: string[], out: OutputFlags): void {
+  const files = findPartFiles(paths);
+  const byId = new Map<string, { label: string; part: ExperimentPart }[]>();
+  for (const file of files) {
+    const part = readPart(file);
+    byId.set(part.id, [...(byId.get(part.id) ?? []), { label: file, part }]);
+  }
+  const results = [...byId.values()].map((parts) => completeExperiment(mergeParts(parts)));
+  for (const result of results) writeExperiment(out.out, result, { png: out.png });
+  if (out.report) writeReport(out.out, results.length === 1 ? results[0].title : 'moe-cusp: merged experiments', results);
+  if (out.json) process.stdout.write(toJson(results.length === 1 ? results[0] : results));
+  else for (const r of results) process.stdout.write(summary(r) + `outputs: ${resolve(out.out, r.id)}\n`);
+}
+
+/**
+ * The shard of this process: --shard i/n, or --shards n with the index from a batch
+ * scheduler (Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX; Slurm job arrays:
+ * SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN).
+ */
+export function resolveShard(shardFlag: string | undefined, shardsFlag: string | undefined, env = process.env): Shard | undefined {
+  if (shardFlag !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(shardFlag.trim());
+    const shard = m && { index: Number(m[1]), count: Number(m[2]) };
+    if (!shard || shard.count < 1 || shard.index >= shard.count || shard.count > 1_000_000) {
+      throw new InputError('--shard', `must be i/n with 0 <= i < n <= 1000000, got ${JSON.stringify(shardFlag)}`);
+    }
+    if (shardsFlag !== undefined && Number(shardsFlag) !== shard.count) throw new InputError('--shards', `contradicts --shard ${shardFlag}`);
+    return shard;
+  }
+  if (shardsFlag === undefined) return undefined;
+  const count = Number(shardsFlag);
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new InputError('--shards', `must be an integer in [1, 1000000], got ${JSON.stringify(shardsFlag)}`);
+  const sources: [string, number][] = [];
+  if (env.JOB_COMPLETION_INDEX !== undefined) sources.push(['JOB_COMPLETION_INDEX', Number(env.JOB_COMPLETION_INDEX)]);
+  else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
+    sources.push(['SLURM_ARRAY_TASK_ID', Number(env.SLURM_ARRAY_TASK_ID) - Number(env.SLURM_ARRAY_TASK_MIN ?? 0)]);
+  }
+  if (sources.length === 0) {
+    throw new InputError('--shards', 'needs --shard i/n, or the shard index in JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)');
+  }
+  const [name, index] = sources[0];
+  if (!Number.isInteger(index) || index < 0 || index >= count) {
+    throw new InputError(name, `gives shard index ${index}, must be an integer in [0, ${count - 1}] for --shards ${count}`);
+  }
+  return { index, count };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import { addBenchFlags, benchCommand, type BenchFlags } from '../../bench/throug
 import { DEMO_DEFAULTS, DEMO_TEMPERATURES, runDemo } from './demo.js';
 import { finish, reportError } from './errors.js';
 import {
-  analyticReport, checkAnalyticInput, formatAnalytic, MAX_SEED as MAX_RUN_SEED, PRESET_IDS, reproduceCommand, resolveTarget,
-  runCommand, sampleCommand, sampleSpec, SCALES, type EngineFlags, type OutputFlags,
+  analyticReport, checkAnalyticInput, formatAnalytic, MAX_SEED as MAX_RUN_SEED, mergeCommand, PRESET_IDS, reproduceCommand,
+  resolveShard, resolveTarget, runCommand, sampleCommand, sampleSpec, SCALES, type EngineFlags, type OutputFlags,
 } from './experiments.js';
 import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag } from './flags.js';
 
@@ -38,6 +38,8 @@ interface RunFlags {
   json?: boolean;
   png?: boolean;
   report?: boolean;
+  checkpointEvery?: string;
+  resume?: boolean;
 }
 
 function parseRunFlags(flags: RunFlags) {
@@ -50,6 +52,10 @@ function parseRunFlags(flags: RunFlags) {
   return {
     engine, out,
     scale: flags.scale === undefined ? 'paper' as const : parseChoiceFlag('--scale', flags.scale, SCALES),
+    control: {
+      checkpointEvery: flags.checkpointEvery === undefined ? 60 : parseNumberFlag('--checkpoint-every', flags.checkpointEvery, 0, 1e7),
+      resume: flags.resume === true,
+    },
     seed: flags.seed === undefined ? undefined : parseIntegerFlag('--seed', flags.seed, 0, MAX_RUN_SEED),
   };
 }
@@ -96,14 +102,19 @@ export function buildProgram(): Command {
     .option('--out <dir>', 'output folder (default out)')
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-png', 'skip the PNG figures')
-    .option('--no-report', 'skip report.html');
+    .option('--no-report', 'skip report.html')
+    .option('--checkpoint-every <seconds>', 'write a checkpoint (router state, progress) this often; 0 = never (default 60)')
+    .option('--resume', 'continue from the checkpoint in the output folder (same spec, seed, scale, shard and version)');
 
   runOptions(program.command('run')
     .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
     .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'))
-    .action(async (target: string, flags: RunFlags) => {
+    .option('--shard <i/n>', 'run only shard i of n (0-based) and write a part for `merge`')
+    .option('--shards <n>', 'shard count, the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)')
+    .action(async (target: string, flags: RunFlags & { shard?: string; shards?: string }) => {
       const parsed = parseRunFlags(flags);
-      await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out);
+      const shard = resolveShard(flags.shard, flags.shards);
+      await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
     });
 
   runOptions(program.command('reproduce')
@@ -112,7 +123,18 @@ export function buildProgram(): Command {
     .action(async (flags: RunFlags & { only?: string }) => {
       const parsed = parseRunFlags(flags);
       const only = flags.only === undefined ? undefined : parseChoiceListFlag('--only', flags.only, PRESET_IDS);
-      await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only);
+      await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only, parsed.control);
+    });
+
+  program.command('merge')
+    .argument('<parts...>', 'part files, or folders holding them (searched two levels deep)')
+    .description('check that shard parts cover one experiment exactly once and write the outputs a single run would')
+    .option('--out <dir>', 'output folder (default out)')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--no-png', 'skip the PNG figures')
+    .option('--no-report', 'skip report.html')
+    .action((parts: string[], flags: RunFlags) => {
+      mergeCommand(parts, parseRunFlags(flags).out);
     });
 
   const num = (flag: string, raw: string | undefined, fallback?: number) =>

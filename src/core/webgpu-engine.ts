@@ -131,7 +131,7 @@ class WebGpuSession implements RouterSession {
     this.key = seedKey(plan.seed);
     this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cells = device.createBuffer({ label: 'cells', size: plan.cells.length * strideOf(CELL), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.state = device.createBuffer({ label: 'state', size: this.routers * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+    this.state = device.createBuffer({ label: 'state', size: this.routers * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.tallies = device.createBuffer({ label: 'tallies', size: this.routers * TALLY_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({
       layout: pipelines.layout,

@@ -287,10 +287,17 @@ export class SwitchTracker {
 export interface TrackerState { at: (number | null)[]; last: number[]; lastU: number[]; k: number }
 
 
+/**
+ * Routers per pass at most, whatever the engine holds: a pass's read-back state and window
+ * means take ~100 bytes per router of host memory, so this bounds a scan's host memory to a
+ * few hundred MB however many routers it has (unless one grid cell alone is larger).
+ */
+export const MAX_PASS_ROUTERS = 2 ** 21;
+
 /** The passes of cells [begin, end): consecutive cells that fit the engine, per sweep speed. */
 function passesOf(spec: ScanSpec, cells: [number, number], maxRouters: number): Pass[] {
   const perCell = familiesOf(spec) * spec.replicates;
-  const cellsPerPass = Math.max(1, Math.floor(Math.min(maxRouters, 0xffffffff) / perCell));
+  const cellsPerPass = Math.max(1, Math.floor(Math.min(maxRouters, MAX_PASS_ROUTERS) / perCell));
   const speeds = spec.protocol.kind === 'sweep' ? spec.protocol.stepsPerPoint.length : 1;
   const passes: Pass[] = [];
   for (let speed = 0; speed < speeds; speed++) {

@@ -93,6 +93,21 @@ export function shardCells(specs: ScanSpec[], shard: Shard): [number, number][] 
   });
 }
 
+/** Refuses (InputError on --resume) a checkpoint of another experiment, spec, shard or version. */
+export function checkResume(target: ExperimentTarget, shard: Shard, resume: ExperimentCheckpoint): void {
+  const info = targetInfo(target);
+  const hashes = targetSpecs(target).map(specHash);
+  const problems = [
+    resume.id !== info.id && `it is a checkpoint of ${resume.id}, not ${info.id}`,
+    resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
+    (resume.shard.index !== shard.index || resume.shard.count !== shard.count)
+      && `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
+    resume.specHashes.join() !== hashes.join()
+      && `its specs (${resume.specHashes.join(', ')}) differ from this run's (${hashes.join(', ')}): another scale, seed or spec`,
+  ].filter(Boolean);
+  if (problems.length) throw new InputError('--resume', `the checkpoint cannot be resumed here: ${problems.join('; ')}`);
+}
+
 /** Runs a shard of an experiment (all of it by default) and returns its part. */
 export async function runExperimentPart(engine: Engine, target: ExperimentTarget, options: ExperimentOptions = {}): Promise<ExperimentPart> {
   const specs = targetSpecs(target);
@@ -101,16 +116,7 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
   const ranges = shardCells(specs, shard);
   const hashes = specs.map(specHash);
   const resume = options.resume;
-  if (resume) {
-    const problems = [
-      resume.id !== info.id && `it is a checkpoint of ${resume.id}, not ${info.id}`,
-      resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
-      (resume.shard.index !== shard.index || resume.shard.count !== shard.count)
-        && `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
-      resume.specHashes.join() !== hashes.join() && 'its specs differ from this run\'s (another scale, seed or spec)',
-    ].filter(Boolean);
-    if (problems.length) throw new InputError('--resume', `the checkpoint cannot be resumed here: ${problems.join('; ')}`);
-  }
+  if (resume) checkResume(target, shard, resume);
   const total = specs.reduce((sum, s, i) => sum + partRouterSteps(s, ranges[i]), 0);
   const t0 = performance.now();
   const scans: ScanPart[] = resume ? structuredClone(resume.scans) : [];

@@ -13,6 +13,8 @@ export interface CpuEngineOptions {
   threads?: number;
   /** steps per chunk between progress reports; adaptive (~250 ms) when absent */
   stepsPerChunk?: number;
+  /** routers per session (larger scans run in passes); default 2^22, which bounds host memory */
+  maxRouters?: number;
 }
 
 class Pool {
@@ -43,12 +45,13 @@ class Pool {
 
 export class CpuEngine implements Engine {
   readonly info: EngineInfo;
-  /** host memory: 4 float64 per router in shared buffers, plus the readout copies */
-  readonly maxRouters = 2 ** 27;
+  /** host memory: 4 float64 per router in shared buffers, plus the readout copies (~300 MB at 2^22) */
+  readonly maxRouters: number;
   readonly threads: number;
 
   constructor(readonly options: CpuEngineOptions = {}) {
     this.threads = Math.max(1, options.threads ?? availableParallelism());
+    this.maxRouters = options.maxRouters ?? 2 ** 22;
     this.info = { engine: 'cpu', adapter: `cpu x ${this.threads} threads`, backend: 'worker_threads' };
   }
 

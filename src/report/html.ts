@@ -88,7 +88,8 @@ export function estimateGap(e: Estimate): { gap?: number; percent?: number; sigm
 
 const DASH = '<span class="na">—</span>';
 
-function estimatesTable(estimates: Estimate[]): string {
+/** The estimates as an HTML table (escaped): value ± s.e., CI, prediction, gap in % and in s.e. */
+export function estimatesTable(estimates: Estimate[]): string {
   if (!estimates.length) return '';
   const rows = estimates.map((e) => {
     const { percent, sigmas } = estimateGap(e);
