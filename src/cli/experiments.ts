@@ -96,7 +96,8 @@ export interface RunControl {
   shard?: Shard;
   /** seconds between checkpoints; 0 = none */
   checkpointEvery: number;
-  resume: boolean;
+  /** true: resume (the checkpoint must exist); 'if-present': resume when there is one */
+  resume: boolean | 'if-present';
 }
 
 function experimentTarget(target: Target, scale: Scale, seed: number | undefined): ExperimentTarget {
@@ -146,7 +147,9 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
   const t = experimentTarget(target, scale, seed);
   // A missing or foreign checkpoint is bad input: refused before any engine starts.
   const shard = control.shard ?? { index: 0, count: 1 };
-  if (control.resume) checkResume(t, shard, readCheckpoint(join(out.out, targetId(t), checkpointFileName(targetId(t), shard))));
+  const checkpointPath = join(out.out, targetId(t), checkpointFileName(targetId(t), shard));
+  if (control.resume === 'if-present') control = { ...control, resume: existsSync(checkpointPath) };
+  if (control.resume) checkResume(t, shard, readCheckpoint(checkpointPath));
   await withEngine(engineFlags, out.json, async (engine) => {
     checkFits(t, engine);
     const part = await runOne(engine, t, out.out, control);
@@ -177,8 +180,8 @@ export async function reproduceCommand(scale: Scale, seed: number | undefined, e
     for (const t of targets) checkFits(t, engine);
     const results: ExperimentResult[] = [];
     for (const t of targets) {
-      const resumable = control.resume && existsSync(join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 })));
-      const part = await runOne(engine, t, out.out, { ...control, shard: undefined, resume: Boolean(resumable) });
+      const resumable = control.resume !== false && existsSync(join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 })));
+      const part = await runOne(engine, t, out.out, { ...control, shard: undefined, resume: resumable });
       const result = completeExperiment(part);
       writeExperiment(out.out, result, { png: out.png });
       removeCheckpoint(out.out, part);

@@ -40,6 +40,7 @@ interface RunFlags {
   report?: boolean;
   checkpointEvery?: string;
   resume?: boolean;
+  resumeIfPresent?: boolean;
 }
 
 function parseRunFlags(flags: RunFlags) {
@@ -54,7 +55,7 @@ function parseRunFlags(flags: RunFlags) {
     scale: flags.scale === undefined ? 'paper' as const : parseChoiceFlag('--scale', flags.scale, SCALES),
     control: {
       checkpointEvery: flags.checkpointEvery === undefined ? 60 : parseNumberFlag('--checkpoint-every', flags.checkpointEvery, 0, 1e7),
-      resume: flags.resume === true,
+      resume: flags.resume === true ? true as const : flags.resumeIfPresent === true ? 'if-present' as const : false as const,
     },
     seed: flags.seed === undefined ? undefined : parseIntegerFlag('--seed', flags.seed, 0, MAX_RUN_SEED),
   };
@@ -104,7 +105,8 @@ export function buildProgram(): Command {
     .option('--no-png', 'skip the PNG figures')
     .option('--no-report', 'skip report.html')
     .option('--checkpoint-every <seconds>', 'write a checkpoint (router state, progress) this often; 0 = never (default 60)')
-    .option('--resume', 'continue from the checkpoint in the output folder (same spec, seed, scale, shard and version)');
+    .option('--resume', 'continue from the checkpoint in the output folder (same spec, seed, scale, shard and version)')
+    .option('--resume-if-present', 'resume when a checkpoint exists, else start afresh (restarted batch jobs)');
 
   runOptions(program.command('run')
     .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
