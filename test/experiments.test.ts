@@ -31,10 +31,16 @@ function checkShape(r: ExperimentResult, id: PresetId): void {
   assert.equal(r.specs.length, r.provenance.length);
   for (const s of r.specs) parseSpec(s); // every spec run is a valid user spec
   for (const t of r.tables) for (const row of t.rows) assert.equal(row.length, t.columns.length, `${t.name}: ragged row`);
+  for (const e of r.estimates) {
+    if (e.prediction !== undefined) assert.ok(Number.isFinite(e.prediction), `${e.name}: prediction ${e.prediction}`);
+  }
   for (const f of r.figures) {
     if (f.kind === 'heatmap') {
       assert.equal(f.z.length, f.y.values.length);
       for (const row of f.z) assert.equal(row.length, f.x.values.length);
+      for (const o of f.overlays) {
+        assert.ok(o.x.length > 1 && [...o.x, ...o.y].every(Number.isFinite), `${f.id}/${o.label}: overlay points must be finite`);
+      }
     } else {
       for (const s of f.series) assert.equal(s.y.length, s.x.length, `${f.id}/${s.label}`);
     }

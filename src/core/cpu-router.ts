@@ -91,3 +91,27 @@ export function advanceBlock(
     block.sumSq[i] = sumSq;
   }
 }
+
+/** Measured speed of a CPU session, for chunk sizing. */
+export interface ChunkTiming { msPerRouterStep: number }
+
+/**
+ * The CPU engines' advance loop: steps in chunks of ~250 ms (or `stepsPerChunk`), each run by
+ * `runChunk` on all blocks, with progress reported after each chunk.
+ */
+export async function advanceInChunks(
+  range: AdvanceRange, routers: number, timing: ChunkTiming, stepsPerChunk: number | undefined,
+  runChunk: (sub: AdvanceRange) => Promise<unknown>, onRouterSteps?: (done: number) => void,
+): Promise<void> {
+  let done = 0;
+  for (let step = range.stepBegin; step < range.stepEnd;) {
+    const adaptive = timing.msPerRouterStep > 0 ? Math.floor(250 / timing.msPerRouterStep / routers) : 1;
+    const steps = Math.min(stepsPerChunk ?? Math.max(1, adaptive), range.stepEnd - step);
+    const started = performance.now();
+    await runChunk({ stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin, tokenMode: range.tokenMode });
+    timing.msPerRouterStep = (performance.now() - started) / (steps * routers);
+    done += steps * routers;
+    onRouterSteps?.(done);
+    step += steps;
+  }
+}

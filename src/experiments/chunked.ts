@@ -7,11 +7,11 @@
 // produces, analysed by completeExperiment. Browser-safe.
 
 import type { Engine } from '../core/engine.js';
-import { progressReport, type ProgressReport, type Provenance } from '../core/scan.js';
+import { progressReport, type ProgressReport } from '../core/scan.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { PRESETS, type PresetId } from './presets.js';
-import { runSpec, type PartResults, type SpecRun } from './protocols.js';
-import { completeExperiment, type ScanPart } from './run.js';
+import { runSpec, type PartResults } from './protocols.js';
+import { completeExperiment, mergeProvenance, partResults, type ScanPart } from './run.js';
 import { expandGrid, parseSpec, specHash, specRouterSteps } from './spec.js';
 import type { ExperimentResult, RelaxCell, ScanOutcome, ScanSpec } from './types.js';
 
@@ -53,25 +53,6 @@ const NO_DATA: RelaxCell = {
   meanFinalY: NaN, varFinalY: NaN, fractionPositive: NaN,
 };
 
-/** A piece's protocol results in the shape of a part (as runExperimentPart stores them). */
-function partResults(run: SpecRun): PartResults {
-  const o = run.outcome;
-  return o.kind === 'relax' ? { relax: o.cells } : o.kind === 'trace' ? { trace: o.cells } : { sweep: o.speeds.map((s) => s.cells) };
-}
-
-/** Provenance of a scan run in chunks: work and run time summed, engines listed. */
-function chunkProvenance(list: Provenance[]): Provenance {
-  const uniq = (f: (p: Provenance) => string) => [...new Set(list.map(f))].join(' + ');
-  const elapsedMs = list.reduce((s, p) => s + p.elapsedMs, 0);
-  const routerSteps = list.reduce((s, p) => s + p.routerSteps, 0);
-  return {
-    ...list[0],
-    engine: uniq((p) => p.engine) as Provenance['engine'], adapter: uniq((p) => p.adapter), backend: uniq((p) => p.backend),
-    elapsedMs, routerSteps, routers: list.reduce((s, p) => s + p.routers, 0),
-    routerStepsPerSecond: elapsedMs > 0 ? (routerSteps * 1000) / elapsedMs : 0,
-  };
-}
-
 export class ChunkedRun {
   readonly specs: ScanSpec[];
   readonly id: string;
@@ -88,8 +69,8 @@ export class ChunkedRun {
   elapsedMs = 0;
   private readonly cellCounts: number[];
   private readonly perCell: number[];
-  /** measured router-steps per ms (the last chunk) */
-  private rate = 0;
+  /** the last chunk's work and time */
+  private last: { routerSteps: number; ms: number } | null = null;
 
   constructor(target: ChunkedTarget) {
     if (target.kind === 'preset') {
@@ -114,12 +95,17 @@ export class ChunkedRun {
     return this.next.scan >= this.specs.length;
   }
 
-  /** Grid cells of the next chunk of scan `scan` from cell `from`. */
+  /**
+   * Grid cells of the next chunk of scan `scan` from cell `from`: the last chunk's work
+   * scaled by target / its time, within a factor 2 either way (a chunk also pays a fixed
+   * cost, opening a session and reading back: growing geometrically gets past it).
+   */
   private chunkCells(scan: number, from: number, options: ChunkedRunOptions): number {
     const left = this.cellCounts[scan] - from;
-    if (!(this.rate > 0)) return Math.max(1, Math.min(left, Math.ceil(this.cellCounts[scan] / (options.firstSplit ?? 4))));
-    const want = Math.floor(((options.targetChunkMs ?? 1000) * this.rate) / this.perCell[scan]);
-    return Math.max(1, Math.min(left, want));
+    if (!this.last) return Math.max(1, Math.min(left, Math.ceil(this.cellCounts[scan] / (options.firstSplit ?? 4))));
+    const factor = Math.min(2, Math.max(0.5, (options.targetChunkMs ?? 1000) / Math.max(this.last.ms, 1e-3)));
+    const cells = (this.last.routerSteps * factor) / this.perCell[scan];
+    return Math.max(1, Math.min(left, factor > 1 ? Math.ceil(cells) : Math.floor(cells)));
   }
 
   /**
@@ -145,7 +131,7 @@ export class ChunkedRun {
       const steps = piece.provenance.routerSteps;
       this.doneRouterSteps += steps;
       this.elapsedMs += ms;
-      if (steps > 0 && ms > 0) this.rate = steps / ms;
+      if (steps > 0) this.last = { routerSteps: steps, ms };
       this.next = end < this.cellCounts[scan] ? { scan, cell: end } : { scan: scan + 1, cell: 0 };
       report(this.doneRouterSteps);
       options.onChunk?.({ scan, cells: [cell, end], elapsedMs: ms });
@@ -161,7 +147,7 @@ export class ChunkedRun {
     return {
       cells: [0, this.cellCounts[scan]],
       results: { relax: rows((r) => r.relax), trace: rows((r) => r.trace), sweep: rows((r) => r.sweep) },
-      provenance: chunkProvenance(pieces.map((p) => p.provenance)),
+      provenance: mergeProvenance(pieces.map((p) => p.provenance)),
     };
   }
 
@@ -189,7 +175,7 @@ export class ChunkedRun {
     for (const p of pieces) {
       p.results.relax?.forEach((row, f) => row.forEach((c, i) => { cells[f][p.cells[0] + i] = c; }));
     }
-    const provenance = pieces.length ? chunkProvenance(pieces.map((p) => p.provenance)) : {
+    const provenance = pieces.length ? mergeProvenance(pieces.map((p) => p.provenance)) : {
       package: '', version: PACKAGE_VERSION, engine: 'cpu' as const, adapter: '', backend: '', sampler: 'btrs-inversion' as const,
       seed: spec.seed, startedAt: '', elapsedMs: 0, routers: 0, routerSteps: 0, routerStepsPerSecond: 0,
     };

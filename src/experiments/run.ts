@@ -11,7 +11,7 @@ import { progressReport, type ProgressListener, type Provenance } from '../core/
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { analyzePreset, analyzeSpec } from './analysis.js';
 import { PRESETS, presetSpecs, type PresetId, type Scale } from './presets.js';
-import { CheckpointMismatch, partRouterSteps, runSpec, type PartResults, type ScanSnapshot } from './protocols.js';
+import { CheckpointMismatch, partRouterSteps, runSpec, type PartResults, type ScanSnapshot, type SpecRun } from './protocols.js';
 import { expandGrid, parseSpec, specHash } from './spec.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
@@ -64,7 +64,8 @@ export interface ExperimentOptions {
 }
 
 export function targetSpecs(target: ExperimentTarget): ScanSpec[] {
-  return target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [parseSpec(target.spec)];
+  // Parsed: the analysis reads the completed specs (defaults such as h = rho = 0 filled in).
+  return (target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [target.spec]).map((s) => parseSpec(s));
 }
 
 function targetInfo(target: ExperimentTarget): { id: string; title: string; scale: string } {
@@ -138,9 +139,7 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
       if (err instanceof CheckpointMismatch) throw new InputError('--resume', err.message);
       throw err;
     }
-    const results: PartResults = run.outcome.kind === 'relax' ? { relax: run.outcome.cells }
-      : run.outcome.kind === 'trace' ? { trace: run.outcome.cells } : { sweep: run.outcome.speeds.map((s) => s.cells) };
-    scans.push({ cells: ranges[i], results, provenance: run.provenance });
+    scans.push({ cells: ranges[i], results: partResults(run), provenance: run.provenance });
     before += partRouterSteps(specs[i], ranges[i]);
     // A checkpoint between scans, so a resume does not redo a finished scan.
     await options.checkpoint?.save({ format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current: null });
@@ -148,8 +147,14 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
   return { format: 'moe-cusp-part', version: PACKAGE_VERSION, ...info, shard, specs, specHashes: hashes, scans };
 }
 
-/** Provenance of a scan run in several parts: sums of work and time, engines listed. */
-function mergeProvenance(list: Provenance[]): Provenance {
+/** A scan's protocol results in the shape a part stores them. */
+export function partResults(run: SpecRun): PartResults {
+  const o = run.outcome;
+  return o.kind === 'relax' ? { relax: o.cells } : o.kind === 'trace' ? { trace: o.cells } : { sweep: o.speeds.map((s) => s.cells) };
+}
+
+/** Provenance of a scan run in several parts or chunks: sums of work and time, engines listed. */
+export function mergeProvenance(list: Provenance[]): Provenance {
   if (list.length === 1) return list[0];
   const uniq = (f: (p: Provenance) => string) => [...new Set(list.map(f))].join(' + ');
   const elapsedMs = list.reduce((s, p) => s + p.elapsedMs, 0);
@@ -158,7 +163,7 @@ function mergeProvenance(list: Provenance[]): Provenance {
     ...list[0],
     engine: uniq((p) => p.engine) as Provenance['engine'], adapter: uniq((p) => p.adapter), backend: uniq((p) => p.backend),
     startedAt: list.map((p) => p.startedAt).sort()[0], elapsedMs, routerSteps,
-    routers: list.reduce((s, p) => s + p.routers, 0), routerStepsPerSecond: (routerSteps * 1000) / elapsedMs,
+    routers: list.reduce((s, p) => s + p.routers, 0), routerStepsPerSecond: elapsedMs > 0 ? (routerSteps * 1000) / elapsedMs : 0,
   };
 }
 

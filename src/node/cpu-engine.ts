@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from '../core/engine.js';
 import { routerCount, type RouterCell, type ScanPlan } from '../core/model.js';
+import { advanceInChunks, type ChunkTiming } from '../core/cpu-router.js';
 import type { WorkerRequest } from './cpu-worker.js';
 
 export interface CpuEngineOptions {
@@ -70,7 +71,7 @@ class CpuSession implements RouterSession {
   readonly routers: number;
   private readonly buffers;
   private readonly blocks: { offset: number; count: number }[];
-  private msPerRouterStep = 0;
+  private readonly timing: ChunkTiming = { msPerRouterStep: 0 };
 
   constructor(private readonly pool: Pool, private readonly plan: ScanPlan, private readonly options: CpuEngineOptions) {
     this.routers = routerCount(plan);
@@ -98,18 +99,8 @@ class CpuSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    let done = 0;
-    for (let step = range.stepBegin; step < range.stepEnd;) {
-      const adaptive = this.msPerRouterStep > 0 ? Math.floor(250 / this.msPerRouterStep / this.routers) : 1;
-      const steps = Math.min(this.options.stepsPerChunk ?? Math.max(1, adaptive), range.stepEnd - step);
-      const started = performance.now();
-      const sub = { stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin, tokenMode: this.plan.tokenMode };
-      await this.pool.all((i) => (this.blocks[i].count > 0 ? { kind: 'advance', range: sub } : null));
-      this.msPerRouterStep = (performance.now() - started) / (steps * this.routers);
-      done += steps * this.routers;
-      onRouterSteps?.(done);
-      step += steps;
-    }
+    await advanceInChunks({ ...range, tokenMode: this.plan.tokenMode }, this.routers, this.timing, this.options.stepsPerChunk,
+      (sub) => this.pool.all((i) => (this.blocks[i].count > 0 ? { kind: 'advance', range: sub } : null)), onRouterSteps);
   }
 
   async restore(readout: RouterReadout): Promise<void> {

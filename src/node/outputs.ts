@@ -4,10 +4,13 @@
 
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentResult, Table } from '../experiments/types.js';
+import type { ExperimentResult } from '../experiments/types.js';
 import { buildReportHtml } from '../report/html.js';
 import { loadReportAssets } from '../report/assets.js';
 import { renderFigurePng } from '../report/png.js';
+import { tableToCsv, toJson } from '../report/tables.js';
+
+export { tableToCsv, toJson };
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = `${path}.${process.pid}.tmp`;
@@ -18,21 +21,6 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     rmSync(tmp, { force: true });
     throw err;
   }
-}
-
-function csvCell(v: number | string | null): string {
-  if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  if (typeof v === 'number') return String(v);
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
-export function tableToCsv(t: Table): string {
-  return [t.columns.map(csvCell), ...t.rows.map((r) => r.map(csvCell))].map((r) => r.join(',')).join('\n') + '\n';
-}
-
-/** JSON with non-finite numbers as null (JSON has no NaN), 2-space indented. */
-export function toJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
 }
 
 export interface WriteOptions {

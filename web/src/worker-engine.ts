@@ -1,0 +1,154 @@
+// The CPU engine of the page, for browsers without WebGPU: the core's TypeScript twin of the
+// kernel (src/core/cpu-router.ts) on a pool of module Web Workers, one contiguous block of
+// routers per worker, exactly as the Node CPU engine splits them over worker_threads. The
+// workers live as long as the engine (a chunked run opens many sessions). State stays in the
+// workers (no SharedArrayBuffer: that needs cross-origin isolation, which a plain static host
+// does not give); read() copies it back. Results are bit-identical to the Node CPU engine.
+
+import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from '../../src/core/engine.js';
+import { routerCount, type RouterCell, type ScanPlan } from '../../src/core/model.js';
+import { advanceInChunks, type ChunkTiming } from '../../src/core/cpu-router.js';
+import type { BlockData, WorkerReply, WorkerRequest } from './cpu-worker.js';
+
+type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
+
+class PooledWorker {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (b: BlockData | undefined) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+
+  constructor(onFatal: (message: string) => void) {
+    this.worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name: 'moe-cusp cpu' });
+    this.worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
+      const reply = ev.data, p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.block);
+      else p.reject(new Error(reply.error));
+    };
+    this.worker.onerror = (ev) => {
+      const message = `a CPU worker failed: ${ev.message || 'could not load its script'}`;
+      for (const p of this.pending.values()) p.reject(new Error(message));
+      this.pending.clear();
+      onFatal(message);
+    };
+  }
+
+  call(session: number, request: Request, transfer: Transferable[] = []): Promise<BlockData | undefined> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id, session }, transfer);
+    });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+}
+
+export interface WorkerEngineOptions {
+  /** workers (default: navigator.hardwareConcurrency, at most 16) */
+  threads?: number;
+  /** steps per chunk between progress reports; adaptive (~250 ms) when absent */
+  stepsPerChunk?: number;
+}
+
+export class WorkerCpuEngine implements Engine {
+  readonly info: EngineInfo;
+  /** 32 bytes of state per router in the workers, and as much again while reading back */
+  readonly maxRouters = 2 ** 22;
+  readonly threads: number;
+  private workers?: PooledWorker[];
+  private nextSession = 1;
+  failure?: string;
+
+  constructor(readonly options: WorkerEngineOptions = {}) {
+    this.threads = Math.max(1, Math.min(16, options.threads ?? (navigator.hardwareConcurrency || 2)));
+    this.info = { engine: 'cpu', adapter: `cpu x ${this.threads} Web Workers`, backend: 'web-worker' };
+  }
+
+  pool(): PooledWorker[] {
+    this.workers ??= Array.from({ length: this.threads }, () => new PooledWorker((m) => { this.failure = m; }));
+    return this.workers;
+  }
+
+  async open(plan: ScanPlan): Promise<RouterSession> {
+    const session = new WorkerSession(this.pool(), this.nextSession++, plan, this.options);
+    await session.setup();
+    return session;
+  }
+
+  dispose(): void {
+    for (const w of this.workers ?? []) w.terminate();
+    this.workers = undefined;
+  }
+}
+
+class WorkerSession implements RouterSession {
+  readonly routers: number;
+  private readonly blocks: { worker: PooledWorker; offset: number; count: number }[];
+  private readonly timing: ChunkTiming = { msPerRouterStep: 0 };
+
+  constructor(workers: PooledWorker[], private readonly id: number, private readonly plan: ScanPlan, private readonly options: WorkerEngineOptions) {
+    this.routers = routerCount(plan);
+    const used = Math.min(workers.length, this.routers);
+    const per = Math.ceil(this.routers / used);
+    this.blocks = workers.slice(0, used).map((worker, i) => ({ worker, offset: i * per, count: Math.max(0, Math.min(per, this.routers - i * per)) }));
+  }
+
+  private all(request: (b: { offset: number; count: number }) => Request | null): Promise<(BlockData | undefined)[]> {
+    return Promise.all(this.blocks.map((b) => {
+      const r = request(b);
+      return r ? b.worker.call(this.id, r) : Promise.resolve(undefined);
+    }));
+  }
+
+  async setup(): Promise<void> {
+    const { cells, replicates, seed, firstRouter = 0 } = this.plan;
+    await this.all((b) => ({ kind: 'setup', offset: b.offset, count: b.count, cells, replicates, seed, firstRouter }));
+  }
+
+  async initialize(): Promise<void> {
+    await this.all(() => ({ kind: 'initialize' }));
+  }
+
+  async setCells(cells: readonly RouterCell[]): Promise<void> {
+    if (cells.length !== this.plan.cells.length) throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
+    await this.all(() => ({ kind: 'cells', cells: [...cells] }));
+  }
+
+  async resetTallies(): Promise<void> {
+    await this.all(() => ({ kind: 'reset' }));
+  }
+
+  async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
+    await advanceInChunks({ ...range, tokenMode: this.plan.tokenMode }, this.routers, this.timing, this.options.stepsPerChunk,
+      (sub) => this.all((b) => (b.count > 0 ? { kind: 'advance', range: sub } : null)), onRouterSteps);
+  }
+
+  async read(): Promise<RouterReadout> {
+    const parts = await this.all(() => ({ kind: 'read' }));
+    const out: RouterReadout = { y: new Float64Array(this.routers), sumN1: new Float64Array(this.routers), sumAbs: new Float64Array(this.routers), sumSq: new Float64Array(this.routers) };
+    parts.forEach((p, i) => {
+      if (!p) return;
+      for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) out[key].set(p[key], this.blocks[i].offset);
+    });
+    return out;
+  }
+
+  async restore(readout: RouterReadout): Promise<void> {
+    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
+      if (readout[key].length !== this.routers) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${this.routers}`);
+    }
+    await Promise.all(this.blocks.map((b) => {
+      const slice = (a: Float64Array) => a.slice(b.offset, b.offset + b.count);
+      const msg = { kind: 'restore' as const, y: slice(readout.y), sumN1: slice(readout.sumN1), sumAbs: slice(readout.sumAbs), sumSq: slice(readout.sumSq) };
+      return b.worker.call(this.id, msg, [msg.y.buffer, msg.sumN1.buffer, msg.sumAbs.buffer, msg.sumSq.buffer]);
+    }));
+  }
+
+  close(): void {
+    void this.all(() => ({ kind: 'close' })).catch(() => {});
+  }
+}
