@@ -14,7 +14,8 @@ import { CELL_RANGES, InputError, checkNumber } from '../core/model.js';
 import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
 import { runSpec } from '../experiments/protocols.js';
 import {
-  checkResume, completeExperiment, mergeParts, runExperimentPart, targetSpecs, type ExperimentPart, type ExperimentTarget, type Shard,
+  checkResume, completeExperiment, mergeParts, runExperimentPart, targetSpecs, type ExperimentCheckpoint, type ExperimentPart,
+  type ExperimentTarget, type Shard,
 } from '../experiments/run.js';
 import { parseSpec, parseSpecText, validateSpecFor } from '../experiments/spec.js';
 import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.js';
@@ -55,7 +56,7 @@ export function resolveTarget(raw: string): Target {
   return { kind: 'spec', path: resolve(raw), spec: parseSpecText(text) };
 }
 
-async function withEngine<T>(flags: EngineFlags, json: boolean, body: (engine: Engine) => Promise<T>): Promise<T> {
+async function withEngine<T>(flags: EngineFlags, body: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await createEngine({ engine: flags.engine, adapter: flags.adapter });
   try {
     process.stderr.write(provenanceLine(engine.info) + '\n');
@@ -109,16 +110,15 @@ function targetId(target: ExperimentTarget): string {
   return target.kind === 'preset' ? target.id : (target.spec.name ?? 'scan');
 }
 
-/** Runs one experiment (or its shard) with progress, checkpoints and resume. */
-async function runOne(engine: Engine, target: ExperimentTarget, out: string, control: RunControl): Promise<ExperimentPart> {
+/** Runs one experiment (or its shard) with progress and checkpoints, from `resume` if given. */
+async function runOne(engine: Engine, target: ExperimentTarget, out: string, control: RunControl, resume?: ExperimentCheckpoint): Promise<ExperimentPart> {
   const id = targetId(target);
   const shard = control.shard ?? { index: 0, count: 1 };
   const dir = join(out, id);
   const checkpointPath = join(dir, checkpointFileName(id, shard));
-  const resume = control.resume ? readCheckpoint(checkpointPath) : undefined;
   const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
   try {
-    const part = await runExperimentPart(engine, target, {
+    return await runExperimentPart(engine, target, {
       shard, resume, onProgress: bar.onProgress,
       checkpoint: control.checkpointEvery > 0 ? {
         intervalMs: control.checkpointEvery * 1000,
@@ -128,8 +128,6 @@ async function runOne(engine: Engine, target: ExperimentTarget, out: string, con
         },
       } : undefined,
     });
-    bar.stop();
-    return part;
   } finally {
     bar.stop();
   }
@@ -148,11 +146,12 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
   // A missing or foreign checkpoint is bad input: refused before any engine starts.
   const shard = control.shard ?? { index: 0, count: 1 };
   const checkpointPath = join(out.out, targetId(t), checkpointFileName(targetId(t), shard));
-  if (control.resume === 'if-present') control = { ...control, resume: existsSync(checkpointPath) };
-  if (control.resume) checkResume(t, shard, readCheckpoint(checkpointPath));
-  await withEngine(engineFlags, out.json, async (engine) => {
+  const resume = control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
+    ? readCheckpoint(checkpointPath) : undefined;
+  if (resume) checkResume(t, shard, resume);
+  await withEngine(engineFlags, async (engine) => {
     checkFits(t, engine);
-    const part = await runOne(engine, t, out.out, control);
+    const part = await runOne(engine, t, out.out, control, resume);
     if (part.shard.count > 1) {
       // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
       const path = join(out.out, part.id, partFileName(part.id, part.shard));
@@ -174,14 +173,15 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
 }
 
 export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, only: PresetId[] | undefined, control: RunControl): Promise<void> {
-  await withEngine(engineFlags, out.json, async (engine) => {
+  await withEngine(engineFlags, async (engine) => {
     const ids = only ?? [...PRESET_IDS];
     const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
     for (const t of targets) checkFits(t, engine);
     const results: ExperimentResult[] = [];
     for (const t of targets) {
-      const resumable = control.resume !== false && existsSync(join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 })));
-      const part = await runOne(engine, t, out.out, { ...control, shard: undefined, resume: resumable });
+      const path = join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 }));
+      const resume = control.resume !== false && existsSync(path) ? readCheckpoint(path) : undefined;
+      const part = await runOne(engine, t, out.out, { ...control, shard: undefined }, resume);
       const result = completeExperiment(part);
       writeExperiment(out.out, result, { png: out.png });
       removeCheckpoint(out.out, part);
@@ -312,7 +312,7 @@ export function sampleSpec(values: Record<string, number | undefined>): ScanSpec
 }
 
 export async function sampleCommand(spec: ScanSpec, engineFlags: EngineFlags, outFile: string | undefined): Promise<void> {
-  await withEngine(engineFlags, false, async (engine) => {
+  await withEngine(engineFlags, async (engine) => {
     validateSpecFor(spec, engine.maxRouters);
     const bar = progressBar({ label: 'sample' });
     let result;

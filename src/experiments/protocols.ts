@@ -22,9 +22,9 @@ import type { Engine, RouterReadout, RouterSession } from '../core/engine.js';
 import { completeCell, validatePlan, type RouterCell, type ScanPlan } from '../core/model.js';
 import { progressReport, summarizeCells, windowMeans, type Provenance, type RouterMeans } from '../core/scan.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/version.generated.js';
-import { expandGrid, fnv1a64, parseSpec, specHash, sweepLegs, sweepSteps, validateSpecFor } from './spec.js';
+import { expandGrid, fnv1a64, parseSpec, specHash, specRouterSteps, sweepLegs, sweepSteps, validateSpecFor } from './spec.js';
 import type {
-  ExpandedGrid, ParamName, RelaxCell, ScanOutcome, ScanProgress, ScanSpec, SweepLeg, SweepProtocol, TraceCell,
+  ExpandedGrid, ParamName, ProtocolOutcome, RelaxCell, ScanOutcome, ScanProgress, ScanSpec, SweepLeg, SweepProtocol, TraceCell,
 } from './types.js';
 
 /** Where a run continues from (JSON-serializable apart from the readout's typed arrays). */
@@ -306,11 +306,12 @@ function passesOf(spec: ScanSpec, cells: [number, number], maxRouters: number): 
   return passes;
 }
 
-/** Router-steps of grid cells [begin, end) (progress and ETA). */
-export function partRouterSteps(spec: ScanSpec, cells: [number, number]): number {
-  const routers = (cells[1] - cells[0]) * familiesOf(spec) * spec.replicates;
-  if (spec.protocol.kind !== 'sweep') return routers * spec.steps;
-  return spec.protocol.stepsPerPoint.reduce((n, spp) => n + routers * sweepSteps(spec, spp), 0);
+/** A protocol's outcome from its per-cell results (a whole scan's, or a part's cells). */
+export function outcomeOf(spec: ScanSpec, results: PartResults): ProtocolOutcome {
+  const p = spec.protocol;
+  if (p.kind === 'relax') return { kind: 'relax', cells: results.relax! };
+  if (p.kind === 'trace') return { kind: 'trace', cells: results.trace! };
+  return { kind: 'sweep', param: p.param, speeds: p.stepsPerPoint.map((stepsPerPoint, s) => ({ stepsPerPoint, cells: results.sweep![s] })) };
 }
 
 function emptyResults(spec: ScanSpec): PartResults {
@@ -347,7 +348,7 @@ export async function runSpec(engine: Engine, input: ScanSpec, options: RunSpecO
     if (options.keepPerRouter) throw new Error('keepPerRouter runs cannot resume from a checkpoint');
   }
   const results = resume ? structuredClone(resume.results) : emptyResults(spec);
-  const run = new Run(engine, spec, grid, cells, partRouterSteps(spec, cells), results, options);
+  const run = new Run(engine, spec, grid, cells, specRouterSteps(spec, cells), results, options);
   if (resume) {
     run.done = resume.routerSteps;
     run.routers = resume.routers;
@@ -373,10 +374,7 @@ export async function runSpec(engine: Engine, input: ScanSpec, options: RunSpecO
       await run.pass(plan, pass, from, p.kind === 'relax' ? relaxBody(perRouter, (pass.begin - cells[0]) * F * R) : traceBody(p.every));
     }
   }
-  const p = spec.protocol;
-  const outcome = p.kind === 'relax' ? { kind: 'relax' as const, cells: results.relax! }
-    : p.kind === 'trace' ? { kind: 'trace' as const, cells: results.trace! }
-      : { kind: 'sweep' as const, param: p.param, speeds: p.stepsPerPoint.map((stepsPerPoint, s) => ({ stepsPerPoint, cells: results.sweep![s] })) };
+  const outcome = outcomeOf(spec, results);
   return { spec, grid, outcome, provenance: run.provenance(), cells, recoveries: run.recoveries, ...(perRouter && { perRouter }) };
 }
 

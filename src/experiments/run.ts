@@ -11,8 +11,8 @@ import { progressReport, type ProgressListener, type Provenance } from '../core/
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { analyzePreset, analyzeSpec } from './analysis.js';
 import { PRESETS, presetSpecs, type PresetId, type Scale } from './presets.js';
-import { CheckpointMismatch, partRouterSteps, runSpec, type PartResults, type ScanSnapshot, type SpecRun } from './protocols.js';
-import { expandGrid, parseSpec, specHash } from './spec.js';
+import { CheckpointMismatch, outcomeOf, runSpec, type PartResults, type ScanSnapshot, type SpecRun } from './protocols.js';
+import { expandGrid, parseSpec, specHash, specRouterSteps } from './spec.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
 export type ExperimentTarget = { kind: 'preset'; id: PresetId; scale: Scale; seed: number } | { kind: 'spec'; spec: ScanSpec };
@@ -80,7 +80,7 @@ function targetInfo(target: ExperimentTarget): { id: string; title: string; scal
  */
 export function shardCells(specs: ScanSpec[], shard: Shard): [number, number][] {
   const sizes = specs.map((s) => expandGrid(s).cells.length);
-  const costs = specs.map((s) => partRouterSteps(s, [0, 1]));
+  const costs = specs.map((s) => specRouterSteps(s, [0, 1]));
   const total = sizes.reduce((sum, n, i) => sum + n * costs[i], 0);
   const lo = (total * shard.index) / shard.count;
   const hi = (total * (shard.index + 1)) / shard.count;
@@ -118,10 +118,10 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
   const hashes = specs.map(specHash);
   const resume = options.resume;
   if (resume) checkResume(target, shard, resume);
-  const total = specs.reduce((sum, s, i) => sum + partRouterSteps(s, ranges[i]), 0);
+  const total = specs.reduce((sum, s, i) => sum + specRouterSteps(s, ranges[i]), 0);
   const t0 = performance.now();
   const scans: ScanPart[] = resume ? structuredClone(resume.scans) : [];
-  let before = scans.reduce((sum, s, i) => sum + partRouterSteps(specs[i], s.cells), 0);
+  let before = scans.reduce((sum, s, i) => sum + specRouterSteps(specs[i], s.cells), 0);
   for (let i = scans.length; i < specs.length; i++) {
     const done = before;
     const save = options.checkpoint && ((current: ScanSnapshot) => options.checkpoint!.save({
@@ -140,7 +140,7 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
       throw err;
     }
     scans.push({ cells: ranges[i], results: partResults(run), provenance: run.provenance });
-    before += partRouterSteps(specs[i], ranges[i]);
+    before += specRouterSteps(specs[i], ranges[i]);
     // A checkpoint between scans, so a resume does not redo a finished scan.
     await options.checkpoint?.save({ format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current: null });
   }
@@ -221,10 +221,7 @@ export function completeExperiment(part: ExperimentPart): ExperimentResult {
   if (part.shard.count !== 1) throw new Error(`part ${part.shard.index}/${part.shard.count}: merge the shards first`);
   const outcomes: ScanOutcome[] = part.specs.map((spec, i) => {
     const { results, provenance } = part.scans[i];
-    const p = spec.protocol;
-    const outcome = p.kind === 'relax' ? { kind: 'relax' as const, cells: results.relax! }
-      : p.kind === 'trace' ? { kind: 'trace' as const, cells: results.trace! }
-        : { kind: 'sweep' as const, param: p.param, speeds: p.stepsPerPoint.map((stepsPerPoint, s) => ({ stepsPerPoint, cells: results.sweep![s] })) };
+    const outcome = outcomeOf(spec, results);
     return { spec, grid: expandGrid(spec), outcome, provenance };
   });
   const analysis = part.scale === 'custom' ? analyzeSpec(outcomes[0]) : analyzePreset(part.id as PresetId, outcomes);

@@ -223,9 +223,9 @@ export function sweepSteps(spec: ScanSpec, stepsPerPoint: number): number {
   return spec.steps + points * stepsPerPoint;
 }
 
-/** Router-steps the protocol runs in all (for progress and ETA). */
-export function specRouterSteps(spec: ScanSpec): number {
-  const routers = specRouters(spec);
+/** Router-steps the protocol runs in all, or over grid cells [begin, end) (progress and ETA). */
+export function specRouterSteps(spec: ScanSpec, cells?: [number, number]): number {
+  const routers = cells ? (specRouters(spec) / gridSize(spec)) * (cells[1] - cells[0]) : specRouters(spec);
   if (spec.protocol.kind !== 'sweep') return routers * spec.steps;
   return spec.protocol.stepsPerPoint.reduce((n, spp) => n + routers * sweepSteps(spec, spp), 0);
 }
