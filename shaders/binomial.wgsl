@@ -107,7 +107,16 @@ fn binomial_inversion(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
 //   + S(m) + S(n-m) - S(k) - S(n-k),   r = q/(1-q), m = floor((n+1) q),
 // with each log written as log1p of its small deviation from 1.
 struct BtrsSetup {
-  nf: f32, q: f32, a: f32, b: f32, m: f32, alpha: f32,
+  nf: f32, q: f32, a: f32, b: f32, m: f32, alpha: f32, two_a: f32, c: f32, v_r: f32,
+}
+
+fn btrs_setup(nf: f32, q: f32) -> BtrsSetup {
+  let spq = sqrt(nf * q * (1.0 - q));
+  let b = 1.15 + 2.53 * spq;
+  let inv_b = 1.0 / b;
+  let a = -0.0873 + 0.0248 * b + 0.01 * q;
+  return BtrsSetup(nf, q, a, b, floor((nf + 1.0) * q), (2.83 + 5.1 * inv_b) * spq,
+                   2.0 * a, nf * q + 0.5, 0.92 - 4.2 * inv_b);
 }
 
 // Hormann's exact test for a candidate k in [0, n] that missed the quick squeeze:
@@ -133,26 +142,27 @@ fn btrs_exact(s: BtrsSetup, k: f32, us: f32, v: f32) -> bool {
   return lhs <= rhs;
 }
 
+// One BTRS attempt from a word pair (U from x, V from y): the candidate k when accepted,
+// -1 when rejected (a candidate outside [0, n] included).
+fn btrs_attempt(s: BtrsSetup, words: vec2<u32>) -> f32 {
+  let u = uniform_grid(words.x) - 0.5;
+  let v = uniform_fine(words.y);
+  let us = 0.5 - abs(u);
+  let k = floor((s.two_a / us + s.b) * u + s.c);
+  if (k < 0.0 || k > s.nf) {
+    return -1.0;
+  }
+  if ((us >= 0.07 && v <= s.v_r) || btrs_exact(s, k, us, v)) {
+    return k;
+  }
+  return -1.0;
+}
+
 fn binomial_btrs(n: u32, q: f32, rng: ptr<function, Rng>) -> u32 {
-  let nf = f32(n);
-  let spq = sqrt(nf * q * (1.0 - q));
-  let b = 1.15 + 2.53 * spq;
-  let inv_b = 1.0 / b;
-  let a = -0.0873 + 0.0248 * b + 0.01 * q;
-  let two_a = 2.0 * a;
-  let c = nf * q + 0.5;
-  let v_r = 0.92 - 4.2 * inv_b;
-  let s = BtrsSetup(nf, q, a, b, floor((nf + 1.0) * q), (2.83 + 5.1 * inv_b) * spq);
+  let s = btrs_setup(f32(n), q);
   for (var attempt = 0u; attempt < BINOMIAL_MAX_TRIES; attempt++) {
-    let words = rng_pair(rng);
-    let u = uniform_grid(words.x) - 0.5;
-    let v = uniform_fine(words.y);
-    let us = 0.5 - abs(u);
-    let k = floor((two_a / us + b) * u + c);
-    if (k < 0.0 || k > nf) {
-      continue;
-    }
-    if ((us >= 0.07 && v <= v_r) || btrs_exact(s, k, us, v)) {
+    let k = btrs_attempt(s, rng_pair(rng));
+    if (k >= 0.0) {
       return u32(k);
     }
   }

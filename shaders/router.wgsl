@@ -41,6 +41,29 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   tallies[slot] = Tally(0u, 0u, 0u, 0u, 0u, 0u);
 }
 
+// Step `step` of a router drew x = min(N1, B - N1): apply it to y and, inside the window, to
+// the exact tallies.
+fn record_step(y: ptr<function, f32>, t: ptr<function, Tally>, x: u32, cell: Cell, step: u32) {
+  let tokens = cell.B;
+  let n1 = select(x, tokens - x, *y > 0.0); // y > 0 means p > 1/2: x counted expert 2
+  let d = i32(2u * n1) - i32(tokens);       // B u_hat
+  let u_hat = f32(d) / f32(tokens);
+  *y = *y + cell.eta * ((cell.a - cell.rho) * u_hat - cell.gamma * *y + cell.h);
+  if (step >= params.window_begin) {
+    let ad = u32(abs(d));
+    var lo = (*t).n1_lo + n1;
+    (*t).n1_hi += select(0u, 1u, lo < n1);
+    (*t).n1_lo = lo;
+    lo = (*t).abs_lo + ad;
+    (*t).abs_hi += select(0u, 1u, lo < ad);
+    (*t).abs_lo = lo;
+    let sq_lo = ad * ad;                    // d^2 can reach 2^32 at B = 65536: 64-bit
+    lo = (*t).sq_lo + sq_lo;
+    (*t).sq_hi += mulhi32(ad, ad) + select(0u, 1u, lo < sq_lo);
+    (*t).sq_lo = lo;
+  }
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   let slot = slot_of(gid);
@@ -49,38 +72,48 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let router = params.router_offset + slot;
   let cell = cells[slot / params.replicates];
-  let a_eff = cell.a - cell.rho;
   let inv_t = 1.0 / cell.T;
   let tokens = cell.B;
   let tokens_f = f32(tokens);
   var y = state[slot];
   var t = tallies[slot];
-  for (var step = params.step_begin; step < params.step_end; step++) {
-    var rng = rng_open(seed_key(), router, step, TAG_ROUTING);
-    // Reflect: q = min(p, 1 - p) = sigmoid(-|y| / T), accurate even for tiny q.
-    let q = 1.0 / (1.0 + exp(min(abs(y) * inv_t, LOGIT_CAP)));
-    var x: u32;
-    if (params.token_mode != 0u) {
-      x = binomial_tokens(tokens, q, &rng);
-    } else {
-      x = binomial_reflected(tokens, q, &rng);
+  if (params.token_mode != 0u) {
+    for (var step = params.step_begin; step < params.step_end; step++) {
+      var rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+      let q = 1.0 / (1.0 + exp(min(abs(y) * inv_t, LOGIT_CAP)));
+      record_step(&y, &t, binomial_tokens(tokens, q, &rng), cell, step);
     }
-    let n1 = select(x, tokens - x, y > 0.0); // y > 0 means p > 1/2: x counted expert 2
-    let d = i32(2u * n1) - i32(tokens);      // B u_hat
-    let u_hat = f32(d) / tokens_f;
-    y = y + cell.eta * (a_eff * u_hat - cell.gamma * y + cell.h);
-    if (step >= params.window_begin) {
-      let ad = u32(abs(d));
-      var lo = t.n1_lo + n1;
-      t.n1_hi += select(0u, 1u, lo < n1);
-      t.n1_lo = lo;
-      lo = t.abs_lo + ad;
-      t.abs_hi += select(0u, 1u, lo < ad);
-      t.abs_lo = lo;
-      let sq_lo = ad * ad;                   // d^2 can reach 2^32 at B = 65536: 64-bit
-      lo = t.sq_lo + sq_lo;
-      t.sq_hi += mulhi32(ad, ad) + select(0u, 1u, lo < sq_lo);
-      t.sq_lo = lo;
+  } else {
+    // One loop iteration = one sampler attempt, not one step: a router whose candidate is
+    // rejected tries again while its neighbours in the SIMD group go on to their next steps,
+    // so a group runs the mean number of attempts over the dispatch rather than the
+    // maximum over its lanes at every step. The words used and the values drawn are those
+    // of binomial_reflected, step by step.
+    var step = params.step_begin;
+    var attempts = 0u;
+    var rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+    loop {
+      if (step >= params.step_end) {
+        break;
+      }
+      let q = 1.0 / (1.0 + exp(min(abs(y) * inv_t, LOGIT_CAP)));
+      var x: f32;
+      if (tokens_f * q < BINOMIAL_INVERSION_LIMIT) {
+        x = f32(binomial_inversion(tokens, q, &rng));
+      } else {
+        let s = btrs_setup(tokens_f, q);
+        x = btrs_attempt(s, rng_pair(&rng));
+        attempts += 1u;
+        if (x < 0.0 && attempts == BINOMIAL_MAX_TRIES) {
+          x = s.m;
+        }
+      }
+      if (x >= 0.0) {
+        record_step(&y, &t, u32(x), cell, step);
+        step += 1u;
+        attempts = 0u;
+        rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+      }
     }
   }
   state[slot] = y;
