@@ -1,10 +1,10 @@
-// Exact Binomial(n, q) sampling in f32, O(1) expected cost. Needs philox.wgsl.
+// Exact Binomial(n, q) sampling in f32, O(1) expected cost. Needs threefry.wgsl.
 //
 // Design shared by TensorFlow, JAX, PyTorch and f32 GPU codes (mrc-ide/dust): the caller
 // reflects to q = min(p, 1 - p) <= 1/2; inversion when n q < 10, Hormann's BTRS above
 // (W. Hormann, "The generation of binomial random variates", J. Stat. Comput. Simul. 46,
 // 1993). The f32 pitfalls and how they are met:
-//   - a uniform of exactly 0 or 1: the generators in philox.wgsl never return either;
+//   - a uniform of exactly 0 or 1: the uniforms in threefry.wgsl are never either;
 //   - WGSL's log is only good to ~2^-21 absolute near 1, and BTRS multiplies logs of ratios
 //     near 1 by n: every such ratio is rewritten as log1p of a small argument, computed by a
 //     series accurate to f32 rounding (log1p_f), and the one cancelling term

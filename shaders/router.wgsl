@@ -1,7 +1,7 @@
 // The two-expert stochastic batch router, MODEL.md section 1. One invocation = one router:
 //   N1 ~ Binomial(B, sigmoid(y / T)),  u_hat = (2 N1 - B) / B,
 //   y <- y + eta ((a - rho) u_hat - gamma y + h).
-// Needs philox.wgsl, binomial.wgsl and the structs Params, Cell, Tally (generated from
+// Needs threefry.wgsl, binomial.wgsl and the structs Params, Cell, Tally (generated from
 // src/core/layout.ts). Routers of one cell are `params.replicates` consecutive indices.
 // A buffer holds the routers router_offset + slot (router_offset: a multiple of replicates),
 // so its cell is cells[slot / replicates] and its random stream that of the global index.
@@ -27,6 +27,19 @@ fn seed_key() -> vec2<u32> {
   return vec2<u32>(params.seed_lo, params.seed_hi);
 }
 
+// High word of the 64-bit product a b, from four exact 16x16-bit products (each < 2^32).
+fn mulhi32(a: u32, b: u32) -> u32 {
+  let al = a & 0xffffu;
+  let ah = a >> 16u;
+  let bl = b & 0xffffu;
+  let bh = b >> 16u;
+  let ll = al * bl;
+  let lh = al * bh;
+  let hl = ah * bl;
+  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
+  return ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
+}
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   let slot = slot_of(gid);
@@ -35,7 +48,7 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   let router = params.router_offset + slot;
   let cell = cells[slot / params.replicates];
-  var rng = rng_open(seed_key(), router, 0u, TAG_INITIAL);
+  var rng = rng_open(stream_key(seed_key(), router, TAG_INITIAL), 0u);
   let jitter = 2.0 * uniform_grid(rng_next(&rng)) - 1.0; // symmetric on (-1, 1)
   state[slot] = cell.y0 + cell.asym * jitter;
   tallies[slot] = Tally(0u, 0u, 0u, 0u, 0u, 0u);
@@ -75,11 +88,12 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   let inv_t = 1.0 / cell.T;
   let tokens = cell.B;
   let tokens_f = f32(tokens);
+  let key = stream_key(seed_key(), router, TAG_ROUTING);
   var y = state[slot];
   var t = tallies[slot];
   if (params.token_mode != 0u) {
     for (var step = params.step_begin; step < params.step_end; step++) {
-      var rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+      var rng = rng_open(key, step);
       let q = 1.0 / (1.0 + exp(min(abs(y) * inv_t, LOGIT_CAP)));
       record_step(&y, &t, binomial_tokens(tokens, q, &rng), cell, step);
     }
@@ -91,7 +105,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     // of binomial_reflected, step by step.
     var step = params.step_begin;
     var attempts = 0u;
-    var rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+    var rng = rng_open(key, step);
     loop {
       if (step >= params.step_end) {
         break;
@@ -112,7 +126,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
         record_step(&y, &t, u32(x), cell, step);
         step += 1u;
         attempts = 0u;
-        rng = rng_open(seed_key(), router, step, TAG_ROUTING);
+        rng = rng_open(key, step);
       }
     }
   }

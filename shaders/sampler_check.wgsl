@@ -1,6 +1,6 @@
 // Test-only kernels that expose the random streams and the sampler to the host, so tests
 // can hold them against their TypeScript twins and against exact distributions.
-// Needs philox.wgsl, binomial.wgsl and the struct CheckParams.
+// Needs threefry.wgsl, binomial.wgsl and the struct CheckParams.
 
 @group(0) @binding(0) var<uniform> check: CheckParams;
 @group(0) @binding(1) var<storage, read> inputs: array<u32>;
@@ -12,21 +12,17 @@ fn item_of(gid: vec3<u32>) -> u32 {
   return gid.x + gid.y * check.row_stride;
 }
 
-// inputs: 6 words per case (counter x4, key x2); outputs: 4 words per case.
+// inputs: 4 words per case (counter x2, key x2); outputs: 2 words per case.
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn philox_blocks(@builtin(global_invocation_id) gid: vec3<u32>) {
+fn threefry_blocks(@builtin(global_invocation_id) gid: vec3<u32>) {
   let i = item_of(gid);
   if (i >= check.count) {
     return;
   }
-  let base = 6u * i;
-  let words = philox4x32_10(
-    vec4<u32>(inputs[base], inputs[base + 1u], inputs[base + 2u], inputs[base + 3u]),
-    vec2<u32>(inputs[base + 4u], inputs[base + 5u]));
-  outputs[4u * i] = words.x;
-  outputs[4u * i + 1u] = words.y;
-  outputs[4u * i + 2u] = words.z;
-  outputs[4u * i + 3u] = words.w;
+  let base = 4u * i;
+  let words = threefry2x32_20(vec2<u32>(inputs[base], inputs[base + 1u]), vec2<u32>(inputs[base + 2u], inputs[base + 3u]));
+  outputs[2u * i] = words.x;
+  outputs[2u * i + 1u] = words.y;
 }
 
 // The first `check.n` words of router i's stream at (check.step, check.tag).
@@ -36,7 +32,7 @@ fn stream_words(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (i >= check.count) {
     return;
   }
-  var rng = rng_open(vec2<u32>(check.seed_lo, check.seed_hi), i, check.step, check.tag);
+  var rng = rng_open(stream_key(vec2<u32>(check.seed_lo, check.seed_hi), i, check.tag), check.step);
   for (var j = 0u; j < check.n; j++) {
     outputs[i * check.n + j] = rng_next(&rng);
   }
@@ -49,7 +45,7 @@ fn binomial_draws(@builtin(global_invocation_id) gid: vec3<u32>) {
   if (i >= check.count) {
     return;
   }
-  var rng = rng_open(vec2<u32>(check.seed_lo, check.seed_hi), i, check.step, check.tag);
+  var rng = rng_open(stream_key(vec2<u32>(check.seed_lo, check.seed_hi), i, check.tag), check.step);
   let p = check.p;
   let flip = p > 0.5;
   let q = select(p, 1.0 - p, flip);

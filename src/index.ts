@@ -5,4 +5,4 @@ export * from './core/scan.js';
 export { WebGpuEngine, type WebGpuEngineOptions } from './core/webgpu-engine.js';
 export { advanceBlock, allocateBlock, initializeBlock, type RouterBlock } from './core/cpu-router.js';
 export { binomial, binomialReflected, binomialTokens } from './core/binomial.js';
-export { RngStream, philox4x32_10, seedKey, uniformFine, uniformGrid } from './core/philox.js';
+export { RngStream, seedKey, streamKey, threefry2x32_20, uniformFine, uniformGrid } from './core/threefry.js';

@@ -9,7 +9,7 @@
 // a few percent of the mass. Means and variances must lie within 5 standard errors.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RngStream, seedKey } from '../src/core/philox.js';
+import { RngStream, seedKey } from '../src/core/threefry.js';
 import { binomial } from '../src/core/binomial.js';
 import { chiSquareHomogeneity } from '../src/analytics/stats.js';
 import { CheckKernels } from './helpers/check-kernels.js';

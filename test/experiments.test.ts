@@ -158,17 +158,19 @@ describe('presets at quick scale', () => {
     });
   }
 
-  test('fig9 at paper scale on WebGPU: onsets below T_c, extrapolated T_c within 2% of a/(2 gamma)', async (t) => {
+  test('fig9 at paper scale on WebGPU: onsets below T_c, extrapolated T_c within 3 s.e. and 3% of a/(2 gamma)', async (t) => {
     const skip = await gpuSkip();
     if (skip) return t.skip(skip);
-    // 8 temperatures x 4096 replicates per gamma: the s.e. of T_c is ~0.5-1% (measured
-    // 0.3-0.7% off across seeds), so 2% is > 2 s.e. yet catches any bias of a few percent.
+    // 8 temperatures x 4096 replicates per gamma: the s.e. of T_c is 0.3-1.3% (seeds 1, 11,
+    // 21 put the 12 fits 0.0-2.3% off, each within 1.75 s.e.). 3 s.e. is a test at the 0.3%
+    // level per fit; the 3% cap keeps a large s.e. from hiding a bias of a few percent.
     const r = await runPreset(await testEngine(), 'fig9', 'paper', 11);
     for (const gamma of [0.5, 0.75, 1, 1.5]) {
       const onset = estimate(r, `onset T at gamma = ${gamma}`);
       assert.ok(onset.value < onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
       const tc = estimate(r, `T_c from 1/Var(y) at gamma = ${gamma}`);
-      assert.ok(Math.abs(tc.value / tc.prediction! - 1) < 0.02, `gamma=${gamma}: T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
+      const gap = Math.abs(tc.value - tc.prediction!);
+      assert.ok(gap < 3 * tc.se! && gap < 0.03 * tc.prediction!, `gamma=${gamma}: T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
     }
   });
 });

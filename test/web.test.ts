@@ -120,7 +120,7 @@ describe('web page', { skip }, () => {
     } finally {
       await engine.dispose();
     }
-    // Tolerance. Both sides draw the same Philox streams (seed, router, step), so an adapter
+    // Tolerance. Both sides draw the same Threefry streams (seed, router, step), so an adapter
     // that computes identically gives identical numbers. Another adapter (or f64 on the CPU)
     // rounds exp/log differently; a rare flipped binomial draw then decorrelates that
     // router's path, and a cell's value differs by at most sampling error: each value is a

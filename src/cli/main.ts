@@ -76,7 +76,7 @@ export function buildProgram(): Command {
       + `T in ${DEMO_TEMPERATURES.join(',')}: mean |u_hat|, Var(y) and the linear-noise prediction`)
     .option('--engine <name>', `${ENGINE_CHOICES.join(', ')} (default: MOE_CUSP_ENGINE, else auto)`)
     .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(', ')} (default: MOE_CUSP_ADAPTER, else auto)`)
-    .option('--seed <n>', `Philox key, integer in [0, ${MAX_SEED}] (default ${DEMO_DEFAULTS.seed})`)
+    .option('--seed <n>', `random key (seed of every stream), integer in [0, ${MAX_SEED}] (default ${DEMO_DEFAULTS.seed})`)
     .option('--replicates <n>', `routers per temperature, integer in [1, ${MAX_DEMO_REPLICATES}] (default ${DEMO_DEFAULTS.replicates})`)
     .option('--steps <n>', `steps per router, integer in [1, ${MAX_STEPS}] (default ${DEMO_DEFAULTS.steps})`)
     .option('--window <n>', 'steps at the end averaged for |u_hat|, integer in [1, steps] (default steps/10)')

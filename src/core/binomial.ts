@@ -2,7 +2,7 @@
 // tail for n q < 10, Hormann's BTRS above; W. Hormann, J. Stat. Comput. Simul. 46, 1993)
 // with the same uniforms, in f64. It is the CPU engine's sampler and the oracle for the GPU.
 
-import { uniformFine, uniformGrid } from './philox.js';
+import { uniformFine, uniformGrid } from './threefry.js';
 
 export const BINOMIAL_INVERSION_LIMIT = 10;
 export const BINOMIAL_WALK_BOUND = 64;
@@ -11,7 +11,7 @@ export const BINOMIAL_MAX_TRIES = 64;
 /** A source of 32-bit words (an RngStream). */
 export interface WordSource {
   next(): number;
-  /** two words, with the same block rule as rng_pair in philox.wgsl */
+  /** the next two words, as rng_pair in threefry.wgsl */
   nextPair(): ArrayLike<number>;
 }
 

@@ -3,7 +3,7 @@
 // block per worker thread, a browser can run it in a Web Worker.
 
 import { binomialReflected, binomialTokens } from './binomial.js';
-import { RngStream, TAG_INITIAL, TAG_ROUTING, seedKey, uniformGrid } from './philox.js';
+import { RngStream, TAG_INITIAL, TAG_ROUTING, seedKey, uniformGrid } from './threefry.js';
 import type { RouterCell } from './model.js';
 
 const LOGIT_CAP = 80;

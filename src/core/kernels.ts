@@ -5,11 +5,11 @@ import { WGSL_SOURCES } from './shaders.generated.js';
 
 export function routerShaderSource(): string {
   return [wgslStruct(PARAMS), wgslStruct(CELL), wgslStruct(TALLY),
-    WGSL_SOURCES.philox, WGSL_SOURCES.binomial, WGSL_SOURCES.router].join('\n');
+    WGSL_SOURCES.threefry, WGSL_SOURCES.binomial, WGSL_SOURCES.router].join('\n');
 }
 
 export function checkShaderSource(): string {
-  return [wgslStruct(CHECK_PARAMS), WGSL_SOURCES.philox, WGSL_SOURCES.binomial, WGSL_SOURCES.sampler_check].join('\n');
+  return [wgslStruct(CHECK_PARAMS), WGSL_SOURCES.threefry, WGSL_SOURCES.binomial, WGSL_SOURCES.sampler_check].join('\n');
 }
 
 /** Compiles a module and turns compilation errors into one readable exception. */

@@ -79,7 +79,7 @@ function base(name: string, description: string, seed: number): Pick<ScanSpec, '
 
 /**
  * The scans an experiment runs. `seed` is the experiment's seed; scan i of a multi-scan
- * experiment uses seed + i, so no two scans share random streams (Philox streams with
+ * experiment uses seed + i, so no two scans share random streams (Threefry streams with
  * different keys are independent).
  */
 export function presetSpecs(id: PresetId, scale: Scale, seed: number): ScanSpec[] {

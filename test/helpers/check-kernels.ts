@@ -1,10 +1,10 @@
-// Runs the test-only kernels of shaders/sampler_check.wgsl: raw Philox blocks, a router's
+// Runs the test-only kernels of shaders/sampler_check.wgsl: raw Threefry2x32-20 outputs, a router's
 // stream words, and Binomial draws with either sampler.
 import { CHECK_PARAMS, packUniform } from '../../src/core/layout.js';
 import { checkShaderSource, compileModule, dispatchGrid } from '../../src/core/kernels.js';
-import { seedKey } from '../../src/core/philox.js';
+import { seedKey } from '../../src/core/threefry.js';
 
-type Entry = 'philox_blocks' | 'stream_words' | 'binomial_draws';
+type Entry = 'threefry_blocks' | 'stream_words' | 'binomial_draws';
 
 export class CheckKernels {
   private module?: Promise<GPUShaderModule>;
@@ -39,7 +39,7 @@ export class CheckKernels {
     const staging = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const layout = pipeline.getBindGroupLayout(0);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }, { binding: 2, resource: { buffer: output } }];
-    if (entry === 'philox_blocks') entries.push({ binding: 1, resource: { buffer: input } });
+    if (entry === 'threefry_blocks') entries.push({ binding: 1, resource: { buffer: input } });
     const bindGroup = device.createBindGroup({ layout, entries });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
@@ -56,9 +56,9 @@ export class CheckKernels {
     return result;
   }
 
-  /** Philox4x32-10 of each (counter, key) case: cases are [c0, c1, c2, c3, k0, k1]. */
-  philoxBlocks(cases: number[][]): Promise<Uint32Array> {
-    return this.run('philox_blocks', cases.length, 4 * cases.length, {}, Uint32Array.from(cases.flat()));
+  /** Threefry2x32-20 of each (counter, key) case: cases are [c0, c1, k0, k1]. */
+  threefryBlocks(cases: number[][]): Promise<Uint32Array> {
+    return this.run('threefry_blocks', cases.length, 2 * cases.length, {}, Uint32Array.from(cases.flat()));
   }
 
   /** The first `words` words of routers 0..routers-1 at (seed, step, tag). */

@@ -1,0 +1,103 @@
+// TypeScript twin of shaders/threefry.wgsl: Threefry2x32-20 (Salmon et al., SC'11) with the
+// same stream layout, so a router's words are bit-identical on the CPU and the GPU.
+// Known-answer vectors: Random123's kat_vectors (see test/threefry.test.ts).
+
+/** Stream tags (second counter word of the stream key); mirror TAG_* in threefry.wgsl. */
+export const TAG_ROUTING = 0;
+export const TAG_INITIAL = 1;
+
+const PARITY = 0x1bd11bda;
+const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
+
+/** Writes Threefry2x32-20(counter (c0, c1), key (k0, k1)) into out[0..1]. */
+export function threefry2x32_20(c0: number, c1: number, k0: number, k1: number, out: Uint32Array): void {
+  k0 >>>= 0;
+  k1 >>>= 0;
+  const k2 = (PARITY ^ k0 ^ k1) >>> 0;
+  const schedule = (i: number) => (i === 0 ? k0 : i === 1 ? k1 : k2);
+  let x0 = (c0 + k0) >>> 0;
+  let x1 = (c1 + k1) >>> 0;
+  for (let round = 0; round < 20; round++) {
+    const r = ROTATIONS[round & 7];
+    x0 = (x0 + x1) >>> 0;
+    x1 = (((x1 << r) | (x1 >>> (32 - r))) ^ x0) >>> 0;
+    if ((round & 3) === 3) {
+      // key injection s = 1..5 after every 4 rounds: (k[s mod 3], k[s+1 mod 3] + s)
+      const s = (round + 1) >> 2;
+      x0 = (x0 + schedule(s % 3)) >>> 0;
+      x1 = (x1 + schedule((s + 1) % 3) + s) >>> 0;
+    }
+  }
+  out[0] = x0;
+  out[1] = x1;
+}
+
+/** A 53-bit seed as the two key words. */
+export function seedKey(seed: number): [number, number] {
+  return [seed % 0x100000000 >>> 0, Math.floor(seed / 0x100000000) >>> 0];
+}
+
+/** The key of (router, tag)'s stream under a seed: Threefry2x32-20 of (router, tag). */
+export function streamKey(k0: number, k1: number, router: number, tag: number): [number, number] {
+  const out = new Uint32Array(2);
+  threefry2x32_20(router, tag, k0, k1, out);
+  return [out[0], out[1]];
+}
+
+/** One router's words for one (step, tag), as Rng in threefry.wgsl; reusable without allocation. */
+export class RngStream {
+  private readonly key = new Uint32Array(2);
+  private keyRouter = -1;
+  private keyTag = -1;
+  private readonly words = new Uint32Array(2);
+  private used = 2;
+  private pairIndex = 0;
+  private step = 0;
+
+  /** (k0, k1): the seed's key words. */
+  constructor(private readonly k0: number, private readonly k1: number) {}
+
+  open(router: number, step: number, tag: number): this {
+    if (router !== this.keyRouter || tag !== this.keyTag) {
+      threefry2x32_20(router, tag, this.k0, this.k1, this.key);
+      this.keyRouter = router;
+      this.keyTag = tag;
+    }
+    this.step = step;
+    this.pairIndex = 0;
+    this.used = 2;
+    return this;
+  }
+
+  /** The next pair, as rng_pair: a leftover single word is dropped. Written to this.pair. */
+  readonly pair = new Uint32Array(2);
+  nextPair(): Uint32Array {
+    threefry2x32_20(this.step, this.pairIndex, this.key[0], this.key[1], this.pair);
+    this.pairIndex = (this.pairIndex + 1) >>> 0;
+    this.used = 2;
+    return this.pair;
+  }
+
+  /** The next single word, as rng_next: x then y of a fresh pair. */
+  next(): number {
+    if (this.used === 2) {
+      this.nextPair();
+      this.words[0] = this.pair[0];
+      this.words[1] = this.pair[1];
+      this.used = 0;
+    }
+    return this.words[this.used++];
+  }
+}
+
+const F32_ONE_BELOW = 1 - 2 ** -24;
+
+/** Same value as uniform_fine in threefry.wgsl (f32 arithmetic reproduced with fround). */
+export function uniformFine(word: number): number {
+  return Math.min(Math.fround(Math.fround(word) + 0.5) * 2 ** -32, F32_ONE_BELOW);
+}
+
+/** Same value as uniform_grid in threefry.wgsl: (k + 1/2) 2^-23, exact. */
+export function uniformGrid(word: number): number {
+  return ((word >>> 9) + 0.5) * 2 ** -23;
+}
