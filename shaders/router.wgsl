@@ -27,19 +27,6 @@ fn seed_key() -> vec2<u32> {
   return vec2<u32>(params.seed_lo, params.seed_hi);
 }
 
-// High word of the 64-bit product a b, from four exact 16x16-bit products (each < 2^32).
-fn mulhi32(a: u32, b: u32) -> u32 {
-  let al = a & 0xffffu;
-  let ah = a >> 16u;
-  let bl = b & 0xffffu;
-  let bh = b >> 16u;
-  let ll = al * bl;
-  let lh = al * bh;
-  let hl = ah * bl;
-  let mid = (ll >> 16u) + (lh & 0xffffu) + (hl & 0xffffu);
-  return ah * bh + (lh >> 16u) + (hl >> 16u) + (mid >> 16u);
-}
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   let slot = slot_of(gid);
@@ -70,9 +57,10 @@ fn record_step(y: ptr<function, f32>, t: ptr<function, Tally>, x: u32, cell: Cel
     lo = (*t).abs_lo + ad;
     (*t).abs_hi += select(0u, 1u, lo < ad);
     (*t).abs_lo = lo;
-    let sq_lo = ad * ad;                    // d^2 can reach 2^32 at B = 65536: 64-bit
+    // d^2 < 2^32 except d^2 = 2^32 at |d| = B = 65536 (its low word 0): 64-bit sums
+    let sq_lo = ad * ad;
     lo = (*t).sq_lo + sq_lo;
-    (*t).sq_hi += mulhi32(ad, ad) + select(0u, 1u, lo < sq_lo);
+    (*t).sq_hi += select(0u, 1u, ad >= 65536u) + select(0u, 1u, lo < sq_lo);
     (*t).sq_lo = lo;
   }
 }

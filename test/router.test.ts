@@ -123,6 +123,21 @@ describe('WebGPU engine', async () => {
     assert.ok(Math.abs(result.perCell[0].meanFinalY) < 5 * Math.sqrt(predicted / R), 'balanced: mean y near 0');
   });
 
+  test('exact 64-bit tallies at B = 65536 in full collapse: d^2 = 2^32 every step, as on the CPU', { skip }, async () => {
+    // y0 = 40, T = 0.5: q = sigmoid(-80) ~ 2e-35, so every token goes to one expert, |d| = B
+    // and d^2 = 2^32 (a carry into the high word each step), while h holds y near 40.
+    const cell = completeCell({ a: 2, gamma: 0.05, T: 0.5, B: 65536, eta: 0.01, y0: 40, h: 0 });
+    const p: ScanPlan = { cells: [cell], replicates: 70, steps: 30, window: 25, seed: 3 };
+    const gpu = await readout(await testEngine(), p, [11]);
+    const cpu = await readout(new CpuEngine(), p, []);
+    for (let i = 0; i < p.replicates; i++) {
+      assert.equal(gpu.sumSq[i], 25 * 2 ** 32, `router ${i}: sum of d^2`);
+      assert.equal(gpu.sumAbs[i], 25 * 65536);
+      assert.equal(gpu.sumN1[i], 25 * 65536);
+    }
+    assertIdentical(gpu, { ...cpu, y: gpu.y }, 'tallies as on the CPU');
+  });
+
   test('collapses well below T_c = a / (2 gamma) and stays balanced above', { skip }, async () => {
     const cells = [completeCell({ ...BALANCED, T: 1.0, asym: 0.01 }), completeCell({ ...BALANCED, T: 2.2, asym: 0.01 })];
     const result = await runScan(await testEngine(), { cells, replicates: 256, steps: 15000, window: 2000, seed: 9 });
