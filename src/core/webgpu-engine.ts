@@ -224,6 +224,11 @@ class WebGpuSession implements RouterSession {
     const slice = Math.floor(work / wanted / workgroupSize) * workgroupSize;
     let routers = options.routersPerDispatch ?? Math.max(MIN_SLICE_WORKGROUPS * workgroupSize, slice);
     routers = Math.min(routers, this.routers);
+    if (options.routersPerDispatch === undefined) {
+      // equal slices, not full ones and a small remainder (a dispatch of its own for little work)
+      const slices = Math.ceil(this.routers / routers);
+      routers = Math.min(this.routers, Math.ceil(this.routers / slices / workgroupSize) * workgroupSize);
+    }
     const steps = options.stepsPerDispatch ?? Math.max(1, Math.floor(work / routers));
     return { steps: Math.min(steps, stepsLeft), routers };
   }
