@@ -90,9 +90,9 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     // rejected tries again while its neighbours in the SIMD group go on to their next steps,
     // so a group runs the mean number of attempts over the dispatch rather than the
     // maximum over its lanes at every step. The words used and the values drawn are those
-    // of binomial_reflected, step by step.
+    // of binomial_reflected, step by step. q and the BTRS set-up are recomputed from y at
+    // every attempt rather than carried: most iterations start a step in some lane anyway.
     var step = params.step_begin;
-    var attempts = 0u;
     var rng = rng_open(key, step);
     loop {
       if (step >= params.step_end) {
@@ -105,15 +105,13 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
       } else {
         let s = btrs_setup(tokens_f, q);
         x = btrs_attempt(s, rng_pair(&rng));
-        attempts += 1u;
-        if (x < 0.0 && attempts == BINOMIAL_MAX_TRIES) {
+        if (x < 0.0 && rng.pair == BINOMIAL_MAX_TRIES) { // rng.pair: this step's attempts
           x = s.m;
         }
       }
       if (x >= 0.0) {
         record_step(&y, &t, u32(x), cell, step);
         step += 1u;
-        attempts = 0u;
         rng = rng_open(key, step);
       }
     }

@@ -24,6 +24,13 @@ export interface Interval {
   bounded: boolean;
 }
 
+/** Every x > 0, else a RangeError naming the function, the quantity and the value. */
+function checkPositive(xs: ArrayLike<number>, what: string, quantity: string): void {
+  for (let i = 0; i < xs.length; i++) {
+    if (!(xs[i] > 0)) throw new RangeError(`${what}: ${quantity} must be > 0 (${xs[i]})`);
+  }
+}
+
 function checkPairs(xs: ArrayLike<number>, ys: ArrayLike<number>, what: string): void {
   if (xs.length !== ys.length) throw new RangeError(`${what}: xs has ${xs.length} entries, ys ${ys.length}`);
   for (let i = 0; i < xs.length; i++) {
@@ -374,9 +381,7 @@ export function extrapolateCriticalPoint(
   options: CriticalPointOptions = {},
 ): CriticalPointFit {
   checkPairs(temps, inverseVariances, 'extrapolateCriticalPoint');
-  for (let i = 0; i < temps.length; i++) {
-    if (!(temps[i] > 0)) throw new RangeError(`extrapolateCriticalPoint: temperature must be > 0 (${temps[i]})`);
-  }
+  checkPositive(temps, 'extrapolateCriticalPoint', 'temperature');
   const level = options.level ?? 0.95;
   const ciMethod = options.ciMethod ?? 'fieller';
   const absoluteWeights = options.absoluteWeights ?? false;
@@ -499,9 +504,7 @@ export function extrapolateSlowSweep(
   options: SlowSweepOptions = {},
 ): SlowSweepFit {
   checkPairs(rates, widths, 'extrapolateSlowSweep');
-  for (let i = 0; i < rates.length; i++) {
-    if (!(rates[i] > 0)) throw new RangeError(`extrapolateSlowSweep: rates must be > 0 (${rates[i]})`);
-  }
+  checkPositive(rates, 'extrapolateSlowSweep', 'rates');
   const level = options.level ?? 0.95;
   const absoluteWeights = options.absoluteWeights ?? false;
   const n = rates.length;

@@ -9,14 +9,16 @@ export const TAG_INITIAL = 1;
 const PARITY = 0x1bd11bda;
 const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
 
+/** Key schedule scratch (k0, k1, k2) of threefry2x32_20; the function runs to completion. */
+const SCHEDULE = new Uint32Array(3);
+
 /** Writes Threefry2x32-20(counter (c0, c1), key (k0, k1)) into out[0..1]. */
 export function threefry2x32_20(c0: number, c1: number, k0: number, k1: number, out: Uint32Array): void {
-  k0 >>>= 0;
-  k1 >>>= 0;
-  const k2 = (PARITY ^ k0 ^ k1) >>> 0;
-  const schedule = (i: number) => (i === 0 ? k0 : i === 1 ? k1 : k2);
-  let x0 = (c0 + k0) >>> 0;
-  let x1 = (c1 + k1) >>> 0;
+  SCHEDULE[0] = k0;
+  SCHEDULE[1] = k1;
+  SCHEDULE[2] = PARITY ^ k0 ^ k1;
+  let x0 = (c0 + SCHEDULE[0]) >>> 0;
+  let x1 = (c1 + SCHEDULE[1]) >>> 0;
   for (let round = 0; round < 20; round++) {
     const r = ROTATIONS[round & 7];
     x0 = (x0 + x1) >>> 0;
@@ -24,8 +26,8 @@ export function threefry2x32_20(c0: number, c1: number, k0: number, k1: number, 
     if ((round & 3) === 3) {
       // key injection s = 1..5 after every 4 rounds: (k[s mod 3], k[s+1 mod 3] + s)
       const s = (round + 1) >> 2;
-      x0 = (x0 + schedule(s % 3)) >>> 0;
-      x1 = (x1 + schedule((s + 1) % 3) + s) >>> 0;
+      x0 = (x0 + SCHEDULE[s % 3]) >>> 0;
+      x1 = (x1 + SCHEDULE[(s + 1) % 3] + s) >>> 0;
     }
   }
   out[0] = x0;
@@ -49,7 +51,7 @@ export class RngStream {
   private readonly key = new Uint32Array(2);
   private keyRouter = -1;
   private keyTag = -1;
-  private readonly words = new Uint32Array(2);
+  /** single words taken from this.pair so far (2: none left) */
   private used = 2;
   private pairIndex = 0;
   private step = 0;
@@ -82,11 +84,9 @@ export class RngStream {
   next(): number {
     if (this.used === 2) {
       this.nextPair();
-      this.words[0] = this.pair[0];
-      this.words[1] = this.pair[1];
       this.used = 0;
     }
-    return this.words[this.used++];
+    return this.pair[this.used++];
   }
 }
 

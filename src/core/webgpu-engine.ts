@@ -220,13 +220,14 @@ class WebGpuSession implements RouterSession {
     const target = options.targetDispatchMs ?? 30;
     // Before the first measurement, a small probe.
     const work = this.msPerRouterStep > 0 ? target / this.msPerRouterStep : 65536;
-    const wanted = Math.min(stepsLeft, PREFERRED_STEPS);
-    const slice = Math.floor(work / wanted / workgroupSize) * workgroupSize;
-    let routers = options.routersPerDispatch ?? Math.max(MIN_SLICE_WORKGROUPS * workgroupSize, slice);
-    routers = Math.min(routers, this.routers);
-    if (options.routersPerDispatch === undefined) {
+    let routers: number;
+    if (options.routersPerDispatch !== undefined) {
+      routers = Math.min(options.routersPerDispatch, this.routers);
+    } else {
+      const wanted = Math.min(stepsLeft, PREFERRED_STEPS);
+      const slice = Math.max(MIN_SLICE_WORKGROUPS * workgroupSize, Math.floor(work / wanted / workgroupSize) * workgroupSize);
       // equal slices, not full ones and a small remainder (a dispatch of its own for little work)
-      const slices = Math.ceil(this.routers / routers);
+      const slices = Math.ceil(this.routers / slice);
       routers = Math.min(this.routers, Math.ceil(this.routers / slices / workgroupSize) * workgroupSize);
     }
     const steps = options.stepsPerDispatch ?? Math.max(1, Math.floor(work / routers));
