@@ -149,9 +149,11 @@ describe('device loss', () => {
 
 describe('checkpoints', () => {
   test('checkpoint files round-trip typed arrays and NaN', () => {
+    // Checkpoints are checked when read (test/integrity.test.ts): a well-formed one, NaN in its results.
+    const cell = { meanLoad: 0.5, meanAbsLoad: 0.5, meanAbsLoadSE: NaN, absMeanLoad: 0.5, absMeanLoadSE: NaN, meanSqLoad: 0.25, meanFinalY: 1, varFinalY: NaN, fractionPositive: 1 };
     const c = {
-      format: 'moe-cusp-checkpoint' as const, version: '1', id: 'x', shard: { index: 0, count: 1 }, specHashes: ['h'], scans: [],
-      current: { specHash: 'h', version: '1', cells: [0, 2] as [number, number], pass: 1, results: { relax: [[{ varFinalY: NaN } as never]] },
+      format: 'moe-cusp-checkpoint' as const, version: '1', id: 'x', shard: { index: 0, count: 1 }, specHashes: ['00000000000000ff'], scans: [],
+      current: { specHash: '00000000000000ff', version: '1', cells: [0, 2] as [number, number], pass: 1, results: { relax: [[cell]] },
         inPass: { step: 5, segment: 0, acc: null, readout: { y: Float64Array.of(1.5, -2), sumN1: Float64Array.of(3, 4), sumAbs: Float64Array.of(5, 6), sumSq: Float64Array.of(7, 2 ** 40) } },
         routerSteps: 10, routers: 2, recoveries: 0 },
     };
@@ -167,13 +169,15 @@ describe('checkpoints', () => {
       name: 'long', params: { a: 3, gamma: 1, B: 256, eta: 0.005 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
       replicates: 256, steps: 6000, window: 600, seed: 21, initial: { y0: 0, asym: 0.05 },
     }));
-    const env = { ...process.env, MOE_CUSP_ENGINE: 'cpu' };
+    // No relaunch behind the stderr filter (src/cli/launch.ts): the SIGKILL must hit the
+    // process doing the work, which then leaves a stale lock for the resume to take over.
+    const env = { ...process.env, MOE_CUSP_ENGINE: 'cpu', MOE_CUSP_STDERR_FILTERED: '1' };
     const args = (out: string, ...more: string[]) => [MAIN, 'run', specPath, '--out', out, '--no-png', '--no-report', ...more];
     const plain = spawnSync(process.execPath, args(join(dir, 'plain'), '--checkpoint-every', '0'), { env, encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
 
     const out = join(dir, 'killed');
-    const checkpoint = join(out, 'long', 'checkpoint-long.bin');
+    const checkpoint = join(out, 'checkpoints', 'checkpoint-long.bin');
     const child = spawn(process.execPath, args(out, '--checkpoint-every', '0.2'), { env, stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill once a checkpoint exists, well before the end.
@@ -182,7 +186,7 @@ describe('checkpoints', () => {
     child.kill('SIGKILL');
     await exited;
     assert.ok(existsSync(checkpoint), 'a checkpoint was written before the kill');
-    assert.ok(!existsSync(join(out, 'long', 'result.json')), 'killed before it finished');
+    assert.ok(!existsSync(join(out, 'long')), 'killed before it finished: nothing published');
     const partial = decodeCheckpoint(readFileSync(checkpoint));
     assert.ok(partial.current && partial.current.routerSteps > 0, 'the checkpoint holds progress');
 
@@ -197,12 +201,17 @@ describe('checkpoints', () => {
     assert.equal(resumed.status, 0, resumed.stderr);
     assert.ok(!existsSync(checkpoint), 'the checkpoint is removed once the run completes');
     assert.ok(!readdirSync(join(out, 'long')).some((f) => f.endsWith('.tmp')));
+    assert.deepEqual(readdirSync(out).sort(), ['long'], 'no staging, lock or checkpoint left behind (--no-report)');
     const read = (o: string) => observables(JSON.parse(readFileSync(join(o, 'long', 'result.json'), 'utf8')));
-    const a = read(join(dir, 'plain')) as { provenance: { routerSteps: number }[] };
+    type P = { routerSteps: number; segments?: { routerSteps: number }[] };
+    const a = read(join(dir, 'plain')) as { provenance: P[] };
     const b = read(out) as typeof a;
-    // The resumed process counts only its own work and time; everything measured is identical.
-    b.provenance = a.provenance;
-    assert.deepEqual(b, a);
+    // The resumed run's provenance sums both processes' work and lists each as a segment.
+    assert.equal(b.provenance[0].routerSteps, a.provenance[0].routerSteps);
+    assert.equal(b.provenance[0].segments!.length, 2);
+    assert.equal(b.provenance[0].segments!.reduce((n, s) => n + s.routerSteps, 0), a.provenance[0].routerSteps);
+    const { segments: _, ...rest } = b.provenance[0];
+    assert.deepEqual({ ...b, provenance: [rest] }, a);
   });
 });
 
@@ -217,8 +226,8 @@ describe('CLI', () => {
     assert.equal(cli(['run', 'fig10', ...flags, '--shard', '0/3', '--out', join(dir, 's0')]).status, 0);
     assert.equal(cli(['run', 'fig10', ...flags, '--shards', '3', '--out', join(dir, 's1')], { JOB_COMPLETION_INDEX: '1' }).status, 0);
     assert.equal(cli(['run', 'fig10', ...flags, '--shards', '3', '--out', join(dir, 's2')], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1' }).status, 0);
-    assert.ok(existsSync(join(dir, 's1', 'fig10', 'part-fig10-1-of-3.json')));
-    assert.ok(!existsSync(join(dir, 's1', 'fig10', 'result.json')), 'a shard writes only its part');
+    assert.ok(existsSync(join(dir, 's1', 'parts', 'part-fig10-1-of-3.json')));
+    assert.ok(!existsSync(join(dir, 's1', 'fig10')), 'a shard writes only its part');
 
     const missing = cli(['merge', join(dir, 's0'), join(dir, 's2'), '--out', join(dir, 'bad'), '--no-png']);
     assert.equal(missing.status, 2);

@@ -4,6 +4,7 @@
 
 import { CommanderError } from 'commander';
 import { InputError } from '../core/model.js';
+import { ExitCode } from './signals.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -34,6 +35,8 @@ export function reportError(err: unknown, program = 'moe-cusp'): number {
     process.stderr.write(`${program}: ${field}: ${problem}\n`);
     return EXIT_USAGE;
   }
+  // a stopped run: its message is printed already
+  if (err instanceof ExitCode) return err.code;
   if (err instanceof InputError) {
     process.stderr.write(`${program}: ${err.field}: ${err.problem}\n`);
     return EXIT_USAGE;

@@ -3,7 +3,7 @@
 // checked before any engine starts or any file is written, so bad input exits 2 with
 // nothing on disk.
 
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   criticalReinforcement, criticalTemperature, cuspNormalForm, equilibria, foldPoints, hysteresisHalfWidth,
@@ -14,14 +14,17 @@ import { CELL_RANGES, InputError, checkNumber } from '../core/model.js';
 import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
 import { runSpec } from '../experiments/protocols.js';
 import {
-  checkResume, completeExperiment, mergeParts, runExperimentPart, targetSpecs, type ExperimentCheckpoint, type ExperimentPart,
-  type ExperimentTarget, type Shard,
+  checkResume, completeExperiment, ExperimentInterrupted, mergeParts, runExperimentPart, targetSpecs, type ExperimentCheckpoint,
+  type ExperimentPart, type ExperimentTarget, type Shard,
 } from '../experiments/run.js';
+import { checkCheckpoint } from '../experiments/part-schema.js';
 import { parseSpec, parseSpecText, validateSpecFor } from '../experiments/spec.js';
 import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.js';
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
+import { OutputFolder, WriteError } from '../node/out-dir.js';
 import { toJson, writeExperiment, writeFileAtomic, writeReport } from '../node/outputs.js';
-import { checkpointFileName, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint, writePart } from '../node/parts.js';
+import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint } from '../node/parts.js';
+import { ExitCode, SignalStop } from './signals.js';
 import { provenanceLine } from './demo.js';
 import { progressBar } from './progress.js';
 
@@ -95,7 +98,7 @@ function summary(result: ExperimentResult): string {
 
 export interface RunControl {
   shard?: Shard;
-  /** seconds between checkpoints; 0 = none */
+  /** seconds between checkpoints; 0 = none except when a signal stops the run */
   checkpointEvery: number;
   /** true: resume (the checkpoint must exist); 'if-present': resume when there is one */
   resume: boolean | 'if-present';
@@ -110,103 +113,224 @@ function targetId(target: ExperimentTarget): string {
   return target.kind === 'preset' ? target.id : (target.spec.name ?? 'scan');
 }
 
-/** Runs one experiment (or its shard) with progress and checkpoints, from `resume` if given. */
-async function runOne(engine: Engine, target: ExperimentTarget, out: string, control: RunControl, resume?: ExperimentCheckpoint): Promise<ExperimentPart> {
+const WHOLE: Shard = { index: 0, count: 1 };
+
+/** The lock and checkpoint key of an experiment or one of its shards. */
+function runKey(id: string, shard: Shard): string {
+  return shard.count === 1 ? id : `${id}-${shard.index}-of-${shard.count}`;
+}
+
+function commandLine(): string {
+  const text = ['moe-cusp', ...process.argv.slice(2)].join(' ');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/**
+ * One CLI run's hold on its output folder: the locks it took and the signal handler that
+ * stops it gracefully. close() releases both (also on errors).
+ */
+class OutputSession {
+  readonly stop: SignalStop;
+  constructor(readonly out: OutputFolder) {
+    this.stop = new SignalStop(() => out.releaseAll());
+  }
+
+  lock(key: string): void {
+    this.out.lock(key, commandLine());
+  }
+
+  checkpointPath(id: string, shard: Shard): string {
+    return this.out.path('checkpoints', checkpointFileName(id, shard));
+  }
+
+  close(): void {
+    this.stop.dispose();
+    this.out.releaseAll();
+    try {
+      rmdirSync(this.out.path('checkpoints')); // only when no checkpoint is left in it
+    } catch { /* not empty, or absent */ }
+  }
+}
+
+/** Where the checkpoint of `id` would be, without creating anything (checks before --out is made). */
+function plannedCheckpoint(out: string, id: string, shard: Shard): string {
+  return join(resolve(out), 'checkpoints', checkpointFileName(id, shard));
+}
+
+/** A stderr note when a checkpoint was written by another engine or adapter than this run's. */
+function noteEngineChange(resume: ExperimentCheckpoint, engine: Engine): void {
+  const segments = [...resume.scans.map((s) => s.provenance), ...(resume.current?.segments ?? [])];
+  const last = segments[segments.length - 1];
+  const here = engine.info;
+  if (last && (last.engine !== here.engine || last.adapter !== here.adapter)) {
+    process.stderr.write(`moe-cusp: note: the checkpoint was written by ${last.engine} (${last.adapter}); continuing on ${here.engine} `
+      + `(${here.adapter}); the provenance records both\n`);
+  }
+}
+
+/** Runs one experiment (or its shard) with progress, checkpoints and graceful stop. */
+async function runOne(engine: Engine, target: ExperimentTarget, session: OutputSession, control: RunControl, resume?: ExperimentCheckpoint): Promise<ExperimentPart> {
   const id = targetId(target);
-  const shard = control.shard ?? { index: 0, count: 1 };
-  const dir = join(out, id);
-  const checkpointPath = join(dir, checkpointFileName(id, shard));
+  const shard = control.shard ?? WHOLE;
+  const checkpointPath = session.checkpointPath(id, shard);
   const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
+  if (resume) noteEngineChange(resume, engine);
   try {
     return await runExperimentPart(engine, target, {
-      shard, resume, onProgress: bar.onProgress,
-      checkpoint: control.checkpointEvery > 0 ? {
-        intervalMs: control.checkpointEvery * 1000,
+      shard, resume, onProgress: bar.onProgress, stop: session.stop,
+      checkpoint: {
+        intervalMs: control.checkpointEvery > 0 ? control.checkpointEvery * 1000 : Infinity,
         save: (c) => {
-          mkdirSync(dir, { recursive: true });
+          session.out.folder('checkpoints');
           writeCheckpoint(checkpointPath, c);
         },
-      } : undefined,
+      },
     });
+  } catch (err) {
+    if (err instanceof ExperimentInterrupted) {
+      bar.stop();
+      process.stderr.write(`moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; `
+        + 'run the same command with --resume to continue\n');
+      throw new ExitCode(session.stop.exitCode);
+    }
+    throw err;
   } finally {
     bar.stop();
   }
 }
 
-function removeCheckpoint(out: string, part: ExperimentPart): void {
-  rmSync(join(out, part.id, checkpointFileName(part.id, part.shard)), { force: true });
+/** Outputs that could not be written (full disk...): say what is kept and how to finish. */
+function explainWriteError(checkpointPath: string, write: () => void): void {
+  try {
+    write();
+  } catch (err) {
+    if (!(err instanceof WriteError)) throw err;
+    const kept = existsSync(checkpointPath) ? `; the computed run is kept in ${checkpointPath}: make room and run the same command with --resume` : '';
+    throw new WriteError(err.path, err.reason, `; the previous outputs are untouched${kept}`);
+  }
 }
 
 function checkFits(target: ExperimentTarget, engine: Engine): void {
   for (const s of targetSpecs(target)) validateSpecFor(s, engine.maxRouters);
 }
 
-export async function runCommand(target: Target, scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, control: RunControl): Promise<void> {
-  const t = experimentTarget(target, scale, seed);
-  // A missing or foreign checkpoint is bad input: refused before any engine starts.
-  const shard = control.shard ?? { index: 0, count: 1 };
-  const checkpointPath = join(out.out, targetId(t), checkpointFileName(targetId(t), shard));
-  const resume = control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
-    ? readCheckpoint(checkpointPath) : undefined;
-  if (resume) checkResume(t, shard, resume);
-  await withEngine(engineFlags, async (engine) => {
-    checkFits(t, engine);
-    const part = await runOne(engine, t, out.out, control, resume);
-    if (part.shard.count > 1) {
-      // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
-      const path = join(out.out, part.id, partFileName(part.id, part.shard));
-      mkdirSync(join(out.out, part.id), { recursive: true });
-      writePart(path, part);
-      removeCheckpoint(out.out, part);
-      const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
-      process.stdout.write(out.json ? toJson({ part: path, shard: part.shard, routerSteps: steps })
-        : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${resolve(path)}\n`);
-      return;
-    }
-    const result = completeExperiment(part);
-    writeExperiment(out.out, result, { png: out.png });
-    if (out.report) writeReport(out.out, result.title, [result]);
-    removeCheckpoint(out.out, part);
-    if (out.json) process.stdout.write(toJson(result));
-    else process.stdout.write(summary(result) + `outputs: ${resolve(out.out, result.id)}${out.report ? `, ${resolve(out.out, 'report.html')}` : ''}\n`);
-  });
+/** Reads and checks a checkpoint for `target` (refused with exit 2 if it belongs elsewhere). */
+function loadResume(target: ExperimentTarget, shard: Shard, path: string): ExperimentCheckpoint {
+  const resume = readCheckpoint(path);
+  checkResume(target, shard, resume);
+  // The hashes match: now the results can be checked against the specs' grids too.
+  return checkCheckpoint(resume, path, targetSpecs(target));
 }
 
-export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, out: OutputFlags, only: PresetId[] | undefined, control: RunControl): Promise<void> {
-  await withEngine(engineFlags, async (engine) => {
-    const ids = only ?? [...PRESET_IDS];
-    const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
-    for (const t of targets) checkFits(t, engine);
-    const results: ExperimentResult[] = [];
-    for (const t of targets) {
-      const path = join(out.out, targetId(t), checkpointFileName(targetId(t), { index: 0, count: 1 }));
-      const resume = control.resume !== false && existsSync(path) ? readCheckpoint(path) : undefined;
-      const part = await runOne(engine, t, out.out, { ...control, shard: undefined }, resume);
+export async function runCommand(target: Target, scale: Scale, seed: number | undefined, engineFlags: EngineFlags, flags: OutputFlags, control: RunControl): Promise<void> {
+  const t = experimentTarget(target, scale, seed);
+  const id = targetId(t);
+  const shard = control.shard ?? WHOLE;
+  // Checked before anything is created: a missing checkpoint is bad input.
+  if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
+    throw new InputError('--resume', `no checkpoint at ${plannedCheckpoint(flags.out, id, shard)}`);
+  }
+  const out = OutputFolder.prepare(flags.out);
+  const session = new OutputSession(out);
+  try {
+    session.lock(runKey(id, shard));
+    if (shard.count === 1) out.checkReplaceable(id);
+    const checkpointPath = session.checkpointPath(id, shard);
+    const resume = control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
+      ? loadResume(t, shard, checkpointPath) : undefined;
+    await withEngine(engineFlags, async (engine) => {
+      checkFits(t, engine);
+      const part = await runOne(engine, t, session, control, resume);
+      if (part.shard.count > 1) {
+        // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
+        const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encodePart(part));
+        rmSync(checkpointPath, { force: true });
+        const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
+        process.stdout.write(flags.json ? toJson({ part: path, shard: part.shard, routerSteps: steps })
+          : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`);
+        return;
+      }
       const result = completeExperiment(part);
-      writeExperiment(out.out, result, { png: out.png });
-      removeCheckpoint(out.out, part);
-      results.push(result);
-      if (!out.json) process.stdout.write(summary(result) + '\n');
+      explainWriteError(checkpointPath, () => {
+        writeExperiment(out, result, { png: flags.png });
+        if (flags.report) writeReport(out, result.title, [result]);
+      });
+      rmSync(checkpointPath, { force: true });
+      if (flags.json) process.stdout.write(toJson(result));
+      else process.stdout.write(summary(result) + `outputs: ${out.path(result.id)}${flags.report ? `, ${out.path('report.html')}` : ''}\n`);
+    });
+  } finally {
+    session.close();
+  }
+}
+
+/**
+ * Every preset at one scale. With --resume (or --resume-if-present) each experiment that has
+ * a checkpoint continues from it and the others start afresh; every checkpoint is read and
+ * checked before anything is written (--resume needs at least one). A finished experiment's
+ * checkpoint is kept until the whole run is done, so a stopped run resumed redoes nothing.
+ */
+export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, flags: OutputFlags, only: PresetId[] | undefined, control: RunControl): Promise<void> {
+  const ids = only ?? [...PRESET_IDS];
+  const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
+  if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, targetId(t), WHOLE)))) {
+    throw new InputError('--resume', `no checkpoint of ${ids.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
+  }
+  const out = OutputFolder.prepare(flags.out);
+  const session = new OutputSession(out);
+  try {
+    for (const t of targets) {
+      session.lock(runKey(targetId(t), WHOLE));
+      out.checkReplaceable(targetId(t));
     }
-    if (out.report) writeReport(out.out, `moe-cusp: the paper's experiments at ${scale} scale`, results);
-    if (out.json) process.stdout.write(toJson(results));
-    else process.stdout.write(`outputs: ${resolve(out.out)}${out.report ? ` (open ${resolve(out.out, 'report.html')})` : ''}\n`);
-  });
+    const resumes = targets.map((t) => {
+      const path = session.checkpointPath(targetId(t), WHOLE);
+      return control.resume !== false && existsSync(path) ? loadResume(t, WHOLE, path) : undefined;
+    });
+    await withEngine(engineFlags, async (engine) => {
+      for (const t of targets) checkFits(t, engine);
+      const results: ExperimentResult[] = [];
+      for (const [i, t] of targets.entries()) {
+        const part = await runOne(engine, t, session, { ...control, shard: undefined }, resumes[i]);
+        const result = completeExperiment(part);
+        explainWriteError(session.checkpointPath(targetId(t), WHOLE), () => writeExperiment(out, result, { png: flags.png }));
+        results.push(result);
+        if (!flags.json) process.stdout.write(summary(result) + '\n');
+      }
+      if (flags.report) writeReport(out, `moe-cusp: the paper's experiments at ${scale} scale`, results);
+      for (const t of targets) rmSync(session.checkpointPath(targetId(t), WHOLE), { force: true });
+      if (flags.json) process.stdout.write(toJson(results));
+      else process.stdout.write(`outputs: ${out.root}${flags.report ? ` (open ${out.path('report.html')})` : ''}\n`);
+    });
+  } finally {
+    session.close();
+  }
 }
 
 /** `merge`: checks the parts (all before writing anything), then writes what a single run would. */
-export function mergeCommand(paths: string[], out: OutputFlags): void {
+export function mergeCommand(paths: string[], flags: OutputFlags): void {
   const files = findPartFiles(paths);
   const byId = new Map<string, { label: string; part: ExperimentPart }[]>();
   for (const file of files) {
     const part = readPart(file);
     byId.set(part.id, [...(byId.get(part.id) ?? []), { label: file, part }]);
   }
-  const results = [...byId.values()].map((parts) => completeExperiment(mergeParts(parts)));
-  for (const result of results) writeExperiment(out.out, result, { png: out.png });
-  if (out.report) writeReport(out.out, results.length === 1 ? results[0].title : 'moe-cusp: merged experiments', results);
-  if (out.json) process.stdout.write(toJson(results.length === 1 ? results[0] : results));
-  else for (const r of results) process.stdout.write(summary(r) + `outputs: ${resolve(out.out, r.id)}\n`);
+  const merged = [...byId.values()].map((parts) => mergeParts(parts));
+  const out = OutputFolder.prepare(flags.out);
+  const session = new OutputSession(out);
+  try {
+    for (const part of merged) {
+      session.lock(runKey(part.id, WHOLE));
+      out.checkReplaceable(part.id);
+    }
+    const results = merged.map((part) => completeExperiment(part));
+    for (const result of results) writeExperiment(out, result, { png: flags.png });
+    if (flags.report) writeReport(out, results.length === 1 ? results[0].title : 'moe-cusp: merged experiments', results);
+    if (flags.json) process.stdout.write(toJson(results.length === 1 ? results[0] : results));
+    else for (const r of results) process.stdout.write(summary(r) + `outputs: ${out.path(r.id)}\n`);
+  } finally {
+    session.close();
+  }
 }
 
 /**
@@ -227,10 +351,19 @@ export function resolveShard(shardFlag: string | undefined, shardsFlag: string |
   if (shardsFlag === undefined) return undefined;
   const count = Number(shardsFlag);
   if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new InputError('--shards', `must be an integer in [1, 1000000], got ${JSON.stringify(shardsFlag)}`);
+  // An empty or non-integer variable is an error naming it, never silently shard 0.
+  const integerVar = (name: string): number => {
+    const raw = env[name]!;
+    if (!/^\s*\d{1,9}\s*$/.test(raw)) {
+      throw new InputError(name, `must be a non-negative integer, got ${raw.trim() === '' ? 'an empty value' : JSON.stringify(raw.slice(0, 40))}`);
+    }
+    return Number(raw);
+  };
   const sources: [string, number][] = [];
-  if (env.JOB_COMPLETION_INDEX !== undefined) sources.push(['JOB_COMPLETION_INDEX', Number(env.JOB_COMPLETION_INDEX)]);
+  if (env.JOB_COMPLETION_INDEX !== undefined) sources.push(['JOB_COMPLETION_INDEX', integerVar('JOB_COMPLETION_INDEX')]);
   else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    sources.push(['SLURM_ARRAY_TASK_ID', Number(env.SLURM_ARRAY_TASK_ID) - Number(env.SLURM_ARRAY_TASK_MIN ?? 0)]);
+    const min = env.SLURM_ARRAY_TASK_MIN === undefined ? 0 : integerVar('SLURM_ARRAY_TASK_MIN');
+    sources.push(['SLURM_ARRAY_TASK_ID', integerVar('SLURM_ARRAY_TASK_ID') - min]);
   }
   if (sources.length === 0) {
     throw new InputError('--shards', 'needs --shard i/n, or the shard index in JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)');

@@ -3,7 +3,7 @@
 // Bad input prints `moe-cusp: <field>: <problem>` and exits 2 before any work or output;
 // other failures exit 1.
 
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { InputError, MAX_STEPS } from '../core/model.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { ADAPTER_CHOICES, ENGINE_CHOICES } from '../node/index.js';
@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .description('WebGPU simulation of the stochastic two-expert softmax MoE batch router (Kiselev, arXiv:2605.29121)')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
+    .option('--verbose', "show the GPU runtime's (Dawn's) own diagnostic messages on stderr")
     .showSuggestionAfterError(true)
     .exitOverride()
     // errors are printed by reportError, as `moe-cusp: <field>: <problem>`
@@ -104,8 +105,9 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON on stdout')
     .option('--no-png', 'skip the PNG figures')
     .option('--no-report', 'skip report.html')
-    .option('--checkpoint-every <seconds>', 'write a checkpoint (router state, progress) this often; 0 = never (default 60)')
-    .option('--resume', 'continue from the checkpoint in the output folder (same spec, seed, scale, shard and version)')
+    .option('--checkpoint-every <seconds>', 'write a checkpoint (router state, progress) this often; 0 = only when SIGTERM/SIGINT stops the run (default 60)')
+    .addOption(new Option('--resume', 'continue from the checkpoint in <out>/checkpoints (same spec, seed, scale, shard and version)')
+      .conflicts('resumeIfPresent'))
     .option('--resume-if-present', 'resume when a checkpoint exists, else start afresh (restarted batch jobs)');
 
   runOptions(program.command('run')
@@ -192,4 +194,8 @@ export function buildProgram(): Command {
   return program;
 }
 
-buildProgram().parseAsync(process.argv).then(() => finish(0), (err: unknown) => finish(reportError(err)));
+// The commands that load Dawn run in a child behind a filter for Dawn's stderr noise (launch.ts).
+const { relaunchWithFilteredStderr } = await import('./launch.js');
+if (!relaunchWithFilteredStderr(process.argv)) {
+  buildProgram().parseAsync(process.argv).then(() => finish(0), (err: unknown) => finish(reportError(err)));
+}

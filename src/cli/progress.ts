@@ -39,7 +39,7 @@ export interface ProgressBarOptions {
 }
 
 export function progressBar(options: ProgressBarOptions = {}): ProgressHandle {
-  const enabled = options.enabled ?? process.stderr.isTTY === true;
+  const enabled = options.enabled ?? (process.stderr.isTTY === true || process.env.MOE_CUSP_STDERR_TTY === '1');
   const delayMs = options.delayMs ?? 1000;
   const label = options.label ? `${options.label} ` : '';
   let bar: cliProgress.SingleBar | null = null;

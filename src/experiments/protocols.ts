@@ -41,6 +41,33 @@ export interface ScanSnapshot {
   routerSteps: number;
   routers: number;
   recoveries: number;
+  /** compute time of this scan part so far, over every process that worked on it (ms) */
+  elapsedMs?: number;
+  /** one entry per process (engine, adapter) that worked on it, in order */
+  segments?: ProvenanceSegment[];
+}
+
+/** The work one process did on a scan part: resumed runs list every process's share. */
+export interface ProvenanceSegment {
+  engine: string;
+  adapter: string;
+  backend: string;
+  startedAt: string;
+  elapsedMs: number;
+  routerSteps: number;
+}
+
+/** Asks a run to stop at the next dispatch boundary (SIGTERM, SIGINT, a Stop button). */
+export interface StopToken {
+  readonly requested: boolean;
+}
+
+/** Thrown by runSpec when its StopToken asked it to stop: the snapshot continues it exactly. */
+export class RunInterrupted extends Error {
+  constructor(readonly snapshot: ScanSnapshot) {
+    super('the run was stopped before it finished');
+    this.name = 'RunInterrupted';
+  }
 }
 
 export interface RunSpecOptions {
@@ -57,6 +84,11 @@ export interface RunSpecOptions {
   maxRecoveries?: number;
   /** in-memory snapshots for device loss, at most every this many ms (default 5000) */
   snapshotMs?: number;
+  /**
+   * When `requested` turns true the run stops within about a second of work (steps are then
+   * advanced in slices of ~1 s), snapshots and throws RunInterrupted.
+   */
+  stop?: StopToken;
 }
 
 /** Results of a part (cells [begin, end)) in the shapes of the full outcome. */
@@ -134,6 +166,12 @@ class Run {
   private last: Last | null = null;
   private lastSnapshotAt = performance.now();
   private lastCheckpointAt = performance.now();
+  /** what earlier processes did on this part (a resumed run), and their compute time */
+  priorSegments: ProvenanceSegment[] = [];
+  priorElapsedMs = 0;
+  private doneAtStart = 0;
+  /** measured cost of a router-step, for slicing advances when a stop may be asked */
+  private msPerRouterStep = 0;
 
   constructor(
     readonly engine: Engine, readonly spec: ScanSpec, readonly grid: ExpandedGrid, readonly cells: [number, number],
@@ -145,6 +183,8 @@ class Run {
     validatePlan(plan, this.engine.maxRouters);
     const stepsBefore = this.done;
     this.last = from && { ...from, routerStepsAt: this.done };
+    // Asked to stop between passes: continue with this pass (from where it stands).
+    if (this.stopping) throw new RunInterrupted(this.snapshotNow());
     for (;;) {
       const session = await this.engine.open(plan);
       try {
@@ -171,12 +211,52 @@ class Run {
     }
   }
 
-  /** Advances steps [begin, end), tallying from windowBegin, and reports progress. */
-  async advance(session: RouterSession, begin: number, end: number, windowBegin: number): Promise<void> {
-    const before = this.done;
-    const report = (done: number) => this.options.onProgress?.(progressReport(before + done, this.total, performance.now() - this.t0));
-    await session.advance({ stepBegin: begin, stepEnd: end, windowBegin }, report);
-    this.done = before + session.routers * (end - begin);
+  /** Continues the counts of an earlier process (resume). */
+  resumeFrom(s: ScanSnapshot): void {
+    this.done = this.doneAtStart = s.routerSteps;
+    this.routers = s.routers;
+    this.recoveries = s.recoveries;
+    this.priorElapsedMs = s.elapsedMs ?? 0;
+    this.priorSegments = s.segments ?? [];
+  }
+
+  get stopping(): boolean {
+    return this.options.stop?.requested === true;
+  }
+
+  /**
+   * Advances steps [begin, end), tallying from windowBegin, and reports progress. Returns the
+   * step reached: `end`, or less when a stop was asked (the caller then calls interrupt()).
+   * With a StopToken the steps go in slices of about a second, so a stop waits for at most
+   * one slice; the split does not change any number (engines are split-invariant).
+   */
+  async advance(session: RouterSession, begin: number, end: number, windowBegin: number): Promise<number> {
+    let step = begin;
+    while (step < end) {
+      if (step > begin && this.stopping) return step;
+      const slice = this.options.stop ? this.sliceSteps(session.routers, end - step) : end - step;
+      const before = this.done;
+      const t = performance.now();
+      const report = (done: number) => this.options.onProgress?.(progressReport(before + done, this.total, this.elapsedMs()));
+      await session.advance({ stepBegin: step, stepEnd: step + slice, windowBegin }, report);
+      this.msPerRouterStep = (performance.now() - t) / (slice * session.routers);
+      this.done = before + session.routers * slice;
+      step += slice;
+    }
+    return step;
+  }
+
+  /** Steps of about one second of work (one step until the cost is known). */
+  private sliceSteps(routers: number, left: number): number {
+    if (!(this.msPerRouterStep > 0)) return Math.min(left, 1);
+    return Math.max(1, Math.min(left, Math.floor(1000 / (this.msPerRouterStep * routers))));
+  }
+
+  /** Snapshots the pass at `state` (the routers' state read now) and throws RunInterrupted. */
+  async interrupt(state: PassState, session: RouterSession): Promise<never> {
+    const readout = await session.read();
+    this.last = { step: state.step, segment: state.segment, acc: structuredClone(state.acc), readout, routerStepsAt: this.done };
+    throw new RunInterrupted(this.snapshotNow());
   }
 
   /** Whether a snapshot is due (device loss: every snapshotMs; checkpoints: every intervalMs). */
@@ -208,6 +288,25 @@ class Run {
       specHash: specHash(this.spec), version: PACKAGE_VERSION, cells: this.cells, pass: this.passIndex,
       results: structuredClone(this.results), inPass,
       routerSteps: this.last ? this.last.routerStepsAt : this.done, routers: this.routers, recoveries: this.recoveries,
+      ...this.timing(),
+    };
+  }
+
+  /** Compute time of this part over every process so far. */
+  private elapsedMs(now = performance.now()): number {
+    return this.priorElapsedMs + now - this.t0;
+  }
+
+  /** Compute time so far, and the earlier processes' segments with this one's (at one instant). */
+  private timing(): { elapsedMs: number; segments: ProvenanceSegment[] } {
+    const now = performance.now();
+    const { info } = this.engine;
+    return {
+      elapsedMs: this.elapsedMs(now),
+      segments: [...this.priorSegments, {
+        engine: info.engine, adapter: info.adapter, backend: info.backend, startedAt: this.startedAt,
+        elapsedMs: now - this.t0, routerSteps: this.done - this.doneAtStart,
+      }],
     };
   }
 
@@ -218,14 +317,21 @@ class Run {
     return Math.max(1, Math.min(left, Math.floor(1000 / (msPerRouterStep * routers))));
   }
 
-  provenance(): Provenance & { recoveries?: number } {
-    const elapsedMs = performance.now() - this.t0;
-    const { info } = this.engine;
+  /**
+   * The scan part's provenance. After a resume: router-steps and compute time summed over
+   * every process, `segments` listing each one, and engine/adapter/backend joined with ' + '
+   * where processes differed.
+   */
+  provenance(): Provenance & { recoveries?: number; segments?: ProvenanceSegment[] } {
+    const { elapsedMs, segments } = this.timing();
+    const joined = (f: (s: ProvenanceSegment) => string) => [...new Set(segments.map(f))].join(' + ');
     return {
-      package: PACKAGE_NAME, version: PACKAGE_VERSION, engine: info.engine, adapter: info.adapter, backend: info.backend,
-      sampler: this.spec.sampler === 'tokens' ? 'tokens' : 'btrs-inversion', seed: this.spec.seed, startedAt: this.startedAt, elapsedMs,
-      routers: this.routers, routerSteps: this.done, routerStepsPerSecond: (this.done * 1000) / elapsedMs,
+      package: PACKAGE_NAME, version: PACKAGE_VERSION, engine: joined((s) => s.engine) as Provenance['engine'], adapter: joined((s) => s.adapter),
+      backend: joined((s) => s.backend), sampler: this.spec.sampler === 'tokens' ? 'tokens' : 'btrs-inversion', seed: this.spec.seed,
+      startedAt: segments[0].startedAt, elapsedMs,
+      routers: this.routers, routerSteps: this.done, routerStepsPerSecond: elapsedMs > 0 ? (this.done * 1000) / elapsedMs : 0,
       ...(this.recoveries > 0 && { recoveries: this.recoveries }),
+      ...(segments.length > 1 && { segments }),
     };
   }
 }
@@ -349,11 +455,7 @@ export async function runSpec(engine: Engine, input: ScanSpec, options: RunSpecO
   }
   const results = resume ? structuredClone(resume.results) : emptyResults(spec);
   const run = new Run(engine, spec, grid, cells, specRouterSteps(spec, cells), results, options);
-  if (resume) {
-    run.done = resume.routerSteps;
-    run.routers = resume.routers;
-    run.recoveries = resume.recoveries;
-  }
+  if (resume) run.resumeFrom(resume);
   const F = familiesOf(spec);
   const R = spec.replicates;
   const perRouter = options.keepPerRouter && spec.protocol.kind === 'relax' ? allocateMeans((cells[1] - cells[0]) * F * R) : undefined;
@@ -394,9 +496,10 @@ function relaxBody(perRouter: RouterMeans | undefined, offset: number): PassBody
     while (step < plan.steps) {
       const len = run.segmentSteps(session.routers, plan.steps - step, msPerRouterStep);
       const t = performance.now();
-      await run.advance(session, step, step + len, windowBegin);
-      msPerRouterStep = (performance.now() - t) / (len * session.routers);
-      step += len;
+      const reached = await run.advance(session, step, step + len, windowBegin);
+      msPerRouterStep = (performance.now() - t) / ((reached - step) * session.routers);
+      step = reached;
+      if (step < plan.steps && run.stopping) await run.interrupt({ step, segment: 0, acc: null }, session);
       if (step < plan.steps && run.snapshotDue()) await run.snapshot({ step, segment: 0, acc: null }, await session.read());
     }
     const means = windowMeans(await session.read(), plan);
@@ -431,6 +534,11 @@ interface SweepAcc {
   trackers: TrackerState[];
 }
 
+/**
+ * Snapshot positions: `segment` is the point k being run and `step` the step reached. A step
+ * before the first point's start (spec.steps) is inside the burn-in; a step past point k's
+ * start is inside point k (its tallies are in the routers' state, not reset on resume).
+ */
 function sweepBody(p: SweepProtocol): PassBody {
   const legs = sweepLegs(p);
   const points = legs.flatMap((leg, l) => leg.values.map((value, i) => ({ l, i, value })));
@@ -438,28 +546,32 @@ function sweepBody(p: SweepProtocol): PassBody {
     const R = plan.replicates;
     const n = pass.end - pass.begin;
     const spp = (plan.steps - run.spec.steps) / points.length;
-    let step = from?.step ?? run.spec.steps;
-    let acc = from?.acc as SweepAcc | undefined;
-    if (!from) {
-      // Burn-in at the first value (the plan's cells hold it), nothing tallied.
-      await run.advance(session, 0, step, step);
-    }
-    acc ??= { legs: Array.from({ length: n }, () => []), stats: [], trackers: [] };
+    const burnIn = run.spec.steps;
+    let acc = (from?.acc as SweepAcc | undefined) ?? { legs: Array.from({ length: n }, () => []), stats: [], trackers: [] };
     let trackers = acc.trackers.map((s) => SwitchTracker.from(s, legs[points[from!.segment].l].direction, legs[points[from!.segment].l].values));
+    const state = (step: number, segment: number): PassState => ({ step, segment, acc: { ...acc, trackers: trackers.map((t) => t.state()) } });
+    let step = from?.step ?? 0;
+    if (step < burnIn) {
+      // Burn-in at the first value (the plan's cells hold it), nothing tallied.
+      step = await run.advance(session, step, burnIn, burnIn);
+      if (step < burnIn) await run.interrupt(state(step, 0), session);
+    }
     for (let k = from?.segment ?? 0; k < points.length; k++) {
       const { l, i, value } = points[k];
       const leg = legs[l];
-      if (i === 0) {
+      const start = burnIn + k * spp;
+      const end = start + spp;
+      const inside = step > start; // resuming inside point k
+      if (i === 0 && !inside) {
         acc.stats = Array.from({ length: n }, () => ({ meanLoad: [], sdLoad: [] }));
         trackers = Array.from({ length: n }, () => new SwitchTracker(R, leg.direction, leg.values));
       }
       const pointCells = plan.cells.map((c) => ({ ...c, [p.param as ParamName]: value }));
       await session.setCells(pointCells);
-      await session.resetTallies();
-      const end = step + spp;
-      await run.advance(session, step, end, end - run.spec.window);
+      if (!inside) await session.resetTallies();
+      step = await run.advance(session, inside ? step : start, end, end - run.spec.window);
+      if (step < end) await run.interrupt(state(step, k), session);
       const readout = await session.read();
-      step = end;
       // B may be the swept parameter: window means use the point's cells.
       const { meanLoad } = windowMeans(readout, { ...plan, cells: pointCells });
       for (let c = 0; c < n; c++) {
@@ -473,9 +585,11 @@ function sweepBody(p: SweepProtocol): PassBody {
           acc.legs[c].push({ direction: leg.direction, values: leg.values, ...acc.stats[c], switching: trackers[c].switching() });
         }
       }
-      if (k + 1 < points.length && run.snapshotDue()) {
-        acc.trackers = points[k + 1].i === 0 ? [] : trackers.map((t) => t.state());
-        await run.snapshot({ step, segment: k + 1, acc }, readout);
+      if (k + 1 < points.length && (run.stopping || run.snapshotDue())) {
+        // The next point starts a leg: its trackers are made afresh there.
+        const next = points[k + 1].i === 0 ? { step, segment: k + 1, acc: { ...acc, trackers: [] } } : state(step, k + 1);
+        if (run.stopping) await run.interrupt(next, session);
+        await run.snapshot(next, readout);
       }
     }
     for (let c = 0; c < n; c++) run.results.sweep![pass.speed][pass.begin + c - run.cells[0]] = acc.legs[c];
@@ -486,16 +600,22 @@ function sweepBody(p: SweepProtocol): PassBody {
 // trace: interval means every `every` steps
 // ---------------------------------------------------------------------------------------
 
+/**
+ * Snapshot positions: `segment` is the first step of the interval being run and `step` the
+ * step reached; past the interval's start, its tallies are in the routers' state.
+ */
 function traceBody(every: number): PassBody {
   return async (run, session, plan, pass, from) => {
     const R = plan.replicates;
     const F = run.results.trace!.length;
     const series = (from?.acc as TraceCell[] | undefined)
       ?? plan.cells.map(() => ({ steps: [], meanLoad: [], sdLoad: [], meanAbsLoad: [], meanY: [], sdY: [] }));
-    for (let begin = from?.step ?? 0; begin < plan.steps; begin += every) {
+    let step = from?.step ?? 0;
+    for (let begin = from?.segment ?? 0; begin < plan.steps; begin += every) {
       const end = Math.min(begin + every, plan.steps);
-      await session.resetTallies();
-      await run.advance(session, begin, end, begin);
+      if (step <= begin) await session.resetTallies();
+      step = await run.advance(session, Math.max(step, begin), end, begin);
+      if (step < end) await run.interrupt({ step, segment: begin, acc: series }, session);
       const readout = await session.read();
       const m = windowMeans(readout, { ...plan, window: end - begin });
       series.forEach((t, q) => {
@@ -508,7 +628,8 @@ function traceBody(every: number): PassBody {
         t.meanY.push(y);
         t.sdY.push(sdY);
       });
-      if (end < plan.steps && run.snapshotDue()) await run.snapshot({ step: end, segment: 0, acc: series }, readout);
+      if (end < plan.steps && run.stopping) await run.interrupt({ step: end, segment: end, acc: series }, session);
+      if (end < plan.steps && run.snapshotDue()) await run.snapshot({ step: end, segment: end, acc: series }, readout);
     }
     series.forEach((t, q) => { run.results.trace![q % F][pass.begin + Math.floor(q / F) - run.cells[0]] = t; });
   };

@@ -11,7 +11,9 @@ import { progressReport, type ProgressListener, type Provenance } from '../core/
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { analyzePreset, analyzeSpec } from './analysis.js';
 import { PRESETS, presetSpecs, type PresetId, type Scale } from './presets.js';
-import { CheckpointMismatch, outcomeOf, runSpec, type PartResults, type ScanSnapshot, type SpecRun } from './protocols.js';
+import {
+  CheckpointMismatch, outcomeOf, runSpec, RunInterrupted, type PartResults, type ScanSnapshot, type SpecRun, type StopToken,
+} from './protocols.js';
 import { expandGrid, parseSpec, specHash, specRouterSteps } from './spec.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
@@ -59,8 +61,18 @@ export interface ExperimentOptions {
   shard?: Shard;
   /** continue from this checkpoint (refused with a clear message if it belongs elsewhere) */
   resume?: ExperimentCheckpoint;
-  /** receives a checkpoint at most every intervalMs */
+  /** receives a checkpoint at most every intervalMs, and when a stop interrupts the run */
   checkpoint?: { intervalMs: number; save(c: ExperimentCheckpoint): Promise<void> | void };
+  /** asks the run to stop within about a second of work: it checkpoints and throws ExperimentInterrupted */
+  stop?: StopToken;
+}
+
+/** A run stopped by its StopToken; `checkpoint` (also given to options.checkpoint.save) continues it. */
+export class ExperimentInterrupted extends Error {
+  constructor(readonly checkpoint: ExperimentCheckpoint) {
+    super('the run was stopped before it finished');
+    this.name = 'ExperimentInterrupted';
+  }
 }
 
 export function targetSpecs(target: ExperimentTarget): ScanSpec[] {
@@ -122,27 +134,38 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
   const t0 = performance.now();
   const scans: ScanPart[] = resume ? structuredClone(resume.scans) : [];
   let before = scans.reduce((sum, s, i) => sum + specRouterSteps(specs[i], s.cells), 0);
+  const checkpointOf = (current: ScanSnapshot | null): ExperimentCheckpoint => ({
+    format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current,
+  });
+  const interrupt = async (current: ScanSnapshot | null): Promise<never> => {
+    const c = checkpointOf(current);
+    await options.checkpoint?.save(c);
+    throw new ExperimentInterrupted(c);
+  };
   for (let i = scans.length; i < specs.length; i++) {
     const done = before;
-    const save = options.checkpoint && ((current: ScanSnapshot) => options.checkpoint!.save({
-      format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current,
-    }));
+    const resumeHere = resume && i === resume.scans.length && resume.current ? resume.current : undefined;
+    if (options.stop?.requested) await interrupt(resumeHere ?? null);
+    const save = options.checkpoint && ((current: ScanSnapshot) => options.checkpoint!.save(checkpointOf(current)));
     let run;
     try {
       run = await runSpec(engine, specs[i], {
         cells: ranges[i],
-        resume: resume && i === resume.scans.length && resume.current ? resume.current : undefined,
+        resume: resumeHere,
         checkpoint: save && { intervalMs: options.checkpoint!.intervalMs, save },
+        stop: options.stop,
         onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
       });
     } catch (err) {
       if (err instanceof CheckpointMismatch) throw new InputError('--resume', err.message);
+      if (err instanceof RunInterrupted) await interrupt(err.snapshot);
       throw err;
     }
     scans.push({ cells: ranges[i], results: partResults(run), provenance: run.provenance });
     before += specRouterSteps(specs[i], ranges[i]);
-    // A checkpoint between scans, so a resume does not redo a finished scan.
-    await options.checkpoint?.save({ format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current: null });
+    // A checkpoint between scans, so a resume does not redo a finished scan (unless
+    // checkpoints are only wanted when a stop interrupts: intervalMs = Infinity).
+    if (options.checkpoint && Number.isFinite(options.checkpoint.intervalMs)) await options.checkpoint.save(checkpointOf(null));
   }
   return { format: 'moe-cusp-part', version: PACKAGE_VERSION, ...info, shard, specs, specHashes: hashes, scans };
 }

@@ -3,7 +3,9 @@
 // OpenGL backend, then SwiftShader through Vulkan (Debian's chromium ships its ICD).
 // Mesa's lavapipe is rejected by Dawn (it lacks shaderUniform*ArrayDynamicIndexing).
 
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'llvmpipe' | 'swiftshader';
 export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'llvmpipe', 'swiftshader'];
@@ -44,10 +46,25 @@ const ATTEMPTS: Attempt[] = [
 type DawnModule = { create(flags: string[]): GPU; globals: Record<string, unknown> };
 let dawn: DawnModule | undefined;
 
+/**
+ * Without a usable XDG_RUNTIME_DIR (unset, relative, or not a directory: containers, cron,
+ * sudo), the Wayland client code the drivers probe prints `error: XDG_RUNTIME_DIR is invalid
+ * or not set` on every run: give this process a private one (mode 0700, removed at exit).
+ */
+function ensureRuntimeDir(): void {
+  const current = process.env.XDG_RUNTIME_DIR;
+  if (current && isAbsolute(current) && statSync(current, { throwIfNoEntry: false })?.isDirectory()) return;
+  const dir = mkdtempSync(join(tmpdir(), 'moe-cusp-runtime-'));
+  chmodSync(dir, 0o700);
+  process.env.XDG_RUNTIME_DIR = dir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+
 async function loadDawn(): Promise<DawnModule> {
   if (!dawn) {
     // EGL must be told before Dawn loads that there is no display (headless OpenGL).
     process.env.EGL_PLATFORM ??= 'surfaceless';
+    ensureRuntimeDir();
     dawn = (await import('webgpu')) as unknown as DawnModule;
     Object.assign(globalThis, dawn.globals);
   }

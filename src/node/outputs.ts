@@ -1,53 +1,32 @@
-// Writes an experiment's outputs: <out>/<id>/result.json, one CSV per table, one PNG per
-// figure, and <out>/report.html over all experiments. Every file is written to a temporary
-// name and renamed, so an interrupted run never leaves a truncated file behind.
+// Writes an experiment's outputs into an output folder (src/node/out-dir.ts): <out>/<id>/
+// with result.json, one CSV per table and one PNG per figure, published as one set, and
+// <out>/report.html over the experiments of a run. Every file goes through a temporary name
+// and a rename, so an interrupted run never leaves a truncated file or a mixed set behind.
 
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ExperimentResult } from '../experiments/types.js';
 import { buildReportHtml } from '../report/html.js';
 import { loadReportAssets } from '../report/assets.js';
 import { renderFigurePng } from '../report/png.js';
 import { tableToCsv, toJson } from '../report/tables.js';
+import { OutputFolder, writeFileAtomic } from './out-dir.js';
 
-export { tableToCsv, toJson };
-
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
+export { tableToCsv, toJson, writeFileAtomic };
 
 export interface WriteOptions {
   png?: boolean;
 }
 
-/** Writes one experiment's folder; returns the paths written. */
-export function writeExperiment(outDir: string, result: ExperimentResult, options: WriteOptions = {}): string[] {
-  const dir = join(outDir, result.id);
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  const put = (name: string, data: string | Uint8Array) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, data);
-    written.push(path);
-  };
-  for (const t of result.tables) put(`${t.name}.csv`, tableToCsv(t));
-  if (options.png ?? true) {
-    for (const f of result.figures) put(`${f.id}.png`, renderFigurePng(f, { width: 900, height: f.kind === 'heatmap' ? 640 : 520 }));
-  }
-  put('result.json', toJson(result));
-  return written;
+/** Publishes one experiment's folder; returns it. */
+export function writeExperiment(out: OutputFolder, result: ExperimentResult, options: WriteOptions = {}): string {
+  return out.publish(result.id, (put) => {
+    for (const t of result.tables) put(`${t.name}.csv`, tableToCsv(t));
+    if (options.png ?? true) {
+      for (const f of result.figures) put(`${f.id}.png`, renderFigurePng(f, { width: 900, height: f.kind === 'heatmap' ? 640 : 520 }));
+    }
+    put('result.json', toJson(result));
+  });
 }
 
-export function writeReport(outDir: string, title: string, experiments: ExperimentResult[]): string {
-  mkdirSync(outDir, { recursive: true });
-  const path = join(outDir, 'report.html');
-  writeFileAtomic(path, buildReportHtml({ title, generatedAt: new Date().toISOString(), experiments }, loadReportAssets()));
-  return path;
+export function writeReport(out: OutputFolder, title: string, experiments: ExperimentResult[]): string {
+  return out.writeFile(['report.html'], buildReportHtml({ title, generatedAt: new Date().toISOString(), experiments }, loadReportAssets()));
 }
