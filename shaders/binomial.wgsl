@@ -13,24 +13,18 @@
 //     -expm1(n log1p(-q)) is accurate, compared with a uniform fine near 0;
 //   - a CDF walk that stops changing (dust PR 244): bounded, and redrawn if it runs out.
 
-const BINOMIAL_INVERSION_LIMIT: f32 = 10.0; // n q below this: inversion
-const BINOMIAL_WALK_BOUND: u32 = 64u;       // P(X > 64) < 1e-25 when n q < 10
-const BINOMIAL_MAX_TRIES: u32 = 64u;        // P(64 BTRS rejections in a row) < 1e-30
-
-// S(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2] for k = 0..9, computed in
-// f64 from lgamma; above 9 the series in stirling_tail is accurate to < 3e-11.
-var<private> STIRLING_TAIL: array<f32, 10> = array<f32, 10>(
-  0.08106146679532733, 0.04134069595540946, 0.027677925684997717, 0.02079067210376584,
-  0.01664469118982126, 0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
-  0.00925546218270945, 0.008330563433359472);
+// The constants (BINOMIAL_INVERSION_LIMIT, BINOMIAL_WALK_BOUND, BINOMIAL_MAX_TRIES, the
+// Stirling tail table STIRLING_TAIL and series coefficients STIRLING_C*, Hormann's BTRS_*)
+// are the shared constants of src/core/constants.ts, which src/core/kernels.ts prepends.
 
 // S(k) given r = 1 / (k + 1), which the callers already hold.
 fn stirling_tail_r(k: f32, r: f32) -> f32 {
-  if (k < 10.0) {
+  // S(k) for k = 0..9 from the table; above, the series, accurate to < 3e-11.
+  if (k < f32(STIRLING_TAIL_LENGTH)) {
     return STIRLING_TAIL[u32(k)];
   }
   let r2 = r * r;
-  return (1.0 / 12.0 - (1.0 / 360.0 - r2 * (1.0 / 1260.0)) * r2) * r;
+  return (STIRLING_C1 - (STIRLING_C3 - r2 * STIRLING_C5) * r2) * r;
 }
 
 fn stirling_tail(k: f32) -> f32 {
@@ -112,11 +106,11 @@ struct BtrsSetup {
 
 fn btrs_setup(nf: f32, q: f32) -> BtrsSetup {
   let spq = sqrt(nf * q * (1.0 - q));
-  let b = 1.15 + 2.53 * spq;
+  let b = BTRS_B0 + BTRS_B1 * spq;
   let inv_b = 1.0 / b;
-  let a = -0.0873 + 0.0248 * b + 0.01 * q;
-  return BtrsSetup(nf, q, a, b, floor((nf + 1.0) * q), (2.83 + 5.1 * inv_b) * spq,
-                   2.0 * a, nf * q + 0.5, 0.92 - 4.2 * inv_b);
+  let a = BTRS_A0 + BTRS_A1 * b + BTRS_A2 * q;
+  return BtrsSetup(nf, q, a, b, floor((nf + 1.0) * q), (BTRS_ALPHA0 + BTRS_ALPHA1 * inv_b) * spq,
+                   2.0 * a, nf * q + 0.5, BTRS_VR0 - BTRS_VR1 * inv_b);
 }
 
 // Hormann's exact test for a candidate k in [0, n] that missed the quick squeeze:
@@ -152,7 +146,7 @@ fn btrs_attempt(s: BtrsSetup, words: vec2<u32>) -> f32 {
   if (k < 0.0 || k > s.nf) {
     return -1.0;
   }
-  if ((us >= 0.07 && v <= s.v_r) || btrs_exact(s, k, us, v)) {
+  if ((us >= BTRS_US_MIN && v <= s.v_r) || btrs_exact(s, k, us, v)) {
     return k;
   }
   return -1.0;

@@ -1,10 +1,9 @@
 // Test-only kernels that expose the random streams and the sampler to the host, so tests
 // can hold them against their TypeScript twins and against exact distributions.
-// Needs threefry.wgsl, binomial.wgsl and the struct CheckParams.
-
-@group(0) @binding(0) var<uniform> check: CheckParams;
-@group(0) @binding(1) var<storage, read> inputs: array<u32>;
-@group(0) @binding(2) var<storage, read_write> outputs: array<u32>;
+// Needs threefry.wgsl, binomial.wgsl, and what src/core/kernels.ts prepends: the shared
+// constants, the struct CheckParams and the bindings check, inputs, outputs (CHECK_BINDINGS).
+// kernels.ts also appends the entry point constant_words, which writes the bits of every
+// shared constant to outputs.
 
 override WORKGROUP_SIZE: u32 = 64u;
 

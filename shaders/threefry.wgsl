@@ -17,9 +17,9 @@
 // For a fixed key Threefry is a permutation of its 64-bit counters, so distinct (router, tag)
 // get distinct stream keys, and within a stream distinct (step, pair) distinct counters.
 // A step consumes a few pairs with the O(1) sampler, B / 2 <= 32768 in token mode.
-
-const TAG_ROUTING: u32 = 0u; // per-step batch sampling
-const TAG_INITIAL: u32 = 1u; // initial-condition asymmetry
+// The tags (TAG_ROUTING: per-step batch sampling, TAG_INITIAL: initial-condition asymmetry),
+// THREEFRY_PARITY, THREEFRY_ROTATIONS and the UNIFORM_* scales are the shared constants of
+// src/core/constants.ts, which src/core/kernels.ts prepends.
 
 fn rotl32(x: u32, r: u32) -> u32 {
   return (x << r) | (x >> (32u - r));
@@ -31,20 +31,26 @@ fn threefry_round(x: vec2<u32>, r: u32) -> vec2<u32> {
   return vec2<u32>(sum, rotl32(x.y, r) ^ sum);
 }
 
-// Rotations R_32x2 = 13 15 26 6 17 29 16 24; the key schedule (k0, k1, k2 = parity ^ k0 ^ k1)
-// is injected before round 0 and after every 4 rounds, with the injection count added to x1.
+// Rotations R_32x2 = THREEFRY_ROTATIONS (13 15 26 6 17 29 16 24); the key schedule (k0, k1,
+// k2 = parity ^ k0 ^ k1) is injected before round 0 and after every 4 rounds, with the
+// injection count added to x1.
 fn threefry2x32_20(counter: vec2<u32>, key: vec2<u32>) -> vec2<u32> {
-  let k2 = 0x1BD11BDAu ^ key.x ^ key.y;
+  let k2 = THREEFRY_PARITY ^ key.x ^ key.y;
   var x = counter + key;
-  x = threefry_round(x, 13u); x = threefry_round(x, 15u); x = threefry_round(x, 26u); x = threefry_round(x, 6u);
+  x = threefry_round(x, THREEFRY_ROTATIONS[0]); x = threefry_round(x, THREEFRY_ROTATIONS[1]);
+  x = threefry_round(x, THREEFRY_ROTATIONS[2]); x = threefry_round(x, THREEFRY_ROTATIONS[3]);
   x += vec2<u32>(key.y, k2 + 1u);
-  x = threefry_round(x, 17u); x = threefry_round(x, 29u); x = threefry_round(x, 16u); x = threefry_round(x, 24u);
+  x = threefry_round(x, THREEFRY_ROTATIONS[4]); x = threefry_round(x, THREEFRY_ROTATIONS[5]);
+  x = threefry_round(x, THREEFRY_ROTATIONS[6]); x = threefry_round(x, THREEFRY_ROTATIONS[7]);
   x += vec2<u32>(k2, key.x + 2u);
-  x = threefry_round(x, 13u); x = threefry_round(x, 15u); x = threefry_round(x, 26u); x = threefry_round(x, 6u);
+  x = threefry_round(x, THREEFRY_ROTATIONS[0]); x = threefry_round(x, THREEFRY_ROTATIONS[1]);
+  x = threefry_round(x, THREEFRY_ROTATIONS[2]); x = threefry_round(x, THREEFRY_ROTATIONS[3]);
   x += vec2<u32>(key.x, key.y + 3u);
-  x = threefry_round(x, 17u); x = threefry_round(x, 29u); x = threefry_round(x, 16u); x = threefry_round(x, 24u);
+  x = threefry_round(x, THREEFRY_ROTATIONS[4]); x = threefry_round(x, THREEFRY_ROTATIONS[5]);
+  x = threefry_round(x, THREEFRY_ROTATIONS[6]); x = threefry_round(x, THREEFRY_ROTATIONS[7]);
   x += vec2<u32>(key.y, k2 + 4u);
-  x = threefry_round(x, 13u); x = threefry_round(x, 15u); x = threefry_round(x, 26u); x = threefry_round(x, 6u);
+  x = threefry_round(x, THREEFRY_ROTATIONS[0]); x = threefry_round(x, THREEFRY_ROTATIONS[1]);
+  x = threefry_round(x, THREEFRY_ROTATIONS[2]); x = threefry_round(x, THREEFRY_ROTATIONS[3]);
   return x + vec2<u32>(k2, key.x + 5u);
 }
 
@@ -86,11 +92,11 @@ fn rng_next(rng: ptr<function, Rng>) -> u32 {
 // Uniform on (0, 1), fine near 0: (x + 1/2) 2^-32, so probabilities down to ~1e-10 are
 // resolved; capped at 1 - 2^-24 where f32 rounding would reach 1.0. Never 0, never 1.
 fn uniform_fine(word: u32) -> f32 {
-  return min((f32(word) + 0.5) * (1.0 / 4294967296.0), 1.0 - 1.0 / 16777216.0);
+  return min((f32(word) + 0.5) * UNIFORM_FINE_SCALE, UNIFORM_FINE_MAX);
 }
 
 // Uniform on the symmetric grid (k + 1/2) 2^-23, k < 2^23: every value exact in f32, in
 // [2^-24, 1 - 2^-24], so 1/2 - |u - 1/2| >= 2^-24 > 0 (BTRS divides by it).
 fn uniform_grid(word: u32) -> f32 {
-  return (f32(word >> 9u) + 0.5) * (1.0 / 8388608.0);
+  return (f32(word >> UNIFORM_GRID_SHIFT) + 0.5) * UNIFORM_GRID_SCALE;
 }

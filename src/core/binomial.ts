@@ -1,12 +1,14 @@
 // TypeScript twin of shaders/binomial.wgsl: the same algorithms (inversion on the upper
 // tail for n q < 10, Hormann's BTRS above; W. Hormann, J. Stat. Comput. Simul. 46, 1993)
 // with the same uniforms, in f64. It is the CPU engine's sampler and the oracle for the GPU.
+// Its constants (the algorithms' limits, the Stirling tail table and series, Hormann's BTRS
+// constants) are the shared ones of constants.ts, which the WGSL gets too.
 
+import {
+  BINOMIAL_INVERSION_LIMIT, BINOMIAL_MAX_TRIES, BINOMIAL_WALK_BOUND, BTRS_A0, BTRS_A1, BTRS_A2, BTRS_ALPHA0, BTRS_ALPHA1,
+  BTRS_B0, BTRS_B1, BTRS_US_MIN, BTRS_VR0, BTRS_VR1, STIRLING_SERIES, STIRLING_TAIL,
+} from './constants.js';
 import { uniformFine, uniformGrid } from './threefry.js';
-
-export const BINOMIAL_INVERSION_LIMIT = 10;
-export const BINOMIAL_WALK_BOUND = 64;
-export const BINOMIAL_MAX_TRIES = 64;
 
 /** A source of 32-bit words (an RngStream). */
 export interface WordSource {
@@ -15,18 +17,16 @@ export interface WordSource {
   nextPair(): ArrayLike<number>;
 }
 
-const STIRLING_TAIL = [
-  0.08106146679532733, 0.04134069595540946, 0.027677925684997717, 0.02079067210376584,
-  0.01664469118982126, 0.013876128823072875, 0.011896709945893313, 0.010411265261973668,
-  0.00925546218270945, 0.008330563433359472,
-];
+const [S1, S3, S5] = STIRLING_SERIES;
+const C1 = 1 / S1;
+const C3 = 1 / S3;
 
 /** S(k) = log k! - [(k + 1/2) log(k + 1) - (k + 1) + log(2 pi)/2]. */
 export function stirlingTail(k: number): number {
-  if (k < 10) return STIRLING_TAIL[k];
+  if (k < STIRLING_TAIL.length) return STIRLING_TAIL[k];
   const r = 1 / (k + 1);
   const r2 = r * r;
-  return (1 / 12 - (1 / 360 - r2 / 1260) * r2) * r;
+  return (C1 - (C3 - r2 / S5) * r2) * r;
 }
 
 export function binomialInversion(n: number, q: number, rng: WordSource): number {
@@ -53,10 +53,10 @@ export function binomialInversion(n: number, q: number, rng: WordSource): number
 
 export function binomialBtrs(n: number, q: number, rng: WordSource): number {
   const spq = Math.sqrt(n * q * (1 - q));
-  const b = 1.15 + 2.53 * spq;
-  const a = -0.0873 + 0.0248 * b + 0.01 * q;
+  const b = BTRS_B0 + BTRS_B1 * spq;
+  const a = BTRS_A0 + BTRS_A1 * b + BTRS_A2 * q;
   const c = n * q + 0.5;
-  const vR = 0.92 - 4.2 / b;
+  const vR = BTRS_VR0 - BTRS_VR1 / b;
   const m = Math.floor((n + 1) * q);
   let ready = false;
   let alpha = 0;
@@ -69,10 +69,10 @@ export function binomialBtrs(n: number, q: number, rng: WordSource): number {
     const us = 0.5 - Math.abs(u);
     const k = Math.floor(((2 * a) / us + b) * u + c);
     if (k < 0 || k > n) continue;
-    if (us >= 0.07 && v <= vR) return k;
+    if (us >= BTRS_US_MIN && v <= vR) return k;
     if (!ready) {
       ready = true;
-      alpha = (2.83 + 5.1 / b) * spq;
+      alpha = (BTRS_ALPHA0 + BTRS_ALPHA1 / b) * spq;
       delta = m + 1 - q * (n + 2);
       boundM = (m + 0.5) * Math.log1p(delta / (q * (n - m + 1))) + stirlingTail(m) + stirlingTail(n - m);
     }

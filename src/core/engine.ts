@@ -3,6 +3,7 @@
 // split), re-parameterized between ranges (sweeps), and read back.
 
 import type { AdvanceRange } from './cpu-router.js';
+import type { ReadoutField } from './layout.js';
 import type { RouterCell, ScanPlan } from './model.js';
 
 export interface EngineInfo {
@@ -16,13 +17,12 @@ export interface EngineInfo {
   sampler?: string;
 }
 
-/** Raw state read back from a session: y and the exact window tallies, per router. */
-export interface RouterReadout {
-  y: Float64Array;
-  sumN1: Float64Array;
-  sumAbs: Float64Array;
-  sumSq: Float64Array;
-}
+/**
+ * Raw state read back from a session, one Float64Array per router column: y and the exact
+ * window tallies sumN1, sumAbs, sumSq. The columns (READOUT_FIELDS) are derived from the
+ * STATE and TALLY layouts in layout.ts, which the GPU buffers use too.
+ */
+export type RouterReadout = Record<ReadoutField, Float64Array>;
 
 export type StepRange = Omit<AdvanceRange, 'tokenMode'>;
 

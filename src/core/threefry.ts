@@ -1,13 +1,12 @@
 // TypeScript twin of shaders/threefry.wgsl: Threefry2x32-20 (Salmon et al., SC'11) with the
 // same stream layout, so a router's words are bit-identical on the CPU and the GPU.
-// Known-answer vectors: Random123's kat_vectors (see test/threefry.test.ts).
+// Known-answer vectors: Random123's kat_vectors (see test/threefry.test.ts). Threefry's
+// parity and rotations, the uniforms' scales and the stream tags are the shared constants of
+// constants.ts, which the WGSL gets too.
 
-/** Stream tags (second counter word of the stream key); mirror TAG_* in threefry.wgsl. */
-export const TAG_ROUTING = 0;
-export const TAG_INITIAL = 1;
-
-const PARITY = 0x1bd11bda;
-const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24];
+import {
+  THREEFRY_PARITY, THREEFRY_ROTATIONS, UNIFORM_FINE_MAX, UNIFORM_FINE_SCALE, UNIFORM_GRID_SCALE, UNIFORM_GRID_SHIFT,
+} from './constants.js';
 
 /** Key schedule scratch (k0, k1, k2) of threefry2x32_20; the function runs to completion. */
 const SCHEDULE = new Uint32Array(3);
@@ -16,11 +15,11 @@ const SCHEDULE = new Uint32Array(3);
 export function threefry2x32_20(c0: number, c1: number, k0: number, k1: number, out: Uint32Array): void {
   SCHEDULE[0] = k0;
   SCHEDULE[1] = k1;
-  SCHEDULE[2] = PARITY ^ k0 ^ k1;
+  SCHEDULE[2] = THREEFRY_PARITY ^ k0 ^ k1;
   let x0 = (c0 + SCHEDULE[0]) >>> 0;
   let x1 = (c1 + SCHEDULE[1]) >>> 0;
   for (let round = 0; round < 20; round++) {
-    const r = ROTATIONS[round & 7];
+    const r = THREEFRY_ROTATIONS[round & 7];
     x0 = (x0 + x1) >>> 0;
     x1 = (((x1 << r) | (x1 >>> (32 - r))) ^ x0) >>> 0;
     if ((round & 3) === 3) {
@@ -90,14 +89,12 @@ export class RngStream {
   }
 }
 
-const F32_ONE_BELOW = 1 - 2 ** -24;
-
 /** Same value as uniform_fine in threefry.wgsl (f32 arithmetic reproduced with fround). */
 export function uniformFine(word: number): number {
-  return Math.min(Math.fround(Math.fround(word) + 0.5) * 2 ** -32, F32_ONE_BELOW);
+  return Math.min(Math.fround(Math.fround(word) + 0.5) * UNIFORM_FINE_SCALE, UNIFORM_FINE_MAX);
 }
 
 /** Same value as uniform_grid in threefry.wgsl: (k + 1/2) 2^-23, exact. */
 export function uniformGrid(word: number): number {
-  return ((word >>> 9) + 0.5) * 2 ** -23;
+  return ((word >>> UNIFORM_GRID_SHIFT) + 0.5) * UNIFORM_GRID_SCALE;
 }

@@ -1,6 +1,8 @@
 // The WebGPU engine: runs shaders/router.wgsl on any GPUDevice (Dawn under Node, or a
 // browser's). Host code in the order the GPU needs it: module, layout, pipelines, buffers,
-// bind group, then (uniforms, dispatch, submit) per chunk, then read back.
+// bind group, then (uniforms, dispatch, submit) per chunk, then read back. Every byte shared
+// with the GPU follows a declaration: the structs of layout.ts (packed and unpacked by it) and
+// the bindings ROUTER_BINDINGS of kernels.ts (the WGSL declarations and the bind groups).
 //
 // Chunking: a dispatch covers a slice of routers over a run of steps. Its size adapts to
 // take about `targetDispatchMs`, far below a browser's GPU watchdog; results are
@@ -8,8 +10,10 @@
 // (seed, router, step) and its state crosses dispatch boundaries unchanged.
 
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from './engine.js';
-import { compileModule, dispatchGrid, routerShaderSource } from './kernels.js';
-import { CELL, PARAMS, TALLY, packStructs, packUniform, strideOf, uniformSizeOf } from './layout.js';
+import { ROUTER_BINDINGS, bindGroupEntries, compileModule, createLayouts, dispatchGrid, routerShaderSource } from './kernels.js';
+import {
+  CELL, PARAMS, STATE, TALLY, checkReadout, packColumns, packStructs, packUniform, strideOf, tallyColumns, tallyReadout, uniformSizeOf, unpackStructs,
+} from './layout.js';
 import { seedKey } from './threefry.js';
 import { routerCount, type RouterCell, type ScanPlan } from './model.js';
 
@@ -28,6 +32,7 @@ export interface WebGpuEngineOptions {
   replaceDevice?: () => Promise<GPUDevice>;
 }
 
+const STATE_BYTES = strideOf(STATE);
 const TALLY_BYTES = strideOf(TALLY);
 /** adaptive chunking: steps a dispatch aims to run, budget permitting (see chunk()) */
 const PREFERRED_STEPS = 256;
@@ -55,7 +60,7 @@ export class WebGpuEngine implements Engine {
     const limits = device.limits;
     this.workgroupSize = Math.min(options.workgroupSize ?? 64, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
     const bytes = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize, options.maxBufferBytes ?? Infinity);
-    this.maxRouters = Math.floor(bytes / TALLY_BYTES);
+    this.maxRouters = Math.floor(bytes / Math.max(STATE_BYTES, TALLY_BYTES));
     this.watch(device);
   }
 
@@ -83,16 +88,7 @@ export class WebGpuEngine implements Engine {
     this.pipelines ??= (async () => {
       const { device } = this;
       const module = await compileModule(device, routerShaderSource(), 'router.wgsl');
-      const layout = device.createBindGroupLayout({
-        label: 'router bindings',
-        entries: [
-          { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
-          { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } },
-          { binding: 2, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-          { binding: 3, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
-        ],
-      });
-      const pipelineLayout = device.createPipelineLayout({ bindGroupLayouts: [layout] });
+      const { group: layout, pipeline: pipelineLayout } = createLayouts(device, ROUTER_BINDINGS, 'router bindings');
       const constants = { WORKGROUP_SIZE: this.workgroupSize };
       const [initialize, advance] = await Promise.all(['initialize', 'advance'].map((entryPoint) =>
         device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } })));
@@ -135,33 +131,21 @@ class WebGpuSession implements RouterSession {
     this.key = seedKey(plan.seed);
     this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cells = device.createBuffer({ label: 'cells', size: plan.cells.length * strideOf(CELL), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.state = device.createBuffer({ label: 'state', size: this.routers * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.state = device.createBuffer({ label: 'state', size: this.routers * STATE_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.tallies = device.createBuffer({ label: 'tallies', size: this.routers * TALLY_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.bindGroup = device.createBindGroup({
       layout: pipelines.layout,
-      entries: [this.uniforms, this.cells, this.state, this.tallies].map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: bindGroupEntries(ROUTER_BINDINGS, { params: this.uniforms, cells: this.cells, state: this.state, tallies: this.tallies }),
     });
     this.writeCells(plan.cells);
   }
 
   async restore(readout: RouterReadout): Promise<void> {
     const n = this.routers;
-    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
-      if (readout[key].length !== n) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${n}`);
-    }
-    const words = new Uint32Array(n * 6);
-    const split = (x: number, at: number) => {
-      words[at] = x % 4294967296;
-      words[at + 1] = Math.floor(x / 4294967296);
-    };
-    for (let i = 0; i < n; i++) {
-      split(readout.sumN1[i], 6 * i);
-      split(readout.sumAbs[i], 6 * i + 2);
-      split(readout.sumSq[i], 6 * i + 4);
-    }
+    checkReadout(readout, n);
     const { queue } = this.device;
-    queue.writeBuffer(this.state, 0, Float32Array.from(readout.y)); // y came from f32: exact
-    queue.writeBuffer(this.tallies, 0, words);
+    queue.writeBuffer(this.state, 0, packColumns(STATE, readout, n)); // y came from f32: exact
+    queue.writeBuffer(this.tallies, 0, packColumns(TALLY, tallyColumns(readout), n));
     await queue.onSubmittedWorkDone();
   }
 
@@ -256,7 +240,7 @@ class WebGpuSession implements RouterSession {
 
   async read(): Promise<RouterReadout> {
     const { device } = this;
-    const stateBytes = this.routers * 4;
+    const stateBytes = this.routers * STATE_BYTES;
     const tallyBytes = this.routers * TALLY_BYTES;
     const staging = device.createBuffer({ label: 'readback', size: stateBytes + tallyBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = device.createCommandEncoder();
@@ -265,20 +249,11 @@ class WebGpuSession implements RouterSession {
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     const mapped = staging.getMappedRange();
-    const y = Float64Array.from(new Float32Array(mapped, 0, this.routers));
-    const words = new Uint32Array(mapped, stateBytes, this.routers * 6);
-    const sumN1 = new Float64Array(this.routers);
-    const sumAbs = new Float64Array(this.routers);
-    const sumSq = new Float64Array(this.routers);
-    for (let i = 0; i < this.routers; i++) {
-      const w = 6 * i;
-      sumN1[i] = words[w] + words[w + 1] * 4294967296;
-      sumAbs[i] = words[w + 2] + words[w + 3] * 4294967296;
-      sumSq[i] = words[w + 4] + words[w + 5] * 4294967296;
-    }
+    const state = unpackStructs(STATE, mapped, this.routers);
+    const tallies = unpackStructs(TALLY, mapped, this.routers, stateBytes);
     staging.unmap();
     staging.destroy();
-    return { y, sumN1, sumAbs, sumSq };
+    return { ...state, ...tallyReadout(tallies) };
   }
 
   close(): void {

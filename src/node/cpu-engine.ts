@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from '../core/engine.js';
 import { routerCount, type RouterCell, type ScanPlan } from '../core/model.js';
 import { advanceInChunks, type ChunkTiming } from '../core/cpu-router.js';
+import { READOUT_FIELDS, checkReadout, readoutOf, type ReadoutField } from '../core/layout.js';
 import type { WorkerRequest } from './cpu-worker.js';
 
 export interface CpuEngineOptions {
@@ -46,7 +47,7 @@ class Pool {
 
 export class CpuEngine implements Engine {
   readonly info: EngineInfo;
-  /** host memory: 4 float64 per router in shared buffers, plus the readout copies (~300 MB at 2^22) */
+  /** host memory: a float64 per router and readout column in shared buffers, plus the readout copies (~300 MB at 2^22) */
   readonly maxRouters: number;
   readonly threads: number;
 
@@ -69,14 +70,14 @@ export class CpuEngine implements Engine {
 
 class CpuSession implements RouterSession {
   readonly routers: number;
-  private readonly buffers;
+  /** one shared buffer per readout column, 8 bytes per router */
+  private readonly buffers: Record<ReadoutField, SharedArrayBuffer>;
   private readonly blocks: { offset: number; count: number }[];
   private readonly timing: ChunkTiming = { msPerRouterStep: 0 };
 
   constructor(private readonly pool: Pool, private readonly plan: ScanPlan, private readonly options: CpuEngineOptions) {
     this.routers = routerCount(plan);
-    const shared = () => new SharedArrayBuffer(this.routers * 8);
-    this.buffers = { y: shared(), sumN1: shared(), sumAbs: shared(), sumSq: shared() };
+    this.buffers = readoutOf(() => new SharedArrayBuffer(this.routers * 8));
     const per = Math.ceil(this.routers / pool.size);
     this.blocks = Array.from({ length: pool.size }, (_, i) => ({ offset: i * per, count: Math.max(0, Math.min(per, this.routers - i * per)) }));
   }
@@ -104,15 +105,12 @@ class CpuSession implements RouterSession {
   }
 
   async restore(readout: RouterReadout): Promise<void> {
-    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
-      if (readout[key].length !== this.routers) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${this.routers}`);
-      new Float64Array(this.buffers[key]).set(readout[key]);
-    }
+    checkReadout(readout, this.routers);
+    for (const key of READOUT_FIELDS) new Float64Array(this.buffers[key]).set(readout[key]);
   }
 
   async read(): Promise<RouterReadout> {
-    const copy = (b: SharedArrayBuffer) => new Float64Array(new Float64Array(b));
-    return { y: copy(this.buffers.y), sumN1: copy(this.buffers.sumN1), sumAbs: copy(this.buffers.sumAbs), sumSq: copy(this.buffers.sumSq) };
+    return readoutOf((key) => new Float64Array(new Float64Array(this.buffers[key])));
   }
 
   close(): void {

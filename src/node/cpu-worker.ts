@@ -1,10 +1,12 @@
 // One worker of the CPU engine: owns a block of routers whose state lives in shared memory.
 import { parentPort } from 'node:worker_threads';
 import { advanceBlock, allocateBlock, initializeBlock, resetBlockTallies, type AdvanceRange, type RouterBlock } from '../core/cpu-router.js';
+import { newReadout, type ReadoutField } from '../core/layout.js';
 import type { RouterCell } from '../core/model.js';
 
 export type WorkerRequest =
-  | { kind: 'setup'; offset: number; count: number; buffers: { y: SharedArrayBuffer; sumN1: SharedArrayBuffer; sumAbs: SharedArrayBuffer; sumSq: SharedArrayBuffer }; cells: RouterCell[]; replicates: number; seed: number; firstRouter: number }
+  /** buffers: the session's readout columns (READOUT_FIELDS), 8 bytes per router; this worker's block is [offset, offset + count) */
+  | { kind: 'setup'; offset: number; count: number; buffers: Record<ReadoutField, SharedArrayBuffer>; cells: RouterCell[]; replicates: number; seed: number; firstRouter: number }
   | { kind: 'cells'; cells: RouterCell[] }
   | { kind: 'initialize' }
   | { kind: 'reset' }
@@ -21,12 +23,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     switch (msg.kind) {
       case 'setup':
         ({ cells, replicates, seed, firstRouter } = msg);
-        block = allocateBlock(msg.offset, msg.count, {
-          y: new Float64Array(msg.buffers.y, msg.offset * 8, msg.count),
-          sumN1: new Float64Array(msg.buffers.sumN1, msg.offset * 8, msg.count),
-          sumAbs: new Float64Array(msg.buffers.sumAbs, msg.offset * 8, msg.count),
-          sumSq: new Float64Array(msg.buffers.sumSq, msg.offset * 8, msg.count),
-        });
+        block = allocateBlock(msg.offset, msg.count, newReadout(msg.count, msg.buffers, msg.offset));
         break;
       case 'cells': cells = msg.cells; break;
       case 'initialize': initializeBlock(block, cells, replicates, seed, firstRouter); break;

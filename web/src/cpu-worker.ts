@@ -2,6 +2,8 @@
 // open session and runs the core's TypeScript twin of the kernel on it (src/core/cpu-router.ts,
 // the same code the Node CPU engine runs on worker_threads).
 import { advanceBlock, allocateBlock, initializeBlock, resetBlockTallies, type AdvanceRange, type RouterBlock } from '../../src/core/cpu-router.js';
+import type { RouterReadout } from '../../src/core/engine.js';
+import { READOUT_FIELDS, readoutOf } from '../../src/core/layout.js';
 import type { RouterCell } from '../../src/core/model.js';
 
 export type WorkerRequest = { id: number; session: number } & (
@@ -11,10 +13,11 @@ export type WorkerRequest = { id: number; session: number } & (
   | { kind: 'reset' }
   | { kind: 'advance'; range: AdvanceRange }
   | { kind: 'read' }
-  | { kind: 'restore'; y: Float64Array; sumN1: Float64Array; sumAbs: Float64Array; sumSq: Float64Array }
+  | { kind: 'restore'; block: BlockData }
   | { kind: 'close' });
 
-export type BlockData = Pick<RouterBlock, 'y' | 'sumN1' | 'sumAbs' | 'sumSq'>;
+/** A block's readout columns (READOUT_FIELDS), as read and restored. */
+export type BlockData = RouterReadout;
 export type WorkerReply = { id: number; ok: true; block?: BlockData } | { id: number; ok: false; error: string };
 
 interface SessionState {
@@ -56,17 +59,17 @@ scope.onmessage = (ev) => {
       }
       case 'read': {
         const b = state(msg.session).block;
-        block = { y: b.y.slice(), sumN1: b.sumN1.slice(), sumAbs: b.sumAbs.slice(), sumSq: b.sumSq.slice() };
+        block = readoutOf((key) => b[key].slice());
         break;
       }
       case 'restore': {
         const b = state(msg.session).block;
-        b.y.set(msg.y); b.sumN1.set(msg.sumN1); b.sumAbs.set(msg.sumAbs); b.sumSq.set(msg.sumSq);
+        for (const key of READOUT_FIELDS) b[key].set(msg.block[key]);
         break;
       }
       case 'close': sessions.delete(msg.session); break;
     }
-    scope.postMessage({ id: msg.id, ok: true, block }, block ? [block.y.buffer, block.sumN1.buffer, block.sumAbs.buffer, block.sumSq.buffer] : []);
+    scope.postMessage({ id: msg.id, ok: true, block }, block ? READOUT_FIELDS.map((key) => block[key].buffer) : []);
   } catch (error) {
     scope.postMessage({ id: msg.id, ok: false, error: String((error as Error)?.stack ?? error) });
   }

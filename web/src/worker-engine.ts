@@ -8,6 +8,7 @@
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from '../../src/core/engine.js';
 import { routerCount, type RouterCell, type ScanPlan } from '../../src/core/model.js';
 import { advanceInChunks, type ChunkTiming } from '../../src/core/cpu-router.js';
+import { READOUT_FIELDS, checkReadout, newReadout, readoutOf } from '../../src/core/layout.js';
 import type { BlockData, WorkerReply, WorkerRequest } from './cpu-worker.js';
 
 type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
@@ -129,22 +130,19 @@ class WorkerSession implements RouterSession {
 
   async read(): Promise<RouterReadout> {
     const parts = await this.all(() => ({ kind: 'read' }));
-    const out: RouterReadout = { y: new Float64Array(this.routers), sumN1: new Float64Array(this.routers), sumAbs: new Float64Array(this.routers), sumSq: new Float64Array(this.routers) };
+    const out: RouterReadout = newReadout(this.routers);
     parts.forEach((p, i) => {
       if (!p) return;
-      for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) out[key].set(p[key], this.blocks[i].offset);
+      for (const key of READOUT_FIELDS) out[key].set(p[key], this.blocks[i].offset);
     });
     return out;
   }
 
   async restore(readout: RouterReadout): Promise<void> {
-    for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
-      if (readout[key].length !== this.routers) throw new Error(`restore: ${key} has ${readout[key].length} routers, the session ${this.routers}`);
-    }
+    checkReadout(readout, this.routers);
     await Promise.all(this.blocks.map((b) => {
-      const slice = (a: Float64Array) => a.slice(b.offset, b.offset + b.count);
-      const msg = { kind: 'restore' as const, y: slice(readout.y), sumN1: slice(readout.sumN1), sumAbs: slice(readout.sumAbs), sumSq: slice(readout.sumSq) };
-      return b.worker.call(this.id, msg, [msg.y.buffer, msg.sumN1.buffer, msg.sumAbs.buffer, msg.sumSq.buffer]);
+      const block = readoutOf((key) => readout[key].slice(b.offset, b.offset + b.count));
+      return b.worker.call(this.id, { kind: 'restore', block }, READOUT_FIELDS.map((key) => block[key].buffer));
     }));
   }
 
