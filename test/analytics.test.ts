@@ -1,26 +1,15 @@
+// Tests for src/analytics/theory/ (the mean-field theory of MODEL.md) against independent
+// reference implementations written here from the equations, not through the modules.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  criticalReinforcement,
-  criticalTemperature,
-  cuspNormalForm,
-  drift,
-  driftSlope,
-  equilibria,
-  foldCurve,
-  foldPoints,
-  hysteresisHalfWidth,
-  insideCuspBistable,
-  isBistable,
-  linearNoiseInverseVariance,
-  linearNoiseVariance,
-  loadOf,
-  meanFieldLoadAt,
-  meanFieldTrajectory,
-  nExpertCriticalReinforcement,
-  potential,
-  type RouterParams,
-} from "../src/analytics/theory.js";
+import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from "../src/analytics/theory/critical-points.js";
+import { cuspNormalForm, insideCuspBistable } from "../src/analytics/theory/cusp.js";
+import { drift, driftSlope, loadOf, potential } from "../src/analytics/theory/drift.js";
+import { equilibria } from "../src/analytics/theory/equilibria.js";
+import { foldCurve, foldPoints, hysteresisHalfWidth, isBistable } from "../src/analytics/theory/folds.js";
+import { linearNoiseInverseVariance, linearNoiseVariance } from "../src/analytics/theory/linear-noise.js";
+import { meanFieldLoadAt, meanFieldTrajectory } from "../src/analytics/theory/mean-field-ode.js";
+import type { RouterParams } from "../src/analytics/theory/params.js";
 
 // ---------------------------------------------------------------------------
 // independent reference implementations (written from eq 6 / eq 15 directly, not via the module)

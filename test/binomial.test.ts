@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RngStream, seedKey } from '../src/core/threefry.js';
 import { binomial } from '../src/core/binomial.js';
-import { chiSquareHomogeneity } from '../src/analytics/stats.js';
+import { chiSquareHomogeneity } from './helpers/stats.js';
 import { CheckKernels } from './helpers/check-kernels.js';
 import { binomialPmf, chiSquareGof, counts, poolBins } from './helpers/exact.js';
 import { gpuSkip, releaseTestGpu, testGpu } from './helpers/gpu.js';

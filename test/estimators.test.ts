@@ -1,23 +1,20 @@
-// Tests for src/analytics/estimators.ts on synthetic data with known answers. Random
+// Tests for src/analytics/estimators/ on synthetic data with known answers. Random
 // data come from a seeded mulberry32 + Box-Muller generator defined here, so every run
 // sees the same numbers; tolerances and acceptance bands are stated beside each check.
+// SciPy reference values come from test/fixtures/scipy-reference.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  binomialProportionCI,
-  crossings,
-  extrapolateCriticalPoint,
-  extrapolateSlowSweep,
-  finiteTimeOnset,
-  hysteresisWidths,
-  hysteresisWidthsOnGrid,
-  inverseVarianceWithError,
-  linearNoiseVariance,
-  meanWithError,
-  switchingPoint,
-  weightsFromStandardErrors,
-  type Sweep,
-} from '../src/analytics/estimators.js';
+import { binomialProportionCI } from '../src/analytics/estimators/binomial-proportion.js';
+import { extrapolateCriticalPoint } from '../src/analytics/estimators/critical-point.js';
+import { crossings, finiteTimeOnset } from '../src/analytics/estimators/crossings.js';
+import { hysteresisWidths, hysteresisWidthsOnGrid, type Sweep } from '../src/analytics/estimators/hysteresis-widths.js';
+import { inverseVarianceWithError } from '../src/analytics/estimators/inverse-variance.js';
+import { meanWithError } from '../src/analytics/estimators/mean-with-error.js';
+import { extrapolateSlowSweep } from '../src/analytics/estimators/slow-sweep.js';
+import { switchingPoint } from '../src/analytics/estimators/switching-point.js';
+import { weightsFromStandardErrors } from '../src/analytics/regression/weights.js';
+import { linearNoiseVariance } from '../src/analytics/theory/linear-noise.js';
+import { SCIPY } from './fixtures/scipy-reference.js';
 
 /** mulberry32: small 32-bit PRNG, uniform in [0, 1). */
 function mulberry32(seed: number): () => number {
@@ -223,31 +220,36 @@ test('meanWithError and binomialProportionCI on hand-computed cases', () => {
   assert.equal(m.mean, 3);
   close(m.sd, Math.sqrt(14 / 3), 1e-15);
   close(m.se, Math.sqrt(14 / 3) / 2, 1e-15);
-  // t_{0.975, 3} = 3.1824463052837078 (scipy).
-  close(m.ci.upper, 3 + 3.1824463052837078 * m.se, 1e-12);
+  // t_{0.975, 3} from scipy.stats.t.ppf.
+  close(m.ci.upper, 3 + SCIPY.studentTQuantile975dof3 * m.se, 1e-12);
   // Wilson interval for 8/10 at 95% (scipy binomtest(...).proportion_ci('wilson')).
   const b = binomialProportionCI(8, 10);
-  close(b.lower, 0.4901624715366418, 1e-12);
-  close(b.upper, 0.9433178485456248, 1e-12);
+  close(b.lower, SCIPY.wilson8of10[0], 1e-12);
+  close(b.upper, SCIPY.wilson8of10[1], 1e-12);
   assert.equal(binomialProportionCI(0, 5).lower, 0);
+  assert.throws(() => binomialProportionCI(6, 5), { name: 'RangeError', message: /binomialProportionCI/ });
+  assert.throws(() => meanWithError([1, 2], 1.5), { name: 'RangeError', message: /meanWithError: confidence level/ });
+  // Fewer than two samples: no spread, an unbounded interval.
+  assert.equal(meanWithError([4]).ci.bounded, false);
 });
 
 // ---------------------------------------------------------------------------
 // Critical point from 1/Var extrapolation
 // ---------------------------------------------------------------------------
 
-const LNA = { aEff: 3, forgetting: 1, tokens: 512, eta: 0.002 }; // T_c = a/(2 gamma) = 1.5
+/** Linear-noise Var(y) at a = 3, gamma = 1 (T_c = a/(2 gamma) = 1.5), B = 512, eta = 0.002. */
+const lnaVariance = (T: number) => linearNoiseVariance({ a: 3, gamma: 1, T }, 512, 0.002);
 const TEMPS = grid(1.6, 2.6, 11);
 
 test('linearNoiseVariance matches MODEL.md sec. 4 and diverges at T_c', () => {
   const T = 2;
   const lambda = 3 / (2 * T) - 1;
-  close(linearNoiseVariance({ ...LNA, temperature: T }), (0.002 * 9) / (512 * (-2 * lambda - 0.002 * lambda * lambda)), 1e-15);
-  assert.equal(linearNoiseVariance({ ...LNA, temperature: 1.5 }), Infinity);
+  close(lnaVariance(T), (0.002 * 9) / (512 * (-2 * lambda - 0.002 * lambda * lambda)), 1e-15);
+  assert.equal(lnaVariance(1.5), Infinity);
 });
 
 test('extrapolateCriticalPoint: noiseless linear-noise data give T_c = 1.5', () => {
-  const inv = TEMPS.map((T) => 1 / linearNoiseVariance({ ...LNA, temperature: T }));
+  const inv = TEMPS.map((T) => 1 / lnaVariance(T));
   const fit = extrapolateCriticalPoint(TEMPS, inv);
   // Required: within 1%. The only bias is the O(eta lambda^2) curvature (relative 2e-4 of
   // the signal), so in fact the error is ~1e-5; the tighter 1e-4 check guards the algebra.
@@ -298,7 +300,7 @@ test('extrapolateCriticalPoint: Fieller CI covers T_c in ~95% of 200 noisy repet
     const inv: number[] = [];
     const se: number[] = [];
     for (const T of TEMPS) {
-      const sd = Math.sqrt(linearNoiseVariance({ ...LNA, temperature: T }));
+      const sd = Math.sqrt(lnaVariance(T));
       const ys = Array.from({ length: nRep }, () => sd * g());
       const r = inverseVarianceWithError(ys);
       inv.push(r.value);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { runScan } from '../src/core/scan.js';
 import type { ProgressReport } from '../src/core/scan.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
-import { switchingPoint } from '../src/analytics/estimators.js';
+import { switchingPoint } from '../src/analytics/estimators/switching-point.js';
 import { SwitchTracker, relaxPlan, runSpec, type SpecRun } from '../src/experiments/protocols.js';
 import { parseSpec, specRouterSteps } from '../src/experiments/spec.js';
 import type { RelaxOutcome, ScanSpec, SweepOutcome, TraceOutcome } from '../src/experiments/types.js';

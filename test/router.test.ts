@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { completeCell, type ScanPlan } from '../src/core/model.js';
 import { runScan, type ScanResult } from '../src/core/scan.js';
 import type { Engine, RouterReadout } from '../src/core/engine.js';
+import { READOUT_FIELDS } from '../src/core/layout.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
-import { ksTwoSample } from '../src/analytics/stats.js';
-import { linearNoiseVariance } from '../src/analytics/theory.js';
+import { ksTwoSample } from './helpers/stats.js';
+import { linearNoiseVariance } from '../src/analytics/theory/linear-noise.js';
 import { gpuSkip, releaseTestGpu, testEngine } from './helpers/gpu.js';
 
 const BALANCED = { a: 3, gamma: 1, B: 512, eta: 0.002 };
@@ -43,7 +44,7 @@ async function readout(engine: Engine, p: ScanPlan, splits: number[]): Promise<R
 }
 
 function assertIdentical(a: RouterReadout, b: RouterReadout, label: string): void {
-  for (const key of ['y', 'sumN1', 'sumAbs', 'sumSq'] as const) {
+  for (const key of READOUT_FIELDS) {
     assert.equal(a[key].length, b[key].length);
     for (let i = 0; i < a[key].length; i++) {
       if (!Object.is(a[key][i], b[key][i])) assert.fail(`${label}: ${key}[${i}] ${a[key][i]} != ${b[key][i]}`);

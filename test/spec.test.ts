@@ -71,8 +71,9 @@ describe('parseSpec: bad input names the path and the allowed range', () => {
   });
 
   test('parameter ranges', () => {
-    rejects(spec((s) => { s.params.T = 0; }), 'params.T', /must be a number in \(0, 1000000\], got 0/);
-    rejects(spec((s) => { s.params.T = -1; }), 'params.T', /\(0, 1000000\]/, /got -1/);
+    rejects(spec((s) => { s.params.T = 0; }), 'params.T', /must be a number in \[1e-30, 1000000\], got 0/);
+    rejects(spec((s) => { s.params.T = -1; }), 'params.T', /\[1e-30, 1000000\]/, /got -1/);
+    rejects(spec((s) => { s.params.T = 1e-40; }), 'params.T', /\[1e-30, 1000000\], got 1e-40/);
     rejects(spec((s) => { s.params.B = 2.5; }), 'params.B', /must be an integer in \[1, 65536\], got 2.5/);
     rejects(spec((s) => { s.params.eta = 0; }), 'params.eta', /\(0, 1\], got 0/);
     rejects(spec((s) => { s.params.gamma = -0.1; }), 'params.gamma', /\[0, 1000000\], got -0.1/);
@@ -109,7 +110,7 @@ describe('parseSpec: bad input names the path and the allowed range', () => {
       s.axes = [axis('h')];
       s.protocol = { kind: 'sweep', param: 'h', values: { list: [0, 1] }, direction: 'up', stepsPerPoint: [100] };
     }), 'axes[0].param', /h is swept by the protocol/);
-    rejects(spec((s) => { delete s.params.T; s.axes = [{ param: 'T', values: { list: [1, 0, 2] } }]; }), 'axes[0].values.list[1]', /T must be a number in \(0, 1000000\], got 0/);
+    rejects(spec((s) => { delete s.params.T; s.axes = [{ param: 'T', values: { list: [1, 0, 2] } }]; }), 'axes[0].values.list[1]', /T must be a number in \[1e-30, 1000000\], got 0/);
     rejects(spec((s) => { delete s.params.B; s.axes = [{ param: 'B', values: { linspace: { from: 1, to: 4, count: 5 } } }]; }),
       'axes[0].values.linspace', /gives B = 1.75 at index 1; B must be an integer in \[1, 65536\]/);
     rejects(spec((s) => { s.axes = [{ param: 'h', values: {} }]; }), 'axes[0].values', /exactly one of linspace, logspace, list, got none/);
@@ -120,7 +121,7 @@ describe('parseSpec: bad input names the path and the allowed range', () => {
     rejects(spec((s) => { s.axes = [{ param: 'h', values: { linspace: { from: 0, to: 1, count: 0 } } }]; }), 'axes[0].values.linspace.count', /must be an integer in \[1, 1000000\], got 0/);
     rejects(spec((s) => { s.axes = [{ param: 'h', values: { logspace: { from: 0, to: 1, count: 3 } } }]; }), 'axes[0].values.logspace.from', /must be a finite number > 0, got 0/);
     rejects(spec((s) => { s.axes = [{ param: 'h', values: { logspace: { from: 1, to: -2, count: 3 } } }]; }), 'axes[0].values.logspace.to', /> 0, got -2/);
-    rejects(spec((s) => { delete s.params.T; s.axes = [{ param: 'T', values: { linspace: { from: -1, to: 1, count: 3 } } }]; }), 'axes[0].values.linspace.from', /T must be a number in \(0, 1000000\], got -1/);
+    rejects(spec((s) => { delete s.params.T; s.axes = [{ param: 'T', values: { linspace: { from: -1, to: 1, count: 3 } } }]; }), 'axes[0].values.linspace.from', /T must be a number in \[1e-30, 1000000\], got -1/);
   });
 
   test('protocols', () => {

@@ -29,7 +29,10 @@ function rejects(mutate: (p: ScanPlan) => void, field: string, allowed: RegExp):
 
 describe('plan validation', () => {
   test('accepts a good plan', () => assert.doesNotThrow(() => validatePlan(good())));
-  test('T <= 0', () => rejects((p) => { p.cells[0].T = 0; }, 'cells[0].T', /\(0, 1000000\]/));
+  test('T < 1e-30', async () => {
+    await rejects((p) => { p.cells[0].T = 0; }, 'cells[0].T', /\[1e-30, 1000000\]/);
+    await rejects((p) => { p.cells[0].T = 1e-40; }, 'cells[0].T', /\[1e-30, 1000000\], got 1e-40/);
+  });
   test('gamma < 0', () => rejects((p) => { p.cells[0].gamma = -0.1; }, 'cells[0].gamma', /\[0, 1000000\]/));
   test('B not a positive integer', async () => {
     for (const B of [0, 1.5, -3, 65537]) await rejects((p) => { p.cells[0].B = B; }, 'cells[0].B', /integer in \[1, 65536\]/);

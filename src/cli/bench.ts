@@ -8,22 +8,22 @@
 // corrected steps when it falls outside. Timings are end to end: runScan from open to
 // readback, measured with performance.now().
 //
-//   node dist/bench/throughput.js [--json] [--quick] [--B 64,512] [--engines webgpu,cpu,numpy]
+//   moe-cusp bench [--json] [--quick] [--B 64,512] [--engines webgpu,cpu,numpy]
+//   node dist/bench/throughput.js ...   (the same, as a script: bench/throughput.ts)
 //   npm run -s bench -- --json      (-s keeps npm's own banner off stdout)
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
-import { createEngine, ADAPTER_CHOICES, type AdapterChoice } from '../src/node/index.js';
-import type { Engine } from '../src/core/engine.js';
-import { completeCell, InputError, MAX_TOKENS, type ScanPlan } from '../src/core/model.js';
-import { runScan } from '../src/core/scan.js';
-import { PACKAGE_NAME, PACKAGE_VERSION } from '../src/core/version.generated.js';
-import { parseChoiceFlag, parseChoiceListFlag, parseIntegerListFlag } from '../src/cli/flags.js';
-import { finish, reportError } from '../src/cli/errors.js';
-import { formatRate, progressBar, type ProgressHandle } from '../src/cli/progress.js';
+import type { Command } from 'commander';
+import { createEngine, ADAPTER_CHOICES, type AdapterChoice } from '../node/index.js';
+import type { Engine } from '../core/engine.js';
+import { completeCell, InputError, MAX_TOKENS, type ScanPlan } from '../core/model.js';
+import { runScan } from '../core/scan.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from '../core/version.generated.js';
+import { parseChoiceFlag, parseChoiceListFlag, parseIntegerListFlag } from './flags.js';
+import { formatRate, progressBar, type ProgressHandle } from './progress.js';
 
 export type BenchEngine = 'webgpu' | 'cpu' | 'numpy';
 export const BENCH_ENGINES: readonly BenchEngine[] = ['webgpu', 'cpu', 'numpy'];
@@ -178,9 +178,9 @@ function engineRunner(engine: Engine, B: number, routers: number, seed: number):
   };
 }
 
-/** Where numpy_router.py lies: next to this file in the sources, ../../bench from dist/bench. */
+/** Where bench/numpy_router.py lies: from src/cli in the sources, or from dist/src/cli. */
 export function numpyScriptPath(): string | null {
-  for (const rel of ['./numpy_router.py', '../../bench/numpy_router.py']) {
+  for (const rel of ['../../bench/numpy_router.py', '../../../bench/numpy_router.py']) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(path)) return path;
   }
@@ -363,24 +363,4 @@ export async function benchCommand(flags: BenchFlags): Promise<BenchReport> {
   const report = await runBenchmark({ ...options, progress: (label) => progressBar({ label }) });
   process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatBenchReport(report) + '\n');
   return report;
-}
-
-function isMain(): boolean {
-  if (!process.argv[1]) return false;
-  try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
-  const program = addBenchFlags(new Command('throughput'))
-    .description('moe-cusp throughput benchmark: router-steps/s of the WebGPU and CPU engines and the NumPy peer')
-    .exitOverride()
-    .configureOutput({ outputError: () => {} })
-    .action(async (flags: BenchFlags) => {
-      await benchCommand(flags);
-    });
-  program.parseAsync(process.argv).then(() => finish(0), (err) => finish(reportError(err)));
 }

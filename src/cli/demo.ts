@@ -2,7 +2,8 @@
 // Below T_c the balanced state is unstable and |u_hat| grows; above it the router fluctuates
 // around y = 0 with the variance of the linear noise approximation (MODEL.md sec. 4).
 
-import { linearNoiseVariance, criticalTemperature } from '../analytics/theory.js';
+import { criticalTemperature } from '../analytics/theory/critical-points.js';
+import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
 import type { Engine } from '../core/engine.js';
 import { completeCell, type ScanPlan } from '../core/model.js';
 import { runScan, type Provenance } from '../core/scan.js';

@@ -3,12 +3,13 @@
 // checked before any engine starts or any file is written, so bad input exits 2 with
 // nothing on disk.
 
-import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  criticalReinforcement, criticalTemperature, cuspNormalForm, equilibria, foldPoints, hysteresisHalfWidth,
-  linearNoiseVariance, nExpertCriticalReinforcement,
-} from '../analytics/theory.js';
+import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from '../analytics/theory/critical-points.js';
+import { cuspNormalForm } from '../analytics/theory/cusp.js';
+import { equilibria } from '../analytics/theory/equilibria.js';
+import { foldPoints, hysteresisHalfWidth } from '../analytics/theory/folds.js';
+import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
 import type { Engine } from '../core/engine.js';
 import { CELL_RANGES, InputError, checkNumber } from '../core/model.js';
 import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
@@ -17,11 +18,12 @@ import {
   checkResume, completeExperiment, ExperimentInterrupted, mergeParts, runExperimentPart, targetSpecs, type ExperimentCheckpoint,
   type ExperimentPart, type ExperimentTarget, type Shard,
 } from '../experiments/run.js';
+import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import { checkCheckpoint } from '../experiments/part-schema.js';
 import { parseSpec, parseSpecText, validateSpecFor } from '../experiments/spec.js';
 import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.js';
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
-import { OutputFolder, WriteError } from '../node/out-dir.js';
+import { errnoWords, OutputFolder, WriteError } from '../node/out-dir.js';
 import { toJson, writeExperiment, writeFileAtomic, writeReport } from '../node/outputs.js';
 import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint } from '../node/parts.js';
 import { ExitCode, SignalStop } from './signals.js';
@@ -52,9 +54,13 @@ export function resolveTarget(raw: string): Target {
   }
   let text: string;
   try {
+    // The size first: a huge file is refused without being read (parseSpecText's cap).
+    const size = statSync(raw).size;
+    if (size > MAX_SPEC_TEXT_CHARS) throw new InputError(raw, `the spec file has ${size} bytes; a spec may have at most ${MAX_SPEC_TEXT_CHARS}`);
     text = readFileSync(raw, 'utf8');
   } catch (err) {
-    throw new InputError(raw, `cannot read the spec file: ${(err as Error).message}`);
+    if (err instanceof InputError) throw err;
+    throw new InputError(raw, `cannot read the spec file: ${errnoWords(err)}`);
   }
   return { kind: 'spec', path: resolve(raw), spec: parseSpecText(text) };
 }
@@ -131,8 +137,11 @@ function commandLine(): string {
  */
 class OutputSession {
   readonly stop: SignalStop;
+  private readonly onExit = () => this.out.releaseAll();
   constructor(readonly out: OutputFolder) {
     this.stop = new SignalStop(() => out.releaseAll());
+    // However the process ends (an uncaught error, process.exit), its locks go with it.
+    process.on('exit', this.onExit);
   }
 
   lock(key: string): void {
@@ -145,10 +154,13 @@ class OutputSession {
 
   close(): void {
     this.stop.dispose();
+    process.off('exit', this.onExit);
     this.out.releaseAll();
     try {
       rmdirSync(this.out.path('checkpoints')); // only when no checkpoint is left in it
     } catch { /* not empty, or absent */ }
+    // A run refused after --out was made (an engine too small for one cell) leaves nothing.
+    this.out.removeIfUnused();
   }
 }
 
@@ -421,6 +433,8 @@ export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
 
 export function checkAnalyticInput(p: AnalyticInput): AnalyticInput {
   for (const k of ['a', 'T', 'gamma', 'h', 'rho'] as const) checkNumber(`--${k}`, p[k], CELL_RANGES[k]);
+  // The theory divides by gamma (equilibria, folds): a router may forget nothing, the theory may not.
+  checkNumber('--gamma', p.gamma, { ...CELL_RANGES.gamma, minOpen: true });
   if (p.B !== undefined) checkNumber('--B', p.B, CELL_RANGES.B);
   if (p.eta !== undefined) checkNumber('--eta', p.eta, CELL_RANGES.eta);
   if ((p.B === undefined) !== (p.eta === undefined)) throw new InputError(p.B === undefined ? '--B' : '--eta', 'the linear-noise variance needs both --B and --eta');

@@ -1,11 +1,12 @@
 // Parsing and checking of command-line flag values. Every failure is an InputError that
 // names the flag and the allowed range, so the CLI can print `moe-cusp: --flag: problem`
-// and exit with code 2.
+// and exit with code 2. The value is echoed quoted and cut to ~200 characters (a pasted
+// megabyte comes back as `"aaaa…" (1048576 characters)`).
 
-import { InputError } from '../core/model.js';
+import { InputError, shownValue } from '../core/model.js';
 
 function shown(raw: string): string {
-  return JSON.stringify(raw);
+  return shownValue(raw);
 }
 
 /** An integer flag in [min, max]; accepts decimal integers and exponent forms such as 1e4. */
@@ -40,27 +41,28 @@ export function parseChoiceFlag<T extends string>(flag: string, raw: string, cho
 export function parseChoiceListFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T[] {
   const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new InputError(flag, `must be a comma-separated list of ${choices.join(', ')}, got ${shown(raw)}`);
-  const out: T[] = [];
+  const out = new Set<T>();
   for (const item of items) {
     if (!(choices as readonly string[]).includes(item)) {
       throw new InputError(flag, `each entry must be one of ${choices.join(', ')}, got ${shown(item)}`);
     }
-    if (!out.includes(item as T)) out.push(item as T);
+    out.add(item as T);
   }
-  return out;
+  return [...out];
 }
 
 /** A comma-separated list of integers in [min, max], without repeats, in the order given. */
 export function parseIntegerListFlag(flag: string, raw: string, min: number, max: number): number[] {
   const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (items.length === 0) throw new InputError(flag, `must be a comma-separated list of integers in [${min}, ${max}], got ${shown(raw)}`);
-  const out: number[] = [];
+  // A Set keeps the first occurrence's order, and a long list linear rather than quadratic.
+  const out = new Set<number>();
   for (const item of items) {
     const value = Number(item);
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new InputError(flag, `each entry must be an integer in [${min}, ${max}], got ${shown(item)}`);
     }
-    if (!out.includes(value)) out.push(value);
+    out.add(value);
   }
-  return out;
+  return [...out];
 }

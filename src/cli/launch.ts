@@ -190,6 +190,10 @@ export function relaunchWithFilteredStderr(argv: string[] = process.argv): boole
     // cli-progress draws only on a stream with isTTY (progress.ts reads MOE_CUSP_STDERR_TTY too)
     Object.assign(process.stderr, { isTTY: true, columns: Number(process.env.COLUMNS) || 80 });
   }
+  if (process.env.MOE_CUSP_STDERR_FILTERED === '1') {
+    // With the parent gone, writing to the pipe fails (EPIPE): that must not kill the run.
+    process.stderr.on('error', () => {});
+  }
   if (process.env.MOE_CUSP_STDERR_FILTERED === '1' && process.channel) {
     // The parent gone (even by SIGKILL) closes the IPC channel: stop as on a hang-up, so no
     // orphan keeps running and holding its output folder's lock. Unref'd: it keeps nothing alive.

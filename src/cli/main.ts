@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { InputError, MAX_STEPS } from '../core/model.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { ADAPTER_CHOICES, ENGINE_CHOICES } from '../node/index.js';
-import { addBenchFlags, benchCommand, type BenchFlags } from '../../bench/throughput.js';
+import { addBenchFlags, benchCommand, type BenchFlags } from './bench.js';
 import { DEMO_DEFAULTS, DEMO_TEMPERATURES, runDemo } from './demo.js';
 import { finish, reportError } from './errors.js';
 import {

@@ -54,10 +54,12 @@ export const MAX_ROUTERS = 0xffffffff;
 interface Range { min: number; max: number; minOpen?: boolean; integer?: boolean }
 
 /** Allowed ranges. Bounds beyond the model's own (T > 0, gamma >= 0, eta > 0, rho >= 0) keep
- * every value representable in f32 with room for the products the kernel forms. */
+ * every value representable in f32 with room for the products the kernel forms: T >= 1e-30
+ * stays positive in f32 (Math.fround is monotone and fround(1e-30) > 1e-30) with 1/T finite.
+ * Specs are checked against these same ranges, so a spec that parses passes validateCell. */
 export const CELL_RANGES: Record<keyof RouterCell, Range> = {
   a: { min: -1e6, max: 1e6 },
-  T: { min: 0, max: 1e6, minOpen: true },
+  T: { min: 1e-30, max: 1e6 },
   gamma: { min: 0, max: 1e6 },
   h: { min: -1e6, max: 1e6 },
   rho: { min: 0, max: 1e6 },
@@ -72,23 +74,90 @@ function describe(r: Range): string {
   return `must be ${kind} in ${r.minOpen ? '(' : '['}${r.min}, ${r.max}]`;
 }
 
+/** Most characters of an offending value an error message quotes. */
+export const MAX_SHOWN_CHARS = 200;
+
+/** text as a JSON string literal of at most ~maxChars characters (escapes counted), and whether it was cut. */
+function quote(text: string, maxChars: number): { literal: string; cut: boolean } {
+  if (text.length <= maxChars) {
+    const literal = JSON.stringify(text);
+    if (literal.length <= maxChars + 2) return { literal, cut: false };
+  }
+  let out = '';
+  for (const ch of text) { // by code point: a surrogate pair is never split
+    const escaped = JSON.stringify(ch).slice(1, -1);
+    if (out.length + escaped.length > maxChars) return { literal: `"${out}…"`, cut: true };
+    out += escaped;
+  }
+  return { literal: `"${out}"`, cut: false };
+}
+
+/** A JSON string literal of text, cut with '…' before the closing quote beyond ~maxChars characters. */
+export function quoted(text: string, maxChars = MAX_SHOWN_CHARS): string {
+  return quote(text, maxChars).literal;
+}
+
+/** Arrays and objects: a few levels and entries, each scalar short; the whole cut to the budget by the caller. */
+function renderShort(value: unknown, depth: number): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return '[]';
+    if (depth >= 3) return `[… ${value.length} item${value.length === 1 ? '' : 's'}]`;
+    const items: string[] = [];
+    for (let i = 0; i < value.length && i < 8; i++) items.push(renderShort(value[i], depth + 1));
+    if (value.length > items.length) items.push(`… ${value.length} items`);
+    return `[${items.join(', ')}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const entries: string[] = [];
+    let more = false;
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (entries.length === 8 || depth >= 3) { more = true; break; }
+      entries.push(`${quoted(key, 40)}: ${renderShort((value as Record<string, unknown>)[key], depth + 1)}`);
+    }
+    return `{${entries.join(', ')}${more ? (entries.length ? ', …' : '…') : ''}}`;
+  }
+  return typeof value === 'string' ? quoted(value, 40) : shownValue(value);
+}
+
+/**
+ * A value as an error message quotes it: numbers as written, strings as JSON literals,
+ * arrays and objects as an abbreviated JSON-like rendering, all at most ~maxChars characters
+ * (a cut string says how long it was: `"aaaa…" (5000 characters)`). Never JSON.stringify on
+ * the whole value: an untrusted one can be huge, or nested deep enough to overflow the stack.
+ */
+export function shownValue(value: unknown, maxChars = MAX_SHOWN_CHARS): string {
+  try {
+    if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+    if (typeof value === 'string') {
+      const { literal, cut } = quote(value, maxChars);
+      return cut ? `${literal} (${value.length} characters)` : literal;
+    }
+    if (typeof value === 'bigint') return `${value}n`;
+    if (typeof value === 'function') return 'a function';
+    if (value === null || typeof value !== 'object') return String(value);
+    const text = renderShort(value, 0);
+    if (text.length <= maxChars) return text;
+    const end = /[\uD800-\uDBFF]/.test(text[maxChars - 1]) ? maxChars - 1 : maxChars;
+    return `${text.slice(0, end)}…`;
+  } catch {
+    return 'an unprintable value'; // a throwing getter or proxy, from a JavaScript caller
+  }
+}
+
 export function checkNumber(field: string, value: unknown, range: Range): number {
   const ok = typeof value === 'number' && Number.isFinite(value)
     && (range.minOpen ? value > range.min : value >= range.min) && value <= range.max
     && (!range.integer || Number.isInteger(value));
-  if (!ok) {
-    const shown = typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value);
-    throw new InputError(field, `${describe(range)}, got ${shown}`);
-  }
+  if (!ok) throw new InputError(field, `${describe(range)}, got ${shownValue(value)}`);
   return value as number;
 }
 
 export function validateCell(cell: RouterCell, path = 'cell'): RouterCell {
+  // The ranges include T >= 1e-30, which keeps T positive in f32 and 1/T finite.
   for (const key of Object.keys(CELL_RANGES) as (keyof RouterCell)[]) {
     checkNumber(`${path}.${key}`, cell[key], CELL_RANGES[key]);
   }
-  // T in f32 must stay positive and its reciprocal finite.
-  if (Math.fround(cell.T) < 1e-30) throw new InputError(`${path}.T`, `must be at least 1e-30, got ${cell.T}`);
   return cell;
 }
 

@@ -2,14 +2,17 @@
 // predictions, figures (with the analytic overlays) and tables, per preset; and a generic
 // analysis for any user spec. f64, no Node-only imports.
 
-import {
-  extrapolateCriticalPoint, extrapolateSlowSweep, finiteTimeOnset, meanWithError,
-  weightsFromStandardErrors,
-} from '../analytics/estimators.js';
-import { linearFit } from '../analytics/stats.js';
-import {
-  criticalTemperature, equilibria, foldCurve, hysteresisHalfWidth, isBistable, linearNoiseVariance, meanFieldLoadAt,
-} from '../analytics/theory.js';
+import { extrapolateCriticalPoint } from '../analytics/estimators/critical-point.js';
+import { finiteTimeOnset } from '../analytics/estimators/crossings.js';
+import { meanWithError } from '../analytics/estimators/mean-with-error.js';
+import { extrapolateSlowSweep } from '../analytics/estimators/slow-sweep.js';
+import { linearFit } from '../analytics/regression/linear-fit.js';
+import { weightsFromStandardErrors } from '../analytics/regression/weights.js';
+import { criticalTemperature } from '../analytics/theory/critical-points.js';
+import { equilibria } from '../analytics/theory/equilibria.js';
+import { foldCurve, hysteresisHalfWidth, isBistable } from '../analytics/theory/folds.js';
+import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
+import { meanFieldLoadAt } from '../analytics/theory/mean-field-ode.js';
 import { FIG9_A, FIG9_GAMMAS, type PresetId } from './presets.js';
 import type {
   Estimate, ExpandedGrid, Figure, HeatmapFigure, LineFigure, ParamName, RelaxCell, ScanOutcome, Series, SweepLeg,
@@ -99,7 +102,7 @@ function loopFigure(id: string, title: string, legs: SweepLeg[], p: { a: number;
     lower: l.meanLoad.map((m, i) => m - l.sdLoad[i]), upper: l.meanLoad.map((m, i) => m + l.sdLoad[i]),
     color: l.direction === 'up' ? '#d62728' : '#1f77b4',
   }));
-  series.push(...stableBranches(p.a, p.gamma, p.T, p.rho, Math.min(...all), Math.max(...all)));
+  series.push(...stableBranches(p.a, p.gamma, p.T, p.rho, all.reduce((m, v) => Math.min(m, v), Infinity), all.reduce((m, v) => Math.max(m, v), -Infinity)));
   return {
     kind: 'lines', id, title,
     x: { label: 'h (skew)' }, y: { label: 'u_hat', range: [-1.05, 1.05] }, series,
@@ -157,7 +160,7 @@ function foldOverlay(grid: ExpandedGrid): HeatmapFigure['overlays'] {
   const names = [ax.param, ay.param];
   if (!(names.includes('a') && names.includes('h'))) return [];
   const { gamma, T, rho } = grid.cells[0];
-  const aMax = Math.max(...grid.axes.find((g) => g.param === 'a')!.values) - rho;
+  const aMax = grid.axes.find((g) => g.param === 'a')!.values.reduce((m, v) => Math.max(m, v), -Infinity) - rho;
   const qMax = Math.acosh(Math.sqrt(Math.max(1, aMax / (2 * gamma * T))));
   const pts = foldCurve(gamma, T, range(201, (i) => -qMax + (2 * qMax * i) / 200));
   const as = pts.map((p) => p.a + rho);
@@ -189,7 +192,7 @@ function analyzeFig6(o: ScanOutcome): Analysis {
   const t = trace.steps.map((s) => s * p.eta);
   const last = trace.steps.length - 1;
   const gaps = trace.meanLoad.map((m, i) => Math.abs(m - meanField[i]));
-  const maxGap = Math.max(...gaps);
+  const maxGap = gaps.reduce((m, v) => Math.max(m, v), -Infinity);
   const maxGapAt = gaps.indexOf(maxGap);
   const stable = equilibria({ a: p.a, gamma: p.gamma, T: p.T, h: p.h, rho: p.rho }).filter((e) => e.stable);
   return {
@@ -469,7 +472,7 @@ function analyzeCusp(o: ScanOutcome): Analysis {
   // Per a: half the h-extent of the bistable cells vs H(a).
   const halfWidths = aAxis.values.map((a, ix) => {
     const hs = hAxis.values.filter((_, iy) => b[ix + nx * iy] > BISTABLE_SEPARATION);
-    return { a, measured: hs.length ? (Math.max(...hs) - Math.min(...hs)) / 2 : 0, H: hysteresisHalfWidth(a, c0.gamma, c0.T, c0.rho) };
+    return { a, measured: hs.length ? (hs.reduce((m, v) => Math.max(m, v), -Infinity) - hs.reduce((m, v) => Math.min(m, v), Infinity)) / 2 : 0, H: hysteresisHalfWidth(a, c0.gamma, c0.T, c0.rho) };
   });
   const firstBistable = halfWidths.find((r) => r.measured > 0);
   const estimates: Estimate[] = [

@@ -7,6 +7,7 @@
 // Whatever the value, the checks throw nothing else. No Node-only imports.
 
 import { z } from 'zod';
+import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
 import { InputError } from '../core/model.js';
 import { unsafeNameReason } from '../core/names.js';
 import { isPresetId, presetSpecs, SCALES, type Scale } from './presets.js';
@@ -110,7 +111,7 @@ const snapshot = loose({
   specHash: hash, version: nonEmpty, cells: cellRange, pass: count, results,
   inPass: loose({
     step: count, segment: count, acc: z.unknown(),
-    readout: loose({ y: f64, sumN1: f64, sumAbs: f64, sumSq: f64 }),
+    readout: loose(Object.fromEntries(READOUT_FIELDS.map((key) => [key, f64])) as Record<(typeof READOUT_FIELDS)[number], typeof f64>),
   }).nullable(),
   routerSteps: count, routers: count, recoveries: count,
 });
@@ -378,7 +379,7 @@ export function checkCheckpoint(input: unknown, label: string, specs?: ScanSpec[
     checkResults(current.results as PartResults, current.cells, l, 'current.results', true, fail);
     const readout = current.inPass?.readout;
     if (readout) {
-      for (const key of ['sumN1', 'sumAbs', 'sumSq'] as const) {
+      for (const key of TALLY_FIELDS) {
         if (readout[key].length !== readout.y.length) fail(`current.inPass.readout.${key}`, `has ${readout[key].length} values, y has ${readout.y.length}`);
       }
     }

@@ -337,7 +337,7 @@ class Run {
 }
 
 /**
- * Streaming switchingPoint (src/analytics/estimators.ts) for many replicates at once: feed
+ * Streaming switchingPoint (src/analytics/estimators/switching-point.ts) for many replicates at once: feed
  * each point's u_hat of every replicate in visiting order; `at` holds each replicate's first
  * sign change in direction `want` (NaN: none yet), interpolated exactly as switchingPoint does.
  */

@@ -58,7 +58,7 @@ export class WriteError extends Error {
  * on Node 20: `mkdirSync('/proc/x/y', { recursive: true })`), so each missing folder is made
  * on its own and every existing one checked to be a folder.
  */
-export function makeFolders(path: string): void {
+export function makeFolders(path: string, created: string[] = []): string[] {
   const full = resolve(path);
   const parts = full.split(sep).filter(Boolean);
   let at: string = sep;
@@ -76,11 +76,13 @@ export function makeFolders(path: string): void {
     }
     try {
       mkdirSync(at);
+      created.push(at);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST' && statSync(at).isDirectory()) continue;
       throw Object.assign(err as Error, { at });
     }
   }
+  return created;
 }
 
 /** Writes a file under a random temporary name beside it, syncs it, and renames it into place. */
@@ -178,7 +180,7 @@ export class OutputFolder {
   private readonly real: string;
   private readonly locks: Lock[] = [];
 
-  private constructor(readonly root: string) {
+  private constructor(readonly root: string, private readonly created: string[]) {
     this.real = realpathSync(root);
   }
 
@@ -192,8 +194,9 @@ export class OutputFolder {
       throw new InputError(flag, `cannot use ${JSON.stringify(path)} as the output folder: ${why}`);
     };
     if (path.includes('\0')) refuse('the path holds a NUL character');
+    const created: string[] = [];
     try {
-      makeFolders(root);
+      makeFolders(root, created);
     } catch (err) {
       const at = (err as { at?: string }).at;
       const code = (err as NodeJS.ErrnoException).code;
@@ -207,7 +210,18 @@ export class OutputFolder {
       rmSync(probe, { force: true });
       refuse(`it cannot be written: ${errnoWords(err)}`);
     }
-    return new OutputFolder(root);
+    return new OutputFolder(root, created);
+  }
+
+  /** Removes the folders prepare() created, if still empty (a run refused before writing). */
+  removeIfUnused(): void {
+    for (const dir of [...this.created].reverse()) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        return; // not empty: something was written
+      }
+    }
   }
 
   /** A path inside the folder from safe names, checked to resolve inside it (symbolic links too). */

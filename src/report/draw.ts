@@ -211,10 +211,11 @@ function axisLayout(label: string, min: number, max: number, log: boolean, targe
  */
 export function heatmapAxisIsLog(values: number[]): boolean {
   if (values.length < 3 || values.some((v) => !(v > 0))) return false;
-  const spread = (d: number[]) => Math.max(...d) / Math.min(...d);
+  // loops, not Math.max(...d): a spread of 1e5+ values overflows the stack
+  const spread = (d: number[]) => d.reduce((m, v) => Math.max(m, v), -Infinity) / d.reduce((m, v) => Math.min(m, v), Infinity);
   const lin = values.slice(1).map((v, i) => Math.abs(v - values[i]));
   const log = values.slice(1).map((v, i) => Math.abs(Math.log(v / values[i])));
-  const ratio = Math.max(...values) / Math.min(...values);
+  const ratio = spread(values);
   return ratio > 10 && spread(log) < spread(lin);
 }
 

@@ -1,5 +1,6 @@
 // Exact distributions in f64 and goodness-of-fit tests against them.
-import { chiSquareSf, logGamma } from '../../src/analytics/stats.js';
+import { chiSquareSf } from '../../src/analytics/distributions/chi-square.js';
+import { logGamma } from '../../src/analytics/special/log-gamma.js';
 
 /** Binomial(n, p) pmf over 0..n, in f64 via log-gamma (relative error ~1e-12 for n <= 65536). */
 export function binomialPmf(n: number, p: number): Float64Array {
