@@ -14,4 +14,7 @@ const program = addBenchFlags(new Command('throughput'))
   .action(async (flags: BenchFlags) => {
     await benchCommand(flags);
   });
-program.parseAsync(process.argv).then(() => finish(0), (err) => finish(reportError(err)));
+program.parseAsync(process.argv).then(
+  () => finish(0),
+  (err) => finish(reportError(err)),
+);

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { createEngine } from '../src/node/index.js';
 import type { AdapterChoice } from '../src/node/gpu.js';
 import { runSpec } from '../src/experiments/protocols.js';
-import { canonicalJson, parseSpec, specRouterSteps } from '../src/experiments/spec.js';
+import { canonicalJson, parseSpec, specRouterSteps, type ParsedSpec } from '../src/experiments/spec.js';
 import type { ScanSpec } from '../src/experiments/types.js';
 import { PACKAGE_VERSION } from '../src/core/version.generated.js';
 import { formatSI } from '../src/report/format.js';
@@ -43,12 +43,20 @@ function flag(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-function benchSpec(nT: number, nG: number, replicates: number, steps: number): ScanSpec {
+function benchSpec(nT: number, nG: number, replicates: number, steps: number): ParsedSpec {
   return parseSpec({
-    name: 'fig8-throughput', description: `fig8-like relax scan, ${nT} x ${nG} cells x ${replicates} replicates, ${steps} steps`,
+    name: 'fig8-throughput',
+    description: `fig8-like relax scan, ${nT} x ${nG} cells x ${replicates} replicates, ${steps} steps`,
     params: { a: 3, h: 0, B: 512, eta: 0.02 },
-    axes: [{ param: 'T', values: { linspace: { from: 0.5, to: 3, count: nT } } }, { param: 'gamma', values: { linspace: { from: 0.2, to: 2, count: nG } } }],
-    replicates, steps, window: Math.max(1, Math.round(steps / 10)), initial: { y0: 0, asym: 0.05 }, seed: 1,
+    axes: [
+      { param: 'T', values: { linspace: { from: 0.5, to: 3, count: nT } } },
+      { param: 'gamma', values: { linspace: { from: 0.2, to: 2, count: nG } } },
+    ],
+    replicates,
+    steps,
+    window: Math.max(1, Math.round(steps / 10)),
+    initial: { y0: 0, asym: 0.05 },
+    seed: 1,
   });
 }
 
@@ -66,7 +74,9 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
     const run = async (s: ScanSpec) => {
       const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
       page.setDefaultTimeout(0);
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       await page.goto(`${server.url}#spec=${Buffer.from(canonicalJson(s)).toString('base64url')}`);
       await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
       const engine = await page.getAttribute('body', 'data-engine');
@@ -77,7 +87,14 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
       const wall = (performance.now() - t0) / 1000;
       const state = await page.getAttribute('body', 'data-state');
       if (state !== 'done') throw new Error(`the page's run ended ${state}: ${await page.textContent('#progress-text')}`);
-      const p = await page.evaluate(() => (window as unknown as { moeCusp: { result: { provenance: { routerSteps: number; elapsedMs: number; routers: number; adapter: string }[] } } }).moeCusp.result.provenance[0]);
+      const p = await page.evaluate(
+        () =>
+          (
+            window as unknown as {
+              moeCusp: { result: { provenance: { routerSteps: number; elapsedMs: number; routers: number; adapter: string }[] } };
+            }
+          ).moeCusp.result.provenance[0],
+      );
       const chunks = Number(await page.getAttribute('body', 'data-chunks'));
       await page.close();
       return { p, wall, chunks };
@@ -88,8 +105,15 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
     const { p, wall, chunks } = await run(spec);
     if (errors.length) throw new Error(`console errors in the page: ${errors.join('; ')}`);
     return {
-      where: 'page in headless Chromium', adapter: p.adapter, routers: p.routers, routerSteps: p.routerSteps, seconds: p.elapsedMs / 1000,
-      routerStepsPerSecond: (p.routerSteps * 1000) / p.elapsedMs, wallSeconds: wall, wallRouterStepsPerSecond: p.routerSteps / wall, chunks,
+      where: 'page in headless Chromium',
+      adapter: p.adapter,
+      routers: p.routers,
+      routerSteps: p.routerSteps,
+      seconds: p.elapsedMs / 1000,
+      routerStepsPerSecond: (p.routerSteps * 1000) / p.elapsedMs,
+      wallSeconds: wall,
+      wallRouterStepsPerSecond: p.routerSteps / wall,
+      chunks,
     };
   } finally {
     await browser.close();
@@ -98,7 +122,7 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
   }
 }
 
-async function inNode(adapter: AdapterChoice, spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
+async function inNode(adapter: AdapterChoice, spec: ParsedSpec, warmup: ParsedSpec): Promise<Row> {
   const engine = await createEngine({ engine: 'webgpu', adapter, notice: note });
   try {
     note(`node ${adapter}: warm-up…`);
@@ -109,8 +133,14 @@ async function inNode(adapter: AdapterChoice, spec: ScanSpec, warmup: ScanSpec):
     const wall = (performance.now() - t0) / 1000;
     const p = run.provenance;
     return {
-      where: `Node, ${adapter}`, adapter: engine.info.adapter, routers: p.routers, routerSteps: p.routerSteps, seconds: p.elapsedMs / 1000,
-      routerStepsPerSecond: p.routerStepsPerSecond, wallSeconds: wall, wallRouterStepsPerSecond: p.routerSteps / wall,
+      where: `Node, ${adapter}`,
+      adapter: engine.info.adapter,
+      routers: p.routers,
+      routerSteps: p.routerSteps,
+      seconds: p.elapsedMs / 1000,
+      routerStepsPerSecond: p.routerStepsPerSecond,
+      wallSeconds: wall,
+      wallRouterStepsPerSecond: p.routerSteps / wall,
     };
   } finally {
     await engine.dispose();
@@ -130,10 +160,24 @@ async function main(): Promise<void> {
       note(`node ${adapter}: skipped (${(err as Error).message})`);
     }
   }
-  const chromium = (() => { try { return execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim(); } catch { return 'unknown'; } })();
+  const chromium = (() => {
+    try {
+      return execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
   const report = {
-    package: PACKAGE_VERSION, date: new Date().toISOString(), spec,
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cpus: availableParallelism(), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, chromium },
+    package: PACKAGE_VERSION,
+    date: new Date().toISOString(),
+    spec,
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cpus: availableParallelism(),
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      chromium,
+    },
     rows,
     pageVsNodeSwiftShader: rows[1]?.where === 'Node, swiftshader' ? rows[0].routerStepsPerSecond / rows[1].routerStepsPerSecond : null,
   };
@@ -146,13 +190,19 @@ async function main(): Promise<void> {
     '',
     '| where | adapter | router-steps/s (run) | router-steps/s (wall) | run time |',
     '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.where}${r.chunks ? ` (${r.chunks} chunks)` : ''} | ${r.adapter} | ${formatSI(r.routerStepsPerSecond)} | ${formatSI(r.wallRouterStepsPerSecond)} | ${r.seconds.toFixed(2)} s |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.where}${r.chunks ? ` (${r.chunks} chunks)` : ''} | ${r.adapter} | ${formatSI(r.routerStepsPerSecond)} | ${formatSI(r.wallRouterStepsPerSecond)} | ${r.seconds.toFixed(2)} s |`,
+    ),
   ];
   if (report.pageVsNodeSwiftShader !== null) lines.push('', `page / Node on SwiftShader: ${report.pageVsNodeSwiftShader.toFixed(2)}x`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-main().then(() => process.exit(0), (err) => {
-  process.stderr.write(`web-throughput: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`web-throughput: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

@@ -18,7 +18,9 @@ function writeAtomic(target, text) {
 }
 
 const dir = join(root, 'shaders');
-const files = readdirSync(dir).filter((f) => f.endsWith('.wgsl')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.wgsl'))
+  .sort();
 let shaders = header + 'export const WGSL_SOURCES = {\n';
 for (const f of files) {
   shaders += `  ${JSON.stringify(f.replace(/\.wgsl$/, ''))}: ${JSON.stringify(readFileSync(join(dir, f), 'utf8'))},\n`;
@@ -27,13 +29,20 @@ shaders += '} as const;\n';
 writeAtomic(join(root, 'src', 'core', 'shaders.generated.ts'), shaders);
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-writeAtomic(join(root, 'src', 'core', 'version.generated.ts'),
-  header + `export const PACKAGE_NAME = ${JSON.stringify(pkg.name)};\nexport const PACKAGE_VERSION = ${JSON.stringify(pkg.version)};\n`);
+writeAtomic(
+  join(root, 'src', 'core', 'version.generated.ts'),
+  header + `export const PACKAGE_NAME = ${JSON.stringify(pkg.name)};\nexport const PACKAGE_VERSION = ${JSON.stringify(pkg.version)};\n`,
+);
 
 const viewer = await build({
   entryPoints: [join(root, 'src', 'report', 'viewer.ts')],
-  bundle: true, format: 'iife', platform: 'browser', target: 'es2020',
-  minify: true, legalComments: 'none', write: false, logLevel: 'warning',
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'none',
+  write: false,
+  logLevel: 'warning',
 });
-writeAtomic(join(root, 'src', 'report', 'viewer.generated.ts'),
-  header + `export const VIEWER_JS = ${JSON.stringify(viewer.outputFiles[0].text)};\n`);
+writeAtomic(join(root, 'src', 'report', 'viewer.generated.ts'), header + `export const VIEWER_JS = ${JSON.stringify(viewer.outputFiles[0].text)};\n`);

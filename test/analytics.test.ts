@@ -1,15 +1,15 @@
 // Tests for src/analytics/theory/ (the mean-field theory of MODEL.md) against independent
 // reference implementations written here from the equations, not through the modules.
-import { test } from "node:test";
-import assert from "node:assert/strict";
-import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from "../src/analytics/theory/critical-points.js";
-import { cuspNormalForm, insideCuspBistable } from "../src/analytics/theory/cusp.js";
-import { drift, driftSlope, loadOf, potential } from "../src/analytics/theory/drift.js";
-import { equilibria } from "../src/analytics/theory/equilibria.js";
-import { foldCurve, foldPoints, hysteresisHalfWidth, isBistable } from "../src/analytics/theory/folds.js";
-import { linearNoiseInverseVariance, linearNoiseVariance } from "../src/analytics/theory/linear-noise.js";
-import { meanFieldLoadAt, meanFieldTrajectory } from "../src/analytics/theory/mean-field-ode.js";
-import type { RouterParams } from "../src/analytics/theory/params.js";
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from '../src/analytics/theory/critical-points.js';
+import { cuspNormalForm, insideCuspBistable } from '../src/analytics/theory/cusp.js';
+import { drift, driftSlope, loadOf, potential } from '../src/analytics/theory/drift.js';
+import { equilibria } from '../src/analytics/theory/equilibria.js';
+import { foldCurve, foldPoints, hysteresisHalfWidth, isBistable } from '../src/analytics/theory/folds.js';
+import { linearNoiseInverseVariance, linearNoiseVariance } from '../src/analytics/theory/linear-noise.js';
+import { meanFieldLoadAt, meanFieldTrajectory } from '../src/analytics/theory/mean-field-ode.js';
+import type { RouterParams } from '../src/analytics/theory/params.js';
 
 // ---------------------------------------------------------------------------
 // independent reference implementations (written from eq 6 / eq 15 directly, not via the module)
@@ -73,7 +73,7 @@ function foldByJointRootFinding(a: number, g: number, T: number): { y: number; H
 
 // ---------------------------------------------------------------------------
 
-test("reference hysteresis half-widths H(3), H(4), H(5) at gamma = T = 1 (eq 18)", () => {
+test('reference hysteresis half-widths H(3), H(4), H(5) at gamma = T = 1 (eq 18)', () => {
   const ref: Array<[number, number]> = [
     [3, 0.415093],
     [4, 1.06568],
@@ -156,7 +156,7 @@ test("fold curve points satisfy F = 0 and F' = 0 simultaneously (eq 16)", () => 
   assert.ok(Math.abs(small.h / (-(4 / 3) * 1e-18) - 1) < 1e-9);
 });
 
-test("critical temperature / reinforcement (eq 10) and N-expert threshold", () => {
+test('critical temperature / reinforcement (eq 10) and N-expert threshold', () => {
   assert.equal(criticalTemperature({ a: 3, gamma: 1, T: 1 }), 1.5);
   assert.equal(criticalTemperature({ a: 3, gamma: 0.5, T: 1, rho: 1 }), 2);
   assert.equal(criticalReinforcement({ a: 0, gamma: 0.5, T: 3 }), 3);
@@ -175,7 +175,7 @@ test("critical temperature / reinforcement (eq 10) and N-expert threshold", () =
   }
 });
 
-test("equilibria: 1 on the balanced side of T_c, 3 (stable/unstable/stable) on the ordered side", () => {
+test('equilibria: 1 on the balanced side of T_c, 3 (stable/unstable/stable) on the ordered side', () => {
   const base = { a: 3, gamma: 1 }; // T_c = 1.5
   for (const T of [1.6, 2, 5, 50]) {
     const eq = equilibria({ ...base, T });
@@ -192,9 +192,9 @@ test("equilibria: 1 on the balanced side of T_c, 3 (stable/unstable/stable) on t
       [true, false, true],
     );
     assert.ok(eq[0].y < eq[1].y && eq[1].y < eq[2].y);
-    assert.ok(Math.abs(eq[0].y + eq[2].y) < 1e-12 * eq[2].y, "symmetric +-y*");
+    assert.ok(Math.abs(eq[0].y + eq[2].y) < 1e-12 * eq[2].y, 'symmetric +-y*');
     for (const e of eq) {
-      assert.ok(Math.abs(Fref(e.y, 3, 1, T, 0)) < 1e-13, "root of F");
+      assert.ok(Math.abs(Fref(e.y, 3, 1, T, 0)) < 1e-13, 'root of F');
       assert.ok(Math.abs(e.slope - dFref(e.y, 3, 1, T)) < 1e-12);
       assert.ok(Math.abs(e.load - Math.tanh(e.y / (2 * T))) < 1e-15);
       assert.equal(e.multiplicity, 1);
@@ -210,7 +210,7 @@ test("equilibria: 1 on the balanced side of T_c, 3 (stable/unstable/stable) on t
   assert.ok(Math.abs(Fref(neg[0].y, -2, 1, 1, 0.5)) < 1e-13);
 });
 
-test("equilibria count matches an independent fine scan over a parameter grid", () => {
+test('equilibria count matches an independent fine scan over a parameter grid', () => {
   let checked = 0;
   for (const a of [0.5, 1.5, 2.2, 3, 4.5, 8]) {
     for (const g of [0.4, 1, 2.5]) {
@@ -230,7 +230,7 @@ test("equilibria count matches an independent fine scan over a parameter grid", 
   assert.ok(checked > 300);
 });
 
-test("equilibria handle the fold (double root) and the pitchfork point gracefully", () => {
+test('equilibria handle the fold (double root) and the pitchfork point gracefully', () => {
   for (const [a, g, T] of [
     [3, 1, 1],
     [4, 1, 1],
@@ -239,7 +239,7 @@ test("equilibria handle the fold (double root) and the pitchfork point gracefull
     const H = hysteresisHalfWidth(a, g, T);
     const up = equilibria({ a, gamma: g, T, h: H });
     assert.equal(up.length, 2, `h=+H (${a},${g},${T})`);
-    assert.equal(up[0].multiplicity, 2, "double root is the lower pair at h = +H");
+    assert.equal(up[0].multiplicity, 2, 'double root is the lower pair at h = +H');
     assert.equal(up[0].stable, false);
     assert.ok(up[0].y < 0 && up[1].y > 0 && up[1].stable);
     const dn = equilibria({ a, gamma: g, T, h: -H });
@@ -263,11 +263,14 @@ test("equilibria handle the fold (double root) and the pitchfork point gracefull
   assert.equal(eq.length, 3);
   // y* ~ 2T sqrt(3 (a/(2 gamma T) - 1)) for a just above the pitchfork
   assert.ok(Math.abs(eq[2].y / (2 * Math.sqrt(3e-8)) - 1) < 1e-6);
-  assert.deepEqual(eq.map((e) => e.stable), [true, false, true]);
+  assert.deepEqual(
+    eq.map((e) => e.stable),
+    [true, false, true],
+  );
   assert.equal(equilibria({ a: 2 * (1 + 1e-4), gamma: 1, T: 1 }).length, 3);
 });
 
-test("drift, slope, load and potential are mutually consistent (eqs 6, 7, 12, 15)", () => {
+test('drift, slope, load and potential are mutually consistent (eqs 6, 7, 12, 15)', () => {
   const p: RouterParams = { a: 3.3, gamma: 0.8, T: 1.2, h: 0.15, rho: 0.4 };
   const aEff = 2.9;
   for (const y of [-7, -2, -0.3, 0, 0.01, 1, 4.4]) {
@@ -290,7 +293,7 @@ test("drift, slope, load and potential are mutually consistent (eqs 6, 7, 12, 15
   assert.ok(potential(lo.y, q) < potential(mid.y, q) && potential(hi.y, q) < potential(mid.y, q));
 });
 
-test("RK4 reproduces the exact linear solution (a = 0) and lands on tEnd", () => {
+test('RK4 reproduces the exact linear solution (a = 0) and lands on tEnd', () => {
   const p = { a: 0, gamma: 0.7, T: 1, h: 0.35 };
   const y0 = -1.2;
   const tEnd = 7.3;
@@ -320,7 +323,7 @@ test("RK4 reproduces the exact linear solution (a = 0) and lands on tEnd", () =>
   assert.equal(z.y[0], y0);
 });
 
-test("RK4 converges with order ~4 on a nonlinear case", () => {
+test('RK4 converges with order ~4 on a nonlinear case', () => {
   const p = { a: 3, gamma: 1, T: 1, h: 0.08 };
   const y0 = 0.05;
   const tEnd = 4;
@@ -349,7 +352,7 @@ test("RK4 converges with order ~4 on a nonlinear case", () => {
   assert.ok(Math.abs(late - eq[2].load) < 1e-9);
 });
 
-test("linear-noise variance equals the fixed point of the AR(1) variance recursion (sec. 4)", () => {
+test('linear-noise variance equals the fixed point of the AR(1) variance recursion (sec. 4)', () => {
   const cases: Array<[RouterParams, number, number]> = [
     [{ a: 3, gamma: 1, T: 2 }, 512, 0.002],
     [{ a: 3, gamma: 1, T: 1.6 }, 64, 0.05],
@@ -380,13 +383,14 @@ test("linear-noise variance equals the fixed point of the AR(1) variance recursi
   assert.equal(linearNoiseVariance({ a: 0.1, gamma: 10, T: 1 }, 1, 0.5), Infinity);
   // 1/Var extrapolates to zero at T_c: nearly linear in 1/T as eta -> 0
   const inv = (T: number): number => linearNoiseInverseVariance({ a: 3, gamma: 1, T }, 512, 1e-4);
-  const x1 = 1 / 3, x2 = 1 / 2.5;
+  const x1 = 1 / 3,
+    x2 = 1 / 2.5;
   const slope = (inv(1 / x2) - inv(1 / x1)) / (x2 - x1);
   const xc = x1 - inv(1 / x1) / slope;
   assert.ok(Math.abs(1 / xc - 1.5) < 1e-3, `extrapolated T_c = ${1 / xc}`);
 });
 
-test("cusp normal form: bifurcation set 4 mu^3 = 27 eps^2 matches the exact folds near the cusp (eqs 16-21)", () => {
+test('cusp normal form: bifurcation set 4 mu^3 = 27 eps^2 matches the exact folds near the cusp (eqs 16-21)', () => {
   for (const [g, T] of [
     [1, 1],
     [0.5, 2],

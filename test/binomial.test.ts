@@ -39,8 +39,12 @@ function checkDraws(draws: Uint32Array, n: number, p: number, label: string): vo
   assert.equal(gof.impossible, 0, `${label}: draws where the pmf is 0`);
   assert.ok(gof.pValue >= MIN_P_VALUE, `${label}: chi-square ${gof.statistic.toFixed(1)} on ${gof.dof} dof, p = ${gof.pValue.toExponential(2)}`);
   const N = draws.length;
-  let s = 0, s2 = 0;
-  for (const x of draws) { s += x; s2 += x * x; }
+  let s = 0,
+    s2 = 0;
+  for (const x of draws) {
+    s += x;
+    s2 += x * x;
+  }
   const mean = s / N;
   const variance = (s2 - N * mean * mean) / (N - 1);
   const v = n * p * (1 - p);
@@ -78,7 +82,14 @@ describe('binomial sampler, WGSL', async () => {
 
   test('large samples where the f32 pitfalls live: BTRS tails at n = 4096 and 65536, inversion near q = 1e-7', { skip }, async () => {
     const kernels = new CheckKernels((await testGpu())!.device);
-    for (const [n, p] of [[4096, 0.5], [65536, 0.3], [65536, 0.5], [40, 0.25], [65536, 1.5e-4], [65536, 1e-7]] as const) {
+    for (const [n, p] of [
+      [4096, 0.5],
+      [65536, 0.3],
+      [65536, 0.5],
+      [40, 0.25],
+      [65536, 1.5e-4],
+      [65536, 1e-7],
+    ] as const) {
       const pf = Math.fround(p);
       checkDraws(await kernels.binomialDraws(77, 2000000, n, pf), n, pf, `gpu 2e6 draws n=${n} p=${pf}`);
     }
@@ -86,20 +97,35 @@ describe('binomial sampler, WGSL', async () => {
 
   test('token-by-token and O(1) samplers give the same distribution (two-sample chi-square)', { skip }, async () => {
     const kernels = new CheckKernels((await testGpu())!.device);
-    for (const [n, p] of [[1, 0.3], [20, 0.5], [64, 0.1], [512, 0.5], [512, 0.97], [4096, 0.004]] as const) {
+    for (const [n, p] of [
+      [1, 0.3],
+      [20, 0.5],
+      [64, 0.1],
+      [512, 0.5],
+      [512, 0.97],
+      [4096, 0.004],
+    ] as const) {
       const pf = Math.fround(p);
       const tokens = await kernels.binomialDraws(5, 100000, n, pf, true);
       const fast = await kernels.binomialDraws(6, 100000, n, pf, false);
       const [a, b] = poolBins(counts(tokens, n + 1), counts(fast, n + 1));
       const t = chiSquareHomogeneity([a, b]);
-      assert.ok(t.pValue >= MIN_P_VALUE, `n=${n} p=${pf}: homogeneity chi-square ${t.statistic.toFixed(1)} on ${t.dof} dof, p = ${t.pValue.toExponential(2)}`);
+      assert.ok(
+        t.pValue >= MIN_P_VALUE,
+        `n=${n} p=${pf}: homogeneity chi-square ${t.statistic.toFixed(1)} on ${t.dof} dof, p = ${t.pValue.toExponential(2)}`,
+      );
       checkDraws(tokens, n, pf, `tokens n=${n} p=${pf}`);
     }
   });
 
   test('GPU and CPU draws agree in distribution', { skip }, async () => {
     const kernels = new CheckKernels((await testGpu())!.device);
-    for (const [n, p] of [[7, 0.5], [100, 0.09], [512, 0.5], [65536, 0.2]] as const) {
+    for (const [n, p] of [
+      [7, 0.5],
+      [100, 0.09],
+      [512, 0.5],
+      [65536, 0.2],
+    ] as const) {
       const pf = Math.fround(p);
       const [a, b] = poolBins(counts(await kernels.binomialDraws(11, 100000, n, pf), n + 1), counts(cpuDraws(12, 100000, n, pf), n + 1));
       const t = chiSquareHomogeneity([a, b]);

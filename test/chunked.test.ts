@@ -8,7 +8,7 @@ import type { ScanPlan } from '../src/core/model.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import { webPresetSpecs, WEB_SCALES, defaultWebScale } from '../src/experiments/browser.js';
 import { ChunkedRun, StopError, type ChunkInfo } from '../src/experiments/chunked.js';
-import { presetSpecs, PRESET_IDS, type PresetId } from '../src/experiments/presets.js';
+import { presetSpecs, PRESET_IDS, type PresetId } from '../src/experiments/presets/index.js';
 import { completeExperiment, runCustomSpec, runExperimentPart } from '../src/experiments/run.js';
 import { expandGrid, parseSpec } from '../src/experiments/spec.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
@@ -34,9 +34,16 @@ async function reference(id: PresetId, seed: number): Promise<ExperimentResult> 
 /** An engine that fails (as a lost device would) once `failAfter` advances have run. */
 class FailingEngine implements Engine {
   advances = 0;
-  constructor(readonly inner: Engine, readonly failAfter: number) {}
-  get info() { return this.inner.info; }
-  get maxRouters() { return this.inner.maxRouters; }
+  constructor(
+    readonly inner: Engine,
+    readonly failAfter: number,
+  ) {}
+  get info() {
+    return this.inner.info;
+  }
+  get maxRouters() {
+    return this.inner.maxRouters;
+  }
   async open(plan: ScanPlan): Promise<RouterSession> {
     const session = await this.inner.open(plan);
     const advance = session.advance.bind(session);
@@ -59,7 +66,10 @@ describe('chunked runs', () => {
     assert.ok(chunks.length >= 4, `${chunks.length} chunks`);
     // The chunks tile the grid in order.
     let at = 0;
-    for (const c of chunks) { assert.equal(c.cells[0], at); at = c.cells[1]; }
+    for (const c of chunks) {
+      assert.equal(c.cells[0], at);
+      at = c.cells[1];
+    }
     assert.equal(at, expandGrid(specs[0]).cells.length);
     assert.deepEqual(withoutTimings(r), withoutTimings(await reference('fig8', 3)));
     assert.equal(run.doneRouterSteps, run.totalRouterSteps);
@@ -72,8 +82,13 @@ describe('chunked runs', () => {
       assert.deepEqual(withoutTimings(r), withoutTimings(await reference(id, 5)), id);
     }
     const trace = parseSpec({
-      name: 'trace', params: { a: 3, gamma: 1, h: 0.05, B: 64, eta: 0.01 }, axes: [{ param: 'T', values: { list: [1, 1.4, 2] } }],
-      replicates: 16, steps: 300, protocol: { kind: 'trace', every: 50 }, initial: { y0: 0, asym: 0.1, families: 'opposite' },
+      name: 'trace',
+      params: { a: 3, gamma: 1, h: 0.05, B: 64, eta: 0.01 },
+      axes: [{ param: 'T', values: { list: [1, 1.4, 2] } }],
+      replicates: 16,
+      steps: 300,
+      protocol: { kind: 'trace', every: 50 },
+      initial: { y0: 0, asym: 0.1, families: 'opposite' },
     });
     const r = await new ChunkedRun({ kind: 'spec', spec: trace }).run(cpu, { targetChunkMs: 400, firstSplit: 3 });
     assert.deepEqual(withoutTimings(r), withoutTimings(await runCustomSpec(cpu, trace)));
@@ -114,7 +129,10 @@ describe('web scales', () => {
     for (const id of PRESET_IDS) {
       const quick = presetSpecs(id, 'quick', 4);
       const browser = webPresetSpecs(id, 'browser', 4);
-      assert.deepEqual(browser, quick.map((s) => ({ ...s, replicates: 2 * s.replicates })));
+      assert.deepEqual(
+        browser,
+        quick.map((s) => ({ ...s, replicates: 2 * s.replicates })),
+      );
       for (const s of browser) parseSpec(s);
       assert.deepEqual(webPresetSpecs(id, 'paper', 4), presetSpecs(id, 'paper', 4));
     }

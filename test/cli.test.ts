@@ -49,7 +49,10 @@ test('bad input: exit 2, the field named, nothing written', () => {
   };
   const good = { params: { a: 3, T: 1, gamma: 1, B: 64, eta: 0.01 }, replicates: 4, steps: 100, window: 10, seed: 1 };
   bad(['run', spec('a.json', { ...good, temperature: 2 }), '--out', out], /^moe-cusp: temperature: unknown key/);
-  bad(['run', spec('b.json', { ...good, params: { ...good.params, T: -1 } }), '--out', out], /^moe-cusp: params\.T: .*> 0|^moe-cusp: params\.T: must be/);
+  bad(
+    ['run', spec('b.json', { ...good, params: { ...good.params, T: -1 } }), '--out', out],
+    /^moe-cusp: params\.T: .*> 0|^moe-cusp: params\.T: must be/,
+  );
   bad(['run', spec('c.json', { ...good, window: 1000 }), '--out', out], /^moe-cusp: window: /);
   bad(['run', spec('d.json', '{ "params": '), '--out', out], /^moe-cusp: spec: /);
   bad(['analytic', '--T', '0'], /^moe-cusp: --T: must be a number in \[1e-30, /);
@@ -61,15 +64,21 @@ test('run a preset: result.json, CSVs, PNGs, report.html; same seed -> same resu
   const run = (out: string) => {
     const r = cli(['run', 'fig6', '--scale', 'quick', '--seed', '5', '--out', out]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /final mean u_hat/);
-    return JSON.parse(readFileSync(join(out, 'fig6', 'result.json'), 'utf8'));
+    const result = JSON.parse(readFileSync(join(out, 'fig6', 'result.json'), 'utf8'));
+    // the printed table lists every estimate (found by id, shown by name)
+    const final = result.estimates.find((e: { id: string }) => e.id === 'fig6.final-load');
+    assert.ok(final, 'result.json has the estimate fig6.final-load');
+    assert.ok(r.stdout.includes(final.name), r.stdout);
+    return result;
   };
   const first = run(join(dir, 'a'));
   const files = readdirSync(join(dir, 'a', 'fig6'));
   assert.ok(files.includes('fig6-trace.csv') && files.includes('fig6-trace.png'), files.join(','));
   assert.ok(!files.some((f) => f.endsWith('.tmp')));
   assert.ok(existsSync(join(dir, 'a', 'report.html')));
-  const csv = readFileSync(join(dir, 'a', 'fig6', 'fig6-trace.csv'), 'utf8').trim().split('\n');
+  const csv = readFileSync(join(dir, 'a', 'fig6', 'fig6-trace.csv'), 'utf8')
+    .trim()
+    .split('\n');
   assert.equal(csv[0], 'step,t,mean_u,sd_u,mean_abs_u,mean_y,sd_y,meanfield_u');
   assert.equal(csv.length, 1 + 6000 / 100);
   const p = first.provenance[0];
@@ -77,18 +86,29 @@ test('run a preset: result.json, CSVs, PNGs, report.html; same seed -> same resu
   assert.equal(p.seed, 5);
   assert.ok(p.version && p.adapter && p.routerSteps === 40 * 6000);
   const second = run(join(dir, 'b'));
-  const strip = (r: { provenance: Record<string, unknown>[] }) =>
-    ({ ...r, provenance: r.provenance.map(({ startedAt, elapsedMs, routerStepsPerSecond, ...rest }) => rest) });
+  const strip = (r: { provenance: Record<string, unknown>[] }) => ({
+    ...r,
+    provenance: r.provenance.map(({ startedAt, elapsedMs, routerStepsPerSecond, ...rest }) => rest),
+  });
   assert.deepEqual(strip(second), strip(first));
 });
 
 test('run a spec file, --json to stdout', () => {
   const dir = scratch();
   const path = join(dir, 'scan.json');
-  writeFileSync(path, JSON.stringify({
-    name: 'tscan', params: { a: 3, gamma: 1, B: 128, eta: 0.01 }, axes: [{ param: 'T', values: { list: [1, 2] } }],
-    replicates: 16, steps: 400, window: 40, seed: 3, initial: { y0: 0, asym: 0.05 },
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      name: 'tscan',
+      params: { a: 3, gamma: 1, B: 128, eta: 0.01 },
+      axes: [{ param: 'T', values: { list: [1, 2] } }],
+      replicates: 16,
+      steps: 400,
+      window: 40,
+      seed: 3,
+      initial: { y0: 0, asym: 0.05 },
+    }),
+  );
   const r = cli(['run', path, '--json', '--no-png', '--no-report', '--out', join(dir, 'out')]);
   assert.equal(r.code, 0, r.stderr);
   const result = JSON.parse(r.stdout);
@@ -112,13 +132,35 @@ test('analytic: the reference values of MODEL.md', () => {
 });
 
 test('sample: one CSV row per replicate', () => {
-  const r = cli(['sample', '--a', '3', '--T', '2', '--gamma', '1', '--B', '256', '--eta', '0.01', '--replicates', '12', '--steps', '200', '--seed', '4']);
+  const r = cli([
+    'sample',
+    '--a',
+    '3',
+    '--T',
+    '2',
+    '--gamma',
+    '1',
+    '--B',
+    '256',
+    '--eta',
+    '0.01',
+    '--replicates',
+    '12',
+    '--steps',
+    '200',
+    '--seed',
+    '4',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   assert.match(lines[0], /^# moe-cusp .* seed=4 engine=cpu/);
   assert.equal(lines[1], 'replicate,mean_u,mean_abs_u,mean_u2,final_y');
   assert.equal(lines.length, 2 + 12);
-  for (const line of lines.slice(2)) assert.ok(line.split(',').every((v) => Number.isFinite(Number(v))), line);
+  for (const line of lines.slice(2))
+    assert.ok(
+      line.split(',').every((v) => Number.isFinite(Number(v))),
+      line,
+    );
 });
 
 test('reproduce --scale quick: every preset in one report that renders in headless Chromium', async (t) => {
@@ -140,7 +182,9 @@ test('reproduce --scale quick: every preset in one report that renders in headle
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const errors: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(pathToFileURL(join(out, 'report.html')).href);
     await page.waitForSelector('body[data-rendered="true"]', { timeout: 30_000 });

@@ -80,7 +80,7 @@ test('finiteTimeOnset: the paper\'s decreasing curve needs direction "down"', ()
   const tOnset = 1.4;
   const s = 0.05;
   const ts = grid(1, 2, 201); // step 0.005
-  const u = ts.map((t) => 1 / (1 + Math.exp((t - tOnset) / s)) * 0.8 + 0.02);
+  const u = ts.map((t) => (1 / (1 + Math.exp((t - tOnset) / s))) * 0.8 + 0.02);
   // 0.8 L + 0.02 = 0.1  <=>  L = 0.1  <=>  t = tOnset + s ln 9.
   const exact = tOnset + s * Math.log(9);
   assert.equal(finiteTimeOnset(ts, u, 0.1), null); // never rises through 0.1
@@ -346,7 +346,7 @@ const W0 = 0.830186; // 2 H(3) with gamma = T = 1 (MODEL.md)
 const C = 3;
 
 test('extrapolateSlowSweep: exact recovery on noiseless r^(2/3) data, fixed and free exponent', () => {
-  const ws = RATES.map((r) => W0 + C * Math.pow(r, 2 / 3));
+  const ws = RATES.map((r) => W0 + C * r ** (2 / 3));
   const fixed = extrapolateSlowSweep(RATES, ws);
   // Linear solve on exact data: rounding only (1e-10).
   close(fixed.w0, W0, 1e-10);
@@ -371,7 +371,7 @@ test('extrapolateSlowSweep: w0 CI coverage and free-exponent recovery with noise
   let covered = 0;
   const reps = 200;
   for (let rep = 0; rep < reps; rep++) {
-    const ws = RATES.map((r) => W0 + C * Math.pow(r, 2 / 3) + sigma * g());
+    const ws = RATES.map((r) => W0 + C * r ** (2 / 3) + sigma * g());
     const fit = extrapolateSlowSweep(RATES, ws, 2 / 3);
     if (fit.ci.lower <= W0 && W0 <= fit.ci.upper) covered++;
   }
@@ -381,15 +381,21 @@ test('extrapolateSlowSweep: w0 CI coverage and free-exponent recovery with noise
   // Absolute weights (1/sigma^2 known) also give ~95% with normal quantiles.
   let coveredAbs = 0;
   for (let rep = 0; rep < reps; rep++) {
-    const ws = RATES.map((r) => W0 + C * Math.pow(r, 2 / 3) + sigma * g());
-    const fit = extrapolateSlowSweep(RATES, ws, 2 / 3, RATES.map(() => 1 / sigma ** 2), { absoluteWeights: true });
+    const ws = RATES.map((r) => W0 + C * r ** (2 / 3) + sigma * g());
+    const fit = extrapolateSlowSweep(
+      RATES,
+      ws,
+      2 / 3,
+      RATES.map(() => 1 / sigma ** 2),
+      { absoluteWeights: true },
+    );
     if (fit.ci.lower <= W0 && W0 <= fit.ci.upper) coveredAbs++;
   }
   assert.ok(coveredAbs / reps >= 0.91 && coveredAbs / reps <= 0.99, `abs coverage ${coveredAbs / reps}`);
   // Free exponent on one noisy set with a wider rate span: estimates within 4 of their
   // own (Gauss-Newton) standard errors.
   const rates = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
-  const ws = rates.map((r) => W0 + C * Math.pow(r, 2 / 3) + 0.002 * g());
+  const ws = rates.map((r) => W0 + C * r ** (2 / 3) + 0.002 * g());
   const free = extrapolateSlowSweep(rates, ws, 'free');
   assert.ok(Math.abs(free.exponent - 2 / 3) < 4 * free.se.exponent, `p ${free.exponent} +- ${free.se.exponent}`);
   assert.ok(Math.abs(free.w0 - W0) < 4 * free.se.w0, `w0 ${free.w0} +- ${free.se.w0}`);
@@ -402,7 +408,7 @@ test('extrapolateSlowSweep: w0 CI coverage and free-exponent recovery with noise
   const seP: number[] = [];
   const seW: number[] = [];
   for (let rep = 0; rep < 200; rep++) {
-    const wsr = rates.map((r) => W0 + C * Math.pow(r, 2 / 3) + 0.002 * g());
+    const wsr = rates.map((r) => W0 + C * r ** (2 / 3) + 0.002 * g());
     const f = extrapolateSlowSweep(rates, wsr, 'free');
     ps.push(f.exponent);
     w0s.push(f.w0);

@@ -7,15 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import type { Engine } from '../src/core/engine.js';
-import { PRESET_IDS, presetSpecs, type PresetId } from '../src/experiments/presets.js';
+import { PRESET_IDS, presetSpecs, type PresetId } from '../src/experiments/presets/index.js';
 import { runPreset } from '../src/experiments/run.js';
 import { parseSpec } from '../src/experiments/spec.js';
 import type { ExperimentResult, HeatmapFigure } from '../src/experiments/types.js';
 import { gpuSkip, releaseTestGpu, testEngine } from './helpers/gpu.js';
 
-const estimate = (r: ExperimentResult, name: string) => {
-  const e = r.estimates.find((x) => x.name === name);
-  assert.ok(e, `${r.id}: no estimate named "${name}" (have: ${r.estimates.map((x) => x.name).join(' | ')})`);
+/** An estimate by its id (never its display name). */
+const estimate = (r: ExperimentResult, id: string) => {
+  const e = r.estimates.find((x) => x.id === id);
+  assert.ok(e, `${r.id}: no estimate with id "${id}" (have: ${r.estimates.map((x) => x.id).join(' | ')})`);
   return e;
 };
 
@@ -32,8 +33,13 @@ function checkShape(r: ExperimentResult, id: PresetId): void {
   for (const s of r.specs) parseSpec(s); // every spec run is a valid user spec
   for (const t of r.tables) for (const row of t.rows) assert.equal(row.length, t.columns.length, `${t.name}: ragged row`);
   for (const e of r.estimates) {
-    if (e.prediction !== undefined) assert.ok(Number.isFinite(e.prediction), `${e.name}: prediction ${e.prediction}`);
+    if (e.prediction !== undefined) assert.ok(Number.isFinite(e.prediction), `${e.id}: prediction ${e.prediction}`);
+    // the id scheme of presets/index.ts: <preset>.<quantity>[.<param>=<value>]...
+    assert.match(e.id, new RegExp(`^${id}\\.[a-z0-9]+(-[a-z0-9]+)*(\\.[A-Za-z]+=-?[0-9.e+-]+)*$`), `${e.id}: id scheme`);
   }
+  assert.equal(new Set(r.estimates.map((e) => e.id)).size, r.estimates.length, `${id}: estimate ids are unique`);
+  // colours are roles (src/report/colors.ts), never colours
+  assert.ok(!/"color"\s*:/.test(JSON.stringify(r.figures)), `${id}: a figure carries a colour instead of a role`);
   for (const f of r.figures) {
     if (f.kind === 'heatmap') {
       assert.equal(f.z.length, f.y.values.length);
@@ -51,12 +57,12 @@ function checkShape(r: ExperimentResult, id: PresetId): void {
 function checkTheory(r: ExperimentResult, id: PresetId): void {
   switch (id) {
     case 'fig6': {
-      const e = estimate(r, 'final mean u_hat');
+      const e = estimate(r, 'fig6.final-load');
       assert.ok(Math.abs(e.value - e.prediction!) < 0.05, `final mean u_hat ${e.value} vs mean field ${e.prediction}`);
       break;
     }
     case 'fig7': {
-      const w = estimate(r, 'hysteresis width');
+      const w = estimate(r, 'fig7.width');
       // Finite speed widens the loop, noise narrows it; at quick scale both stay within 25%.
       assert.ok(Math.abs(w.value / w.prediction! - 1) < 0.25, `width ${w.value} vs 2H = ${w.prediction}`);
       break;
@@ -64,16 +70,16 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
     case 'fig8': {
       // At quick scale (t = 40) the finite-time onset lags most at small gamma (slope ~ -0.85);
       // the paper scale's t = 100 brings it to ~ -0.95.
-      const slope = estimate(r, 'slope of log T_onset vs log gamma');
+      const slope = estimate(r, 'fig8.slope');
       assert.ok(slope.value < -0.7 && slope.value > -1.3, `boundary slope ${slope.value}, expected near -1`);
-      assert.ok(estimate(r, 'cells on the predicted side (|T/T_c - 1| > 0.2)').value > 0.95);
+      assert.ok(estimate(r, 'fig8.side-agreement').value > 0.95);
       break;
     }
     case 'fig9': {
       for (const gamma of [0.5, 0.75, 1, 1.5]) {
-        const onset = estimate(r, `onset T at gamma = ${gamma}`);
+        const onset = estimate(r, `fig9.onset.gamma=${gamma}`);
         assert.ok(onset.value < onset.prediction! && onset.value > 0.6 * onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
-        const tc = estimate(r, `T_c from 1/Var(y) at gamma = ${gamma}`);
+        const tc = estimate(r, `fig9.tc.gamma=${gamma}`);
         // 5 temperatures x 256 replicates: s.e. of T_c is a few percent.
         assert.ok(Math.abs(tc.value / tc.prediction! - 1) < 0.1, `T_c fit ${tc.value} vs ${tc.prediction}`);
         assert.ok(Math.abs(tc.value - tc.prediction!) < 4 * tc.se!, `T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
@@ -81,7 +87,7 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
       break;
     }
     case 'fig10': {
-      const widths = [3, 4, 5].map((a) => estimate(r, `raw width at a = ${a} (slowest sweep)`).value);
+      const widths = [3, 4, 5].map((a) => estimate(r, `fig10.raw-width.a=${a}`).value);
       assert.ok(widths[0] < widths[1] && widths[1] < widths[2], `widths ${widths} must grow with a`);
       // Slower sweeps come closer to 2 H(a) (the switch overshoots each fold by ~ r^(2/3)),
       // and the extrapolation to r -> 0 lands within 10% of it.
@@ -90,21 +96,24 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
         const rows = table.rows.filter((row) => row[0] === a);
         const gaps = rows.map((row) => (row[3] as number) - (row[6] as number));
         for (let k = 1; k < gaps.length; k++) assert.ok(gaps[k] < gaps[k - 1] && gaps[k] > 0, `a=${a}: gaps to 2H ${gaps}`);
-        const w0 = estimate(r, `slow-sweep width at a = ${a}`);
+        const w0 = estimate(r, `fig10.width.a=${a}`);
         assert.ok(Math.abs(w0.value / w0.prediction! - 1) < 0.1, `a=${a}: extrapolated ${w0.value} vs 2H ${w0.prediction}`);
       }
       break;
     }
     case 'fig11': {
-      const w0 = estimate(r, 'raw width at rho = 0 (slowest sweep)').value;
-      const w2 = estimate(r, 'raw width at rho = 2 (slowest sweep)').value;
+      const w0 = estimate(r, 'fig11.raw-width.rho=0').value;
+      const w2 = estimate(r, 'fig11.raw-width.rho=2').value;
       assert.ok(w0 > w2, `width must shrink with rho: ${w0} at rho=0, ${w2} at rho=2`);
       break;
     }
     case 'cusp': {
-      assert.ok(estimate(r, 'cells where simulation and eq. (18) agree on bistability').value > 0.85);
+      assert.ok(estimate(r, 'cusp.agreement').value > 0.85);
       const fig = r.figures.find((f) => f.kind === 'heatmap') as HeatmapFigure;
-      assert.ok(fig.overlays.some((o) => o.label.includes('fold')), 'the fold curve is drawn');
+      assert.ok(
+        fig.overlays.some((o) => o.label.includes('fold')),
+        'the fold curve is drawn',
+      );
       break;
     }
   }
@@ -113,8 +122,13 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
 describe('presets at quick scale', () => {
   let cpu: Engine;
   const cpuResults = new Map<PresetId, ExperimentResult>();
-  before(() => { cpu = new CpuEngine(); });
-  after(async () => { await cpu.dispose(); await releaseTestGpu(); });
+  before(() => {
+    cpu = new CpuEngine();
+  });
+  after(async () => {
+    await cpu.dispose();
+    await releaseTestGpu();
+  });
 
   for (const id of PRESET_IDS) {
     test(`${id} on the CPU engine: shape and theory`, async () => {
@@ -133,7 +147,10 @@ describe('presets at quick scale', () => {
   });
 
   test('scan i of an experiment uses seed + i', () => {
-    assert.deepEqual(presetSpecs('fig9', 'quick', 10).map((s) => s.seed), [10, 11, 12, 13, 14, 15, 16, 17]);
+    assert.deepEqual(
+      presetSpecs('fig9', 'quick', 10).map((s) => s.seed),
+      [10, 11, 12, 13, 14, 15, 16, 17],
+    );
   });
 
   for (const id of PRESET_IDS) {
@@ -146,15 +163,22 @@ describe('presets at quick scale', () => {
       checkTheory(r, id);
       // Same streams, f32 vs f64 arithmetic: estimates agree within their stated errors
       // (5 combined s.e.; estimates without an s.e. are compared through the theory checks).
+      // The CPU half comes from the CPU test above: without it there is nothing to compare
+      // with, and that is a failure, not a pass.
       const c = cpuResults.get(id);
-      if (c) {
-        for (const e of r.estimates) {
-          const o = c.estimates.find((x) => x.name === e.name);
-          if (!o || !e.se || !o.se || !Number.isFinite(e.value) || !Number.isFinite(o.value)) continue;
-          const z = Math.abs(e.value - o.value) / Math.hypot(e.se, o.se);
-          assert.ok(z < 5, `${id}/${e.name}: webgpu ${e.value} +- ${e.se} vs cpu ${o.value} +- ${o.se}`);
-        }
+      assert.ok(c, `${id}: no CPU result to compare with (the CPU test of ${id} failed or did not run; run the whole file)`);
+      assert.deepEqual(r.estimates.map((e) => e.id).sort(), c.estimates.map((e) => e.id).sort(), `${id}: the same estimates on both engines`);
+      let compared = 0;
+      for (const e of r.estimates) {
+        const o = c.estimates.find((x) => x.id === e.id)!;
+        if (!e.se || !o.se || !Number.isFinite(e.value) || !Number.isFinite(o.value)) continue;
+        const z = Math.abs(e.value - o.value) / Math.hypot(e.se, o.se);
+        assert.ok(z < 5, `${id}/${e.id}: webgpu ${e.value} +- ${e.se} vs cpu ${o.value} +- ${o.se}`);
+        compared++;
       }
+      // every preset with s.e.s on the CPU (all but cusp) compares at least one estimate
+      const withSe = c.estimates.filter((o) => o.se && Number.isFinite(o.value)).length;
+      assert.ok(withSe === 0 || compared > 0, `${id}: ${withSe} CPU estimates have an s.e. but none was compared with WebGPU`);
     });
   }
 
@@ -166,9 +190,9 @@ describe('presets at quick scale', () => {
     // level per fit; the 3% cap keeps a large s.e. from hiding a bias of a few percent.
     const r = await runPreset(await testEngine(), 'fig9', 'paper', 11);
     for (const gamma of [0.5, 0.75, 1, 1.5]) {
-      const onset = estimate(r, `onset T at gamma = ${gamma}`);
+      const onset = estimate(r, `fig9.onset.gamma=${gamma}`);
       assert.ok(onset.value < onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
-      const tc = estimate(r, `T_c from 1/Var(y) at gamma = ${gamma}`);
+      const tc = estimate(r, `fig9.tc.gamma=${gamma}`);
       const gap = Math.abs(tc.value - tc.prediction!);
       assert.ok(gap < 3 * tc.se! && gap < 0.03 * tc.prediction!, `gamma=${gamma}: T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
     }

@@ -18,7 +18,15 @@ import { runExperimentPart, targetSpecs, type ExperimentPart, type ExperimentTar
 import { parseSpec } from '../src/experiments/spec.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import {
-  decodeCheckpoint, decodePart, encodeCheckpoint, encodePart, findPartFiles, readCheckpoint, readPart, writeCheckpoint, writePart,
+  decodeCheckpoint,
+  decodePart,
+  encodeCheckpoint,
+  encodePart,
+  findPartFiles,
+  readCheckpoint,
+  readPart,
+  writeCheckpoint,
+  writePart,
 } from '../src/node/parts.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -28,12 +36,24 @@ after(() => cpu.dispose());
 const FIG10: ExperimentTarget = { kind: 'preset', id: 'fig10', scale: 'quick', seed: 3 };
 /** 6 cells x 2 families; 1 replicate, so the s.d.-type statistics are NaN. */
 const RELAX = parseSpec({
-  name: 'tiny-relax', params: { a: 3, gamma: 1, B: 64, eta: 0.01 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 6 } } }],
-  replicates: 1, steps: 100, window: 20, seed: 5, initial: { y0: 0.5, asym: 0, families: 'opposite' },
+  name: 'tiny-relax',
+  params: { a: 3, gamma: 1, B: 64, eta: 0.01 },
+  axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 6 } } }],
+  replicates: 1,
+  steps: 100,
+  window: 20,
+  seed: 5,
+  initial: { y0: 0.5, asym: 0, families: 'opposite' },
 });
 const TRACE = parseSpec({
-  name: 'tiny-trace', params: { a: 3, gamma: 1, T: 1, B: 64, eta: 0.01 }, axes: [{ param: 'h', values: { list: [0, 0.1] } }],
-  replicates: 4, steps: 250, window: 100, seed: 5, protocol: { kind: 'trace', every: 100 },
+  name: 'tiny-trace',
+  params: { a: 3, gamma: 1, T: 1, B: 64, eta: 0.01 },
+  axes: [{ param: 'h', values: { list: [0, 0.1] } }],
+  replicates: 4,
+  steps: 250,
+  window: 100,
+  seed: 5,
+  protocol: { kind: 'trace', every: 100 },
 });
 
 let sweep: ExperimentPart;
@@ -127,15 +147,31 @@ describe('checkpoints', () => {
     const p = 'cp.bin';
     const { head, blobs } = pieces(midway);
     const headAt = MAGIC.length + 4;
-    const flip = (at: number) => { const b = Buffer.from(midway); b[at] ^= 0x10; return b; };
+    const flip = (at: number) => {
+      const b = Buffer.from(midway);
+      b[at] ^= 0x10;
+      return b;
+    };
     refused(() => decodeCheckpoint(flip(midway.length - 32 - 3), p), p, /^checksum mismatch: the file is corrupted or was modified$/);
     refused(() => decodeCheckpoint(flip(headAt + 40), p), p, /^checksum mismatch: the file is corrupted or was modified$/);
     refused(() => decodeCheckpoint(flip(midway.length - 1), p), p, /^checksum mismatch/);
-    refused(() => decodeCheckpoint(midway.subarray(0, midway.length - 20), p), p, /^checksum mismatch: .* \(it is truncated: \d+ bytes, its header announces \d+\)/);
-    refused(() => decodeCheckpoint(midway.subarray(0, headAt + 100), p), p, /^truncated or corrupted: the header length \(\d+ bytes\) runs past the end of the file/);
+    refused(
+      () => decodeCheckpoint(midway.subarray(0, midway.length - 20), p),
+      p,
+      /^checksum mismatch: .* \(it is truncated: \d+ bytes, its header announces \d+\)/,
+    );
+    refused(
+      () => decodeCheckpoint(midway.subarray(0, headAt + 100), p),
+      p,
+      /^truncated or corrupted: the header length \(\d+ bytes\) runs past the end of the file/,
+    );
     refused(() => decodeCheckpoint(midway.subarray(0, 30), p), p, /^truncated: 30 bytes, a checkpoint has at least 57/);
     refused(() => decodeCheckpoint(midway.subarray(0, 10), p), p, /^truncated: 10 bytes, not even the format marker/);
-    refused(() => decodeCheckpoint(Buffer.concat([midway, Buffer.from('garbage')]), p), p, /^checksum mismatch: .* \(7 trailing bytes after the \d+ its header announces\)/);
+    refused(
+      () => decodeCheckpoint(Buffer.concat([midway, Buffer.from('garbage')]), p),
+      p,
+      /^checksum mismatch: .* \(7 trailing bytes after the \d+ its header announces\)/,
+    );
     refused(() => decodeCheckpoint(Buffer.from('{"format":"moe-cusp-checkpoint"}'), p), p, /^not a moe-cusp checkpoint file$/);
     refused(() => decodeCheckpoint(Buffer.alloc(0), p), p, /^truncated/);
     // Version 1: no checksum (magic, length, header, blobs).
@@ -152,32 +188,150 @@ describe('checkpoints', () => {
     refused(() => decodeCheckpoint(seal('[1]', blobs), p), p, /^the header must be an object/);
     refused(() => decodeCheckpoint(seal(head, blobs.subarray(8)), p), p, /^truncated: blob 3 needs 64 bytes, 56 are left before the checksum/);
     refused(() => decodeCheckpoint(seal(head, Buffer.concat([blobs, Buffer.alloc(5)])), p), p, /^5 trailing bytes after the blobs/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { h.sizes = [8, 8, 8, -8]; }), p), p, /^the header's sizes must be a list of non-negative integers/);
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            h.sizes = [8, 8, 8, -8];
+          }),
+          p,
+        ),
+      p,
+      /^the header's sizes must be a list of non-negative integers/,
+    );
     refused(() => decodeCheckpoint(seal(head.replace('{"$f64":3}', '{"$f64":9}'), blobs), p), p, /^the header refers to blob 9, the file has 4/);
-    refused(() => decodeCheckpoint(seal(head.replace('{"$f64":3}', '[1,2]'), blobs), p), p, /^current\.inPass\.readout\.sumSq: must be a Float64Array/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { (h.body.current as { specHash: string }).specHash = '0123456789abcdef'; }), p), p,
-      /^current\.specHash: is 0123456789abcdef, but the scan it continues \(specHashes\[0\]\) is [0-9a-f]{16}$/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { (h.body.current as { pass: unknown }).pass = { $num: 'NaN' }; }), p), p,
-      /^current\.pass: must be a non-negative integer, got NaN$/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { (h.body.current as { cells: unknown }).cells = [2, 1]; }), p), p, /^current\.cells: must be \[begin, end\)/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { (h.body.current as { results: { sweep: unknown[][] } }).results.sweep[0].push([]); }), p), p,
-      /^current\.results\.sweep\[0\]: has 2 cells, the range \[1, 2\) needs at most 1$/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { (h.body.current as { results: { sweep: unknown[][] } }).results.sweep[1].push([]); }), p), p,
-      /^current\.results\.sweep\[1\]\[0\]: has no legs/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { h.body.shard = { index: 3, count: 3 }; }), p), p, /^shard\.index: must be below shard\.count \(3\), got 3$/);
-    refused(() => decodeCheckpoint(edited(midway, (h) => { h.body.id = '../x'; }), p), p, /^id: must be 1-64 characters/);
-    refused(() => decodeCheckpoint(edited(finished, (h) => { (h.body.scans as { cells: number[] }[])[0].cells = [1, 3]; }), p), p,
-      /^scans\[0\]\.results\.sweep\[0\]: has 1 cell, the range \[1, 3\) needs 2$/);
-    refused(() => decodeCheckpoint(edited(finished, (h) => { h.body.scans = [...(h.body.scans as unknown[]), ...(h.body.scans as unknown[])]; }), p), p,
-      /^scans: has 2 scans for 1 spec$/);
-    refused(() => decodeCheckpoint(edited(finished, (h) => { h.body.extra = 1; }), p), p, /^extra: unknown key; allowed: format, version/);
+    refused(
+      () => decodeCheckpoint(seal(head.replace('{"$f64":3}', '[1,2]'), blobs), p),
+      p,
+      /^current\.inPass\.readout\.sumSq: must be a Float64Array/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            (h.body.current as { specHash: string }).specHash = '0123456789abcdef';
+          }),
+          p,
+        ),
+      p,
+      /^current\.specHash: is 0123456789abcdef, but the scan it continues \(specHashes\[0\]\) is [0-9a-f]{16}$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            (h.body.current as { pass: unknown }).pass = { $num: 'NaN' };
+          }),
+          p,
+        ),
+      p,
+      /^current\.pass: must be a non-negative integer, got NaN$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            (h.body.current as { cells: unknown }).cells = [2, 1];
+          }),
+          p,
+        ),
+      p,
+      /^current\.cells: must be \[begin, end\)/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            (h.body.current as { results: { sweep: unknown[][] } }).results.sweep[0].push([]);
+          }),
+          p,
+        ),
+      p,
+      /^current\.results\.sweep\[0\]: has 2 cells, the range \[1, 2\) needs at most 1$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            (h.body.current as { results: { sweep: unknown[][] } }).results.sweep[1].push([]);
+          }),
+          p,
+        ),
+      p,
+      /^current\.results\.sweep\[1\]\[0\]: has no legs/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            h.body.shard = { index: 3, count: 3 };
+          }),
+          p,
+        ),
+      p,
+      /^shard\.index: must be below shard\.count \(3\), got 3$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(midway, (h) => {
+            h.body.id = '../x';
+          }),
+          p,
+        ),
+      p,
+      /^id: must be 1-64 characters/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(finished, (h) => {
+            (h.body.scans as { cells: number[] }[])[0].cells = [1, 3];
+          }),
+          p,
+        ),
+      p,
+      /^scans\[0\]\.results\.sweep\[0\]: has 1 cell, the range \[1, 3\) needs 2$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(finished, (h) => {
+            h.body.scans = [...(h.body.scans as unknown[]), ...(h.body.scans as unknown[])];
+          }),
+          p,
+        ),
+      p,
+      /^scans: has 2 scans for 1 spec$/,
+    );
+    refused(
+      () =>
+        decodeCheckpoint(
+          edited(finished, (h) => {
+            h.body.extra = 1;
+          }),
+          p,
+        ),
+      p,
+      /^extra: unknown key; allowed: format, version/,
+    );
     // Given the run's specs (their hashes compared first), the results are checked against them.
     const specs = targetSpecs(FIG10);
     assert.ok(checkCheckpoint(decodeCheckpoint(finished, p), p, specs));
-    const oneLeg = decodeCheckpoint(edited(finished, (h) => { (h.body.scans as { results: { sweep: unknown[][][] } }[])[0].results.sweep.forEach((row) => row[0].pop()); }), p);
+    const oneLeg = decodeCheckpoint(
+      edited(finished, (h) => {
+        (h.body.scans as { results: { sweep: unknown[][][] } }[])[0].results.sweep.forEach((row) => row[0].pop());
+      }),
+      p,
+    );
     refused(() => checkCheckpoint(oneLeg, p, specs), p, /^scans\[0\]\.results\.sweep\[0\]\[0\]: has 1 leg, the sweep \(up-down\) runs 2$/);
     // Newer fields of a snapshot pass through.
-    const more = decodeCheckpoint(edited(midway, (h) => { (h.body.current as Record<string, unknown>).laterField = [1, 2]; }), p);
+    const more = decodeCheckpoint(
+      edited(midway, (h) => {
+        (h.body.current as Record<string, unknown>).laterField = [1, 2];
+      }),
+      p,
+    );
     assert.deepEqual((more.current as unknown as Record<string, unknown>).laterField, [1, 2]);
   });
 });
@@ -210,7 +364,11 @@ describe('parts', () => {
     const text = encodePart(sweep);
     const at = text.indexOf('"routerSteps":') + '"routerSteps":'.length;
     const digit = text[at] === '9' ? '8' : String(Number(text[at]) + 1);
-    refused(() => decodePart(text.slice(0, at) + digit + text.slice(at + 1), 'p.json'), 'p.json', /^checksum mismatch: the file is corrupted or was modified$/);
+    refused(
+      () => decodePart(text.slice(0, at) + digit + text.slice(at + 1), 'p.json'),
+      'p.json',
+      /^checksum mismatch: the file is corrupted or was modified$/,
+    );
     refused(() => decodePart(text.slice(0, text.indexOf('"values":') + 5), 'p.json'), 'p.json', /^truncated: the part file does not end with }/);
     refused(() => decodePart(text.replace('"sha256":"', '"sha256":"0'), 'p.json'), 'p.json', /^not a moe-cusp part file/);
     refused(() => decodePart(JSON.stringify(sweep), 'p.json'), 'p.json', /^was written by an older moe-cusp \(a part without a checksum\)/);
@@ -219,44 +377,213 @@ describe('parts', () => {
 
   test('forged parts (checksum recomputed) are refused, naming the field', () => {
     const f = 'part.json';
-    refused(forged(sweep, (p) => { p.specs[0].params.gamma = 1.5; }), f, /^specs\[0\]: hashes to [0-9a-f]{16}, but specHashes\[0\] is [0-9a-f]{16}: the spec was modified$/);
-    refused(forged(sweep, (p) => { p.specs[0].replicates = -1; }), f, /^specs\[0\]\.replicates: must be an integer in \[1, /);
+    refused(
+      forged(sweep, (p) => {
+        p.specs[0].params.gamma = 1.5;
+      }),
+      f,
+      /^specs\[0\]: hashes to [0-9a-f]{16}, but specHashes\[0\] is [0-9a-f]{16}: the spec was modified$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.specs[0].replicates = -1;
+      }),
+      f,
+      /^specs\[0\]\.replicates: must be an integer in \[1, /,
+    );
     // A preset with another spec, its hash updated to match: not the preset's spec.
-    refused(forged(sweep, (p) => { p.id = 'fig6'; }), f, /^specs\[0\]: is not spec 0 of preset fig6 at scale quick, seed 3 \(hash [0-9a-f]{16}, expected [0-9a-f]{16}\)$/);
-    refused(forged(sweep, (p) => { p.scale = 'paper'; }), f, /^specs\[0\]: is not spec 0 of preset fig10 at scale paper/);
-    refused(forged(sweep, (p) => { p.scale = 'huge'; }), f, /^scale: must be one of quick, paper, large, custom, got "huge"$/);
-    refused(forged(relax, (p) => { p.id = 'other'; }), f, /^id: must be the spec's name "tiny-relax", got "other"$/);
-    refused(forged(relax, (p) => { p.id = 'fig8'; p.scale = 'quick'; }), f, /^specs\[0\]: is not spec 0 of preset fig8/);
+    refused(
+      forged(sweep, (p) => {
+        p.id = 'fig6';
+      }),
+      f,
+      /^specs\[0\]: is not spec 0 of preset fig6 at scale quick, seed 3 \(hash [0-9a-f]{16}, expected [0-9a-f]{16}\)$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scale = 'paper';
+      }),
+      f,
+      /^specs\[0\]: is not spec 0 of preset fig10 at scale paper/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scale = 'huge';
+      }),
+      f,
+      /^scale: must be one of quick, paper, large, custom, got "huge"$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        p.id = 'other';
+      }),
+      f,
+      /^id: must be the spec's name "tiny-relax", got "other"$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        p.id = 'fig8';
+        p.scale = 'quick';
+      }),
+      f,
+      /^specs\[0\]: is not spec 0 of preset fig8/,
+    );
     // A cell added, a cell removed.
-    refused(forged(relax, (p) => { p.scans[0].results.relax![0].push(p.scans[0].results.relax![0][0]); }), f,
-      /^scans\[0\]\.results\.relax\[0\]: has 7 cells, the range \[0, 6\) needs 6$/);
-    refused(forged(relax, (p) => { p.scans[0].results.relax![1].pop(); }), f, /^scans\[0\]\.results\.relax\[1\]: has 5 cells, the range \[0, 6\) needs 6$/);
-    refused(forged(relax, (p) => { p.scans[0].results.relax!.pop(); }), f, /^scans\[0\]\.results\.relax: has 1 family, specs\[0\] has 2 \(initial\.families\)$/);
-    refused(forged(relax, (p) => { p.scans[0].cells = [0, 7]; }), f, /^scans\[0\]\.cells: \[0, 7\) is outside the grid of specs\[0\] \(6 cells\)$/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![2].push(p.scans[0].results.sweep![2][0]); }), f,
-      /^scans\[0\]\.results\.sweep\[2\]: has 2 cells, the range \[1, 2\) needs 1$/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![0][0].pop(); }), f, /^scans\[0\]\.results\.sweep\[0\]\[0\]: has 1 leg, the sweep \(up-down\) runs 2$/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![0][0][1].meanLoad.pop(); }), f, /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.meanLoad: has 60 values, the leg has 61 points$/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![0][0][1].values.reverse(); }), f, /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.values: differs from the 61 values/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![0][0][0].direction = 'down'; }), f, /^scans\[0\]\.results\.sweep\[0\]\[0\]\[0\]\.direction: must be "up"/);
-    refused(forged(sweep, (p) => { p.scans[0].results.sweep![0][0][0].switching.push(null); }), f, /switching: has 9 entries, specs\[0\] has 8 replicates$/);
-    refused(forged(trace, (p) => { p.scans[0].results.trace![0][1].meanY.pop(); }), f, /^scans\[0\]\.results\.trace\[0\]\[1\]\.meanY: has 2 values, steps has 3$/);
-    refused(forged(trace, (p) => { p.scans[0].results.trace![0][1].steps[1] = 199; }), f, /^scans\[0\]\.results\.trace\[0\]\[1\]\.steps\[1\]: must be 200 \(the end of interval 1\), got 199$/);
-    refused(forged(trace, (p) => { (p.scans[0].results as Record<string, unknown>).relax = relax.scans[0].results.relax; }), f,
-      /^scans\[0\]\.results: holds relax and trace; a scan runs one protocol$/);
-    refused(forged(relax, (p) => { (p.scans[0].results.relax![0][0] as unknown as Record<string, unknown>).extra = 1; }), f,
-      /^scans\[0\]\.results\.relax\[0\]\[0\]\.extra: unknown key; allowed: meanLoad/);
+    refused(
+      forged(relax, (p) => {
+        p.scans[0].results.relax![0].push(p.scans[0].results.relax![0][0]);
+      }),
+      f,
+      /^scans\[0\]\.results\.relax\[0\]: has 7 cells, the range \[0, 6\) needs 6$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        p.scans[0].results.relax![1].pop();
+      }),
+      f,
+      /^scans\[0\]\.results\.relax\[1\]: has 5 cells, the range \[0, 6\) needs 6$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        p.scans[0].results.relax!.pop();
+      }),
+      f,
+      /^scans\[0\]\.results\.relax: has 1 family, specs\[0\] has 2 \(initial\.families\)$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        p.scans[0].cells = [0, 7];
+      }),
+      f,
+      /^scans\[0\]\.cells: \[0, 7\) is outside the grid of specs\[0\] \(6 cells\)$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![2].push(p.scans[0].results.sweep![2][0]);
+      }),
+      f,
+      /^scans\[0\]\.results\.sweep\[2\]: has 2 cells, the range \[1, 2\) needs 1$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0].pop();
+      }),
+      f,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]: has 1 leg, the sweep \(up-down\) runs 2$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0][1].meanLoad.pop();
+      }),
+      f,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.meanLoad: has 60 values, the leg has 61 points$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0][1].values.reverse();
+      }),
+      f,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.values: differs from the 61 values/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0][0].direction = 'down';
+      }),
+      f,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[0\]\.direction: must be "up"/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0][0].switching.push(null);
+      }),
+      f,
+      /switching: has 9 entries, specs\[0\] has 8 replicates$/,
+    );
+    refused(
+      forged(trace, (p) => {
+        p.scans[0].results.trace![0][1].meanY.pop();
+      }),
+      f,
+      /^scans\[0\]\.results\.trace\[0\]\[1\]\.meanY: has 2 values, steps has 3$/,
+    );
+    refused(
+      forged(trace, (p) => {
+        p.scans[0].results.trace![0][1].steps[1] = 199;
+      }),
+      f,
+      /^scans\[0\]\.results\.trace\[0\]\[1\]\.steps\[1\]: must be 200 \(the end of interval 1\), got 199$/,
+    );
+    refused(
+      forged(trace, (p) => {
+        (p.scans[0].results as Record<string, unknown>).relax = relax.scans[0].results.relax;
+      }),
+      f,
+      /^scans\[0\]\.results: holds relax and trace; a scan runs one protocol$/,
+    );
+    refused(
+      forged(relax, (p) => {
+        (p.scans[0].results.relax![0][0] as unknown as Record<string, unknown>).extra = 1;
+      }),
+      f,
+      /^scans\[0\]\.results\.relax\[0\]\[0\]\.extra: unknown key; allowed: meanLoad/,
+    );
     // NaN where an integer belongs.
-    refused(forged(sweep, (p) => { p.scans[0].provenance.routers = NaN; }), f, /^scans\[0\]\.provenance\.routers: must be a non-negative integer, got NaN$/);
-    refused(forged(sweep, (p) => { p.shard.index = NaN; }), f, /^shard\.index: must be a non-negative integer, got NaN$/);
-    refused(forged(sweep, (p) => { p.scans[0].cells = [NaN, 2]; }), f, /^scans\[0\]\.cells: must be \[begin, end\).*got \[NaN, 2\]$/);
-    refused(forged(trace, (p) => { p.scans[0].results.trace![0][1].steps[0] = NaN; }), f, /^scans\[0\]\.results\.trace\[0\]\[1\]\.steps\[0\]: must be a non-negative integer, got NaN$/);
-    refused(forged(sweep, (p) => { delete (p.scans[0].provenance as Partial<typeof p.scans[0]['provenance']>).seed; }), f, /^scans\[0\]\.provenance\.seed: is required/);
-    refused(forged(sweep, (p) => { p.format = 'moe-cusp-checkpoint' as never; }), f, /^format: must be "moe-cusp-part", got "moe-cusp-checkpoint"$/);
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].provenance.routers = NaN;
+      }),
+      f,
+      /^scans\[0\]\.provenance\.routers: must be a non-negative integer, got NaN$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.shard.index = NaN;
+      }),
+      f,
+      /^shard\.index: must be a non-negative integer, got NaN$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.scans[0].cells = [NaN, 2];
+      }),
+      f,
+      /^scans\[0\]\.cells: must be \[begin, end\).*got \[NaN, 2\]$/,
+    );
+    refused(
+      forged(trace, (p) => {
+        p.scans[0].results.trace![0][1].steps[0] = NaN;
+      }),
+      f,
+      /^scans\[0\]\.results\.trace\[0\]\[1\]\.steps\[0\]: must be a non-negative integer, got NaN$/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        delete (p.scans[0].provenance as Partial<(typeof p.scans)[0]['provenance']>).seed;
+      }),
+      f,
+      /^scans\[0\]\.provenance\.seed: is required/,
+    );
+    refused(
+      forged(sweep, (p) => {
+        p.format = 'moe-cusp-checkpoint' as never;
+      }),
+      f,
+      /^format: must be "moe-cusp-part", got "moe-cusp-checkpoint"$/,
+    );
     // Statistics may be NaN; provenance may carry newer fields.
-    assert.ok(forged(sweep, (p) => { p.scans[0].results.sweep![0][0][0].sdLoad[3] = NaN; })());
-    assert.equal((forged(sweep, (p) => { (p.scans[0].provenance as unknown as Record<string, unknown>).segments = [{ engine: 'cpu' }]; })()
-      .scans[0].provenance as unknown as { segments: unknown[] }).segments.length, 1);
+    assert.ok(
+      forged(sweep, (p) => {
+        p.scans[0].results.sweep![0][0][0].sdLoad[3] = NaN;
+      })(),
+    );
+    assert.equal(
+      (
+        forged(sweep, (p) => {
+          (p.scans[0].provenance as unknown as Record<string, unknown>).segments = [{ engine: 'cpu' }];
+        })().scans[0].provenance as unknown as { segments: unknown[] }
+      ).segments.length,
+      1,
+    );
   });
 });
 
@@ -325,7 +652,8 @@ function replaced(root: unknown, path: (string | number)[], replacement: unknown
 
 const DELETE = Symbol('delete');
 const junk = fc.oneof(
-  fc.jsonValue(), fc.constantFrom(NaN, Infinity, -1, 0.5, 2 ** 53, -0, '', null, [], {}, DELETE, Float64Array.of(1)),
+  fc.jsonValue(),
+  fc.constantFrom(NaN, Infinity, -1, 0.5, 2 ** 53, -0, '', null, [], {}, DELETE, Float64Array.of(1)),
   fc.array(fc.integer(), { maxLength: 4 }),
 );
 
@@ -334,46 +662,65 @@ describe('random damage', () => {
 
   test('checkpoint bytes: the original or an InputError', () => {
     const original = decodeCheckpoint(midway, 'c');
-    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
-      const bytes = mutate(midway, ms);
-      const back = inputErrorOr(() => decodeCheckpoint(bytes, 'c'));
-      if (back !== undefined) assert.deepEqual(back, original);
-    }), runs);
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
+        const bytes = mutate(midway, ms);
+        const back = inputErrorOr(() => decodeCheckpoint(bytes, 'c'));
+        if (back !== undefined) assert.deepEqual(back, original);
+      }),
+      runs,
+    );
   });
 
   test('checkpoint header bytes, resealed: a valid checkpoint or an InputError', () => {
     const { head, blobs } = pieces(midway);
-    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.array(mutation, { maxLength: 1 }), (ms, blobMs) => {
-      const back = inputErrorOr(() => decodeCheckpoint(seal(mutate(Buffer.from(head), ms), mutate(blobs, blobMs)), 'c'));
-      if (back !== undefined) assert.deepEqual(checkCheckpoint(back, 'c'), back);
-    }), runs);
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.array(mutation, { maxLength: 1 }), (ms, blobMs) => {
+        const back = inputErrorOr(() => decodeCheckpoint(seal(mutate(Buffer.from(head), ms), mutate(blobs, blobMs)), 'c'));
+        if (back !== undefined) assert.deepEqual(checkCheckpoint(back, 'c'), back);
+      }),
+      runs,
+    );
   });
 
   test('part bytes: the original or an InputError', () => {
     const text = Buffer.from(encodePart(sweep));
-    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
-      const back = inputErrorOr(() => decodePart(mutate(text, ms).toString('utf8'), 'p'));
-      if (back !== undefined) assert.deepEqual(back, sweep);
-    }), runs);
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 4 }), (ms) => {
+        const back = inputErrorOr(() => decodePart(mutate(text, ms).toString('utf8'), 'p'));
+        if (back !== undefined) assert.deepEqual(back, sweep);
+      }),
+      runs,
+    );
   });
 
   test('part bytes, checksum recomputed: a valid part or an InputError', () => {
     const body = Buffer.from(JSON.stringify(JSON.parse(encodePart(trace)).part));
-    fc.assert(fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
-      const b = mutate(body, ms).toString('utf8');
-      const file = `{"sha256":"${sha(Buffer.from(b, 'utf8')).toString('hex')}","part":${b}}\n`;
-      const back = inputErrorOr(() => decodePart(file, 'p'));
-      if (back !== undefined) assert.deepEqual(checkPart(back, 'p'), back);
-    }), runs);
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
+        const b = mutate(body, ms).toString('utf8');
+        const file = `{"sha256":"${sha(Buffer.from(b, 'utf8')).toString('hex')}","part":${b}}\n`;
+        const back = inputErrorOr(() => decodePart(file, 'p'));
+        if (back !== undefined) assert.deepEqual(checkPart(back, 'p'), back);
+      }),
+      runs,
+    );
   });
 
   test('any value anywhere in a part or a checkpoint: checked or an InputError', () => {
     const checkpoint = decodeCheckpoint(midway, 'c');
-    for (const [root, check] of [[relax, checkPart], [sweep, checkPart], [checkpoint, checkCheckpoint]] as const) {
+    for (const [root, check] of [
+      [relax, checkPart],
+      [sweep, checkPart],
+      [checkpoint, checkCheckpoint],
+    ] as const) {
       const all = paths(root);
-      fc.assert(fc.property(fc.nat({ max: all.length - 1 }), junk, (i, v) => {
-        inputErrorOr(() => check(replaced(root, all[i], v), 'x'));
-      }), runs);
+      fc.assert(
+        fc.property(fc.nat({ max: all.length - 1 }), junk, (i, v) => {
+          inputErrorOr(() => check(replaced(root, all[i], v), 'x'));
+        }),
+        runs,
+      );
     }
   });
 });
@@ -384,15 +731,21 @@ describe('CLI', () => {
     const parts = join(dir, 'parts');
     const env = { ...process.env, MOE_CUSP_ENGINE: 'cpu' };
     for (const i of [0, 1, 2]) {
-      const r = spawnSync(process.execPath, [MAIN, 'run', 'fig10', '--scale', 'quick', '--engine', 'cpu', '--shard', `${i}/3`, '--out', parts, '--no-png', '--no-report'],
-        { env, encoding: 'utf8' });
+      const r = spawnSync(
+        process.execPath,
+        [MAIN, 'run', 'fig10', '--scale', 'quick', '--engine', 'cpu', '--shard', `${i}/3`, '--out', parts, '--no-png', '--no-report'],
+        { env, encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
     }
     const files = findPartFiles([parts]);
     assert.equal(files.length, 3);
     const victim = files[1];
     const text = readFileSync(victim, 'utf8');
-    writeFileSync(victim, text.replace(/"routerSteps":(\d)/, (_, d: string) => `"routerSteps":${d === '9' ? 8 : Number(d) + 1}`));
+    writeFileSync(
+      victim,
+      text.replace(/"routerSteps":(\d)/, (_, d: string) => `"routerSteps":${d === '9' ? 8 : Number(d) + 1}`),
+    );
     const out = join(dir, 'out');
     const merged = spawnSync(process.execPath, [MAIN, 'merge', parts, '--out', out], { env, encoding: 'utf8' });
     assert.equal(merged.status, 2, merged.stderr);

@@ -10,11 +10,31 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import type { Provenance } from '../src/core/scan.js';
 import type { ExperimentResult, HeatmapFigure, LineFigure } from '../src/experiments/types.js';
 import {
-  cellEdges, figureLayout, formatTick, heatmapAxisIsLog, heatmapCellAt, lineDomains, logTicks,
-  niceTicks, OVERLAY_COLORS, viridis, xToPixel, yToPixel,
+  cellEdges,
+  figureLayout,
+  formatTick,
+  heatmapAxisIsLog,
+  heatmapCellAt,
+  lineDomains,
+  logTicks,
+  niceTicks,
+  OVERLAY_COLORS,
+  viridis,
+  xToPixel,
+  yToPixel,
 } from '../src/report/draw.js';
+import {
+  HEATMAP_ROLE_COLORS,
+  LINE_ROLE_COLORS,
+  overlayColor,
+  RAMP_COLORS,
+  roleColor,
+  SERIES_COLORS,
+  seriesColor,
+  vlineColor,
+} from '../src/report/colors.js';
 import { formatDuration, formatNumber } from '../src/report/format.js';
-import { buildReportHtml, embedJson, estimateGap, REPORT_DATA_ID } from '../src/report/html.js';
+import { buildReportHtml, embedJson, estimateGap, estimatesTable, REPORT_DATA_ID } from '../src/report/html.js';
 import { loadReportAssets } from '../src/report/assets.js';
 import { renderFigurePng } from '../src/report/png.js';
 import { browserSkip, launchBrowser } from './helpers/browser.js';
@@ -28,39 +48,63 @@ const logspace = (a: number, b: number, n: number) => linspace(Math.log10(a), Ma
 
 function provenance(seed: number, elapsedMs: number, routerSteps: number): Provenance {
   return {
-    package: 'moe-cusp', version: '0.0.0-test', engine: 'webgpu', adapter: 'llvmpipe (test)', backend: 'vulkan',
-    sampler: 'btrs-inversion', seed, startedAt: '2026-01-01T00:00:00.000Z', elapsedMs, routers: 1000, routerSteps,
+    package: 'moe-cusp',
+    version: '0.0.0-test',
+    engine: 'webgpu',
+    adapter: 'llvmpipe (test)',
+    backend: 'vulkan',
+    sampler: 'btrs-inversion',
+    seed,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    elapsedMs,
+    routers: 1000,
+    routerSteps,
     routerStepsPerSecond: (routerSteps * 1000) / elapsedMs,
   };
 }
 
 /** (T, gamma) map at a = 3: mean-field |u| above T_c = a / (2 gamma), a few cells without data. */
 function cuspMap(): HeatmapFigure {
-  const T = linspace(0.25, 3, 23), gamma = logspace(0.1, 10, 21), a = 3;
+  const T = linspace(0.25, 3, 23),
+    gamma = logspace(0.1, 10, 21),
+    a = 3;
   const z = gamma.map((g, iy) => T.map((t, ix) => (ix === 4 && iy === 7 ? null : a > 2 * g * t ? Math.sqrt(1 - (2 * g * t) / a) : 0.02)));
   const curve = logspace(0.1, 10, 60);
   return {
-    kind: 'heatmap', id: 'abs-load', title: 'Final |û| over (T, γ), a = 3 </script><!-- & "q"',
-    x: { label: 'T', values: T }, y: { label: 'γ', values: gamma }, z, zLabel: 'mean |û|', zRange: [0, 1],
+    kind: 'heatmap',
+    id: 'abs-load',
+    title: 'Final |û| over (T, γ), a = 3 </script><!-- & "q"',
+    x: { label: 'T', values: T },
+    y: { label: 'γ', values: gamma },
+    z,
+    zLabel: 'mean |û|',
+    zRange: [0, 1],
     overlays: [{ label: 'a = 2γT', x: curve.map((g) => a / (2 * g)), y: curve, dashed: true }],
   };
 }
 
 /** Hysteresis loop at a = 4: up sweep with a band and a gap, down sweep as points, mean field dashed. */
 function hysteresis(): LineFigure {
-  const h = linspace(-1.6, 1.6, 41), H = 1.06568;
+  const h = linspace(-1.6, 1.6, 41),
+    H = 1.06568;
   const up = h.map((v) => (v < H ? -0.8 + 0.05 * v : 0.8 + 0.05 * v));
   const down = h.map((v) => (v > -H ? 0.8 + 0.05 * v : -0.8 + 0.05 * v));
   const upY = up.map((v, i) => (i === 20 ? null : v));
   return {
-    kind: 'lines', id: 'loop', title: 'Hysteresis loop, a = 4',
-    x: { label: 'h' }, y: { label: 'mean û', range: [-1.1, 1.1] },
+    kind: 'lines',
+    id: 'loop',
+    title: 'Hysteresis loop, a = 4',
+    x: { label: 'h' },
+    y: { label: 'mean û', range: [-1.1, 1.1] },
     series: [
       { label: 'up sweep', x: h, y: upY, lower: up.map((v) => v - 0.08), upper: up.map((v) => v + 0.08) },
       { label: 'down sweep', x: h, y: down, style: 'points' },
       { label: 'mean field', x: h, y: h.map((v) => Math.tanh(2 * v)), style: 'dashed' },
     ],
-    vlines: [{ x: -H, label: '−H(a)' }, { x: H, label: 'H(a)' }],
+    vlines: [
+      { x: -H, label: '−H(a)' },
+      { x: H, label: 'H(a)' },
+    ],
   };
 }
 
@@ -68,10 +112,20 @@ function hysteresis(): LineFigure {
 function convergence(): LineFigure {
   const steps = logspace(100, 1e6, 9);
   return {
-    kind: 'lines', id: 'onset-vs-steps', title: 'Onset vs run length',
-    x: { label: 'steps', log: true }, y: { label: 'onset T' },
+    kind: 'lines',
+    id: 'onset-vs-steps',
+    title: 'Onset vs run length',
+    x: { label: 'steps', log: true },
+    y: { label: 'onset T' },
     series: [
-      { label: 'measured onset', x: steps, y: steps.map((n) => 1.5 - 3 / Math.sqrt(n)), style: 'points', lower: steps.map((n) => 1.5 - 4 / Math.sqrt(n)), upper: steps.map((n) => 1.5 - 2 / Math.sqrt(n)) },
+      {
+        label: 'measured onset',
+        x: steps,
+        y: steps.map((n) => 1.5 - 3 / Math.sqrt(n)),
+        style: 'points',
+        lower: steps.map((n) => 1.5 - 4 / Math.sqrt(n)),
+        upper: steps.map((n) => 1.5 - 2 / Math.sqrt(n)),
+      },
       { label: 'T_c = a/(2γ)', x: [100, 1e6], y: [1.5, 1.5], style: 'dashed' },
     ],
   };
@@ -80,19 +134,45 @@ function convergence(): LineFigure {
 function syntheticResults(): ExperimentResult[] {
   const base = { specs: [], tables: [], observables: {}, predictions: {} };
   return [
-    { ...base, id: 'fig8-cusp-map', title: 'Symmetry breaking over (T, γ)', scale: 'quick', provenance: [provenance(1, 1500, 3e9)], figures: [cuspMap()], estimates: [] },
     {
-      ...base, id: 'fig7-hysteresis', title: 'Hysteresis <loop> & folds', scale: 'quick', provenance: [provenance(2, 900, 1.2e9)], figures: [hysteresis()],
+      ...base,
+      id: 'fig8-cusp-map',
+      title: 'Symmetry breaking over (T, γ)',
+      scale: 'quick',
+      provenance: [provenance(1, 1500, 3e9)],
+      figures: [cuspMap()],
+      estimates: [],
+    },
+    {
+      ...base,
+      id: 'fig7-hysteresis',
+      title: 'Hysteresis <loop> & folds',
+      scale: 'quick',
+      provenance: [provenance(2, 900, 1.2e9)],
+      figures: [hysteresis()],
       estimates: [
-        { name: 'loop width', value: 2.2, se: 0.03, prediction: 2.13136, predictionLabel: '2H(a)' },
-        { name: 'up switch', value: 1.02, se: 0.004, prediction: 1.06568, predictionLabel: 'H(a)', note: 'finite sweep speed' },
+        { id: 'fig7-hysteresis.width', name: 'loop width', value: 2.2, se: 0.03, prediction: 2.13136, predictionLabel: '2H(a)' },
+        {
+          id: 'fig7-hysteresis.switch-up',
+          name: 'up switch',
+          value: 1.02,
+          se: 0.004,
+          prediction: 1.06568,
+          predictionLabel: 'H(a)',
+          note: 'finite sweep speed',
+        },
       ],
     },
     {
-      ...base, id: 'fig9-onset', title: 'Finite-time onset', scale: 'quick', provenance: [provenance(3, 2500, 5e9)], figures: [convergence()],
+      ...base,
+      id: 'fig9-onset',
+      title: 'Finite-time onset',
+      scale: 'quick',
+      provenance: [provenance(3, 2500, 5e9)],
+      figures: [convergence()],
       estimates: [
-        { name: 'T_c from 1/Var(y)', value: 1.4987, ci: [1.495, 1.5024], prediction: 1.5, predictionLabel: 'a/(2γ)' },
-        { name: 'onset at 10^6 steps', value: 1.497 },
+        { id: 'fig9-onset.tc', name: 'T_c from 1/Var(y)', value: 1.4987, ci: [1.495, 1.5024], prediction: 1.5, predictionLabel: 'a/(2γ)' },
+        { id: 'fig9-onset.onset.steps=1000000', name: 'onset at 10^6 steps', value: 1.497 },
       ],
     },
   ];
@@ -101,16 +181,44 @@ function syntheticResults(): ExperimentResult[] {
 /** Degenerate inputs every renderer must survive: one cell, no data, no series, log axes with zeros. */
 function edgeCases(): ExperimentResult {
   const heat = (id: string, x: number[], y: number[], z: (number | null)[][]): HeatmapFigure => ({
-    kind: 'heatmap', id, title: '', x: { label: 'x', values: x }, y: { label: '', values: y }, z, zLabel: '', overlays: [],
+    kind: 'heatmap',
+    id,
+    title: '',
+    x: { label: 'x', values: x },
+    y: { label: '', values: y },
+    z,
+    zLabel: '',
+    overlays: [],
   });
   const lines = (id: string, series: LineFigure['series'], log = false): LineFigure => ({
-    kind: 'lines', id, title: id, x: { label: 'x', log }, y: { label: 'y', log }, series,
+    kind: 'lines',
+    id,
+    title: id,
+    x: { label: 'x', log },
+    y: { label: 'y', log },
+    series,
   });
   return {
-    id: 'edge-cases', title: 'Edge cases', scale: 'test', specs: [], provenance: [], estimates: [], tables: [], observables: null, predictions: null,
+    id: 'edge-cases',
+    title: 'Edge cases',
+    scale: 'test',
+    specs: [],
+    provenance: [],
+    estimates: [],
+    tables: [],
+    observables: null,
+    predictions: null,
     figures: [
       heat('one-cell', [1], [2], [[0.5]]),
-      heat('no-data', [3, 2, 1], [0, 1], [[null, null, null], [null, null, null]]),
+      heat(
+        'no-data',
+        [3, 2, 1],
+        [0, 1],
+        [
+          [null, null, null],
+          [null, null, null],
+        ],
+      ),
       lines('no-series', []),
       lines('all-null', [{ label: 's', x: [1, 2, 3], y: [null, null, null] }]),
       lines('log-with-zeros', [{ label: 's', x: [0, 1, 10, 100], y: [0, -1, 5, 50], lower: [null, 0, 4, 40], upper: [null, 1, 6, 60] }], true),
@@ -166,9 +274,16 @@ test('cellEdges: midpoints, mirrored ends, geometric on log axes; log detection'
 });
 
 test('heatmapCellAt: the cell under a pixel, on linear and log axes; null outside', () => {
-  const fig = cuspMap(), l = figureLayout(fig, { width: 640, height: 440 });
-  for (const [ix, iy] of [[0, 0], [4, 7], [11, 13], [22, 20]]) {
-    const px = xToPixel(l, fig.x.values[ix]), py = yToPixel(l, fig.y.values[iy]);
+  const fig = cuspMap(),
+    l = figureLayout(fig, { width: 640, height: 440 });
+  for (const [ix, iy] of [
+    [0, 0],
+    [4, 7],
+    [11, 13],
+    [22, 20],
+  ]) {
+    const px = xToPixel(l, fig.x.values[ix]),
+      py = yToPixel(l, fig.y.values[iy]);
     const cell = heatmapCellAt(fig, l, px, py);
     assert.ok(cell, `cell ${ix},${iy}`);
     assert.deepEqual([cell.ix, cell.iy, cell.x, cell.y, cell.z], [ix, iy, fig.x.values[ix], fig.y.values[iy], fig.z[iy][ix]]);
@@ -196,7 +311,8 @@ test('lineDomains: explicit ranges kept, data, bands and vlines padded into view
 
 async function decode(png: Buffer): Promise<{ width: number; height: number; rgba: Uint8ClampedArray }> {
   const img = await loadImage(png);
-  const canvas = createCanvas(img.width, img.height), ctx = canvas.getContext('2d');
+  const canvas = createCanvas(img.width, img.height),
+    ctx = canvas.getContext('2d');
   ctx.drawImage(img, 0, 0);
   return { width: img.width, height: img.height, rgba: ctx.getImageData(0, 0, img.width, img.height).data };
 }
@@ -218,7 +334,8 @@ test('renderFigurePng: PNG of the asked size, not blank, heatmap colours and ove
       const colours = new Set<number>();
       for (let i = 0; i < rgba.length; i += 4) colours.add(((rgba[i] >> 4) << 8) | ((rgba[i + 1] >> 4) << 4) | (rgba[i + 2] >> 4));
       assert.ok(colours.size > (fig.kind === 'heatmap' ? 40 : 8), `${fig.id}: ${colours.size} colours`);
-      const white = countNear(rgba, [255, 255, 255], 6), total = rgba.length / 4;
+      const white = countNear(rgba, [255, 255, 255], 6),
+        total = rgba.length / 4;
       assert.ok(white > 0.05 * total && white < 0.995 * total, `${fig.id}: background and ink`);
       if (fig.kind === 'heatmap') {
         assert.ok(countNear(rgba, hex(OVERLAY_COLORS[0]), 40) > 60 * dpr, `${fig.id}: overlay colour`);
@@ -246,10 +363,36 @@ test('renderFigurePng: degenerate figures still give a framed, labelled PNG', as
 });
 
 test('estimateGap: absolute, percent of the prediction, and standard errors', () => {
-  const g = estimateGap({ name: 'w', value: 2.2, se: 0.05, prediction: 2 });
+  const g = estimateGap({ id: 'x.w', name: 'w', value: 2.2, se: 0.05, prediction: 2 });
   assert.ok(Math.abs(g.gap! - 0.2) < 1e-12 && Math.abs(g.percent! - 10) < 1e-9 && Math.abs(g.sigmas! - 4) < 1e-9);
-  assert.deepEqual(estimateGap({ name: 'v', value: 1 }), {});
-  assert.equal(estimateGap({ name: 'v', value: 1, prediction: 0 }).percent, undefined);
+  assert.deepEqual(estimateGap({ id: 'x.v', name: 'v', value: 1 }), {});
+  assert.equal(estimateGap({ id: 'x.v', name: 'v', value: 1, prediction: 0 }).percent, undefined);
+});
+
+test('colors.ts: roles map to colours per surface; numbers index the palette, ramps the ramp, no role the position', () => {
+  assert.equal(roleColor('measured', 'lines', 5), LINE_ROLE_COLORS.measured);
+  assert.equal(roleColor('theory', 'heatmap', 0), HEATMAP_ROLE_COLORS.theory);
+  assert.equal(roleColor(2, 'lines', 0), SERIES_COLORS[2]);
+  assert.equal(roleColor(SERIES_COLORS.length + 1, 'lines', 0), SERIES_COLORS[1]);
+  assert.equal(roleColor({ ramp: 1 }, 'lines', 0), RAMP_COLORS[1]);
+  assert.equal(roleColor(undefined, 'lines', 3), SERIES_COLORS[3]);
+  assert.equal(roleColor(undefined, 'heatmap', 1), OVERLAY_COLORS[1]);
+  assert.equal(seriesColor({ label: '', x: [], y: [], role: 'up' }, 0), LINE_ROLE_COLORS.up);
+  assert.equal(overlayColor({ label: '', x: [], y: [], role: 'onset' }, 0), HEATMAP_ROLE_COLORS.onset);
+  assert.equal(vlineColor({ x: 0, label: '' }), LINE_ROLE_COLORS.reference);
+  // every colour is a #rrggbb the band code (charts.ts withAlpha) and the legend's light-colour test understand
+  for (const c of [...Object.values(LINE_ROLE_COLORS), ...Object.values(HEATMAP_ROLE_COLORS), ...SERIES_COLORS, ...OVERLAY_COLORS, ...RAMP_COLORS]) {
+    assert.match(c, /^#[0-9a-f]{6}$/);
+  }
+});
+
+test('estimatesTable: each row carries its estimate id (data attribute and tooltip), escaped', () => {
+  const html = estimatesTable([
+    { id: 'fig9.tc.gamma=0.5', name: 'T_c <fit>', value: 3 },
+    { id: 'a"b', name: 'q', value: 1 },
+  ]);
+  assert.match(html, /<tr data-estimate-id="fig9\.tc\.gamma=0\.5"><th scope="row" title="fig9\.tc\.gamma=0\.5">T_c &lt;fit&gt;<\/th>/);
+  assert.match(html, /<tr data-estimate-id="a&quot;b">/);
 });
 
 test('buildReportHtml: one file, data embedded without breaking out of its <script>', () => {
@@ -257,13 +400,18 @@ test('buildReportHtml: one file, data embedded without breaking out of its <scri
   assert.deepEqual(JSON.parse(embedJson({ s: '</script><!-- \u2028' })), { s: '</script><!-- \u2028' });
   const html = buildReportHtml({ title: 'Report <test>', generatedAt: '2026-01-01T00:00:00Z', experiments: syntheticResults() }, loadReportAssets());
   assert.equal(html.match(/<\/script>/g)?.length, 3, 'only the three real closing tags');
-  assert.ok(!/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/i.test(html.replace(/<script>[\s\S]*?<\/script>/g, '')), 'no external resources');
+  assert.ok(
+    !/<script[^>]+src=|<link[^>]+href=|https?:\/\/(?!www\.w3\.org)/i.test(html.replace(/<script>[\s\S]*?<\/script>/g, '')),
+    'no external resources',
+  );
   assert.ok(html.includes('<title>Report &lt;test&gt;</title>'));
   assert.ok(html.includes(`id="${REPORT_DATA_ID}"`));
 });
 
 let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
-after(async () => { await browser?.close(); });
+after(async () => {
+  await browser?.close();
+});
 
 test('report.html opens from disk in Chromium: every figure drawn, no errors, estimates tables, hover', { skip: browserSkip() }, async () => {
   const experiments = [...syntheticResults(), edgeCases()];
@@ -274,10 +422,15 @@ test('report.html opens from disk in Chromium: every figure drawn, no errors, es
   browser ??= await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.setDefaultTimeout(5000);
-  const errors: string[] = [], requests: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`); });
+  const errors: string[] = [],
+    requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`console.${m.type()}: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) requests.push(r.url());
+  });
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
   const figures = experiments.flatMap((e) => e.figures);
@@ -299,19 +452,28 @@ test('report.html opens from disk in Chromium: every figure drawn, no errors, es
       assert.ok(box && box.width > 300 && box.height > 200, `${f.id}: size`);
     }
   }
-  assert.ok(await page.locator('canvas').count() >= figures.length);
+  assert.ok((await page.locator('canvas').count()) >= figures.length);
 
   // Estimates: one row per estimate, name first; the 1/Var(y) row has a CI and no se.
   for (const e of experiments) {
     const rows = page.locator(`section[data-experiment-id="${e.id}"] table.estimates tbody tr`);
     assert.equal(await rows.count(), e.estimates.length, e.id);
-    for (let i = 0; i < e.estimates.length; i++) assert.equal((await rows.nth(i).locator('th').textContent())?.trim(), e.estimates[i].name);
+    for (let i = 0; i < e.estimates.length; i++) {
+      // rows are found by the estimate's id; the name is what they show
+      const row = page.locator(`section[data-experiment-id="${e.id}"] table.estimates tbody tr[data-estimate-id="${e.estimates[i].id}"]`);
+      assert.equal(await row.count(), 1, e.estimates[i].id);
+      assert.equal((await row.locator('th').textContent())?.trim(), e.estimates[i].name);
+      assert.equal(await row.locator('th').getAttribute('title'), e.estimates[i].id);
+    }
   }
-  const loop = page.locator('section[data-experiment-id="fig7-hysteresis"] table.estimates tbody tr').first();
+  const loop = page.locator('section[data-experiment-id="fig7-hysteresis"] tr[data-estimate-id="fig7-hysteresis.width"]');
   assert.match((await loop.textContent()) ?? '', /2\.2.*± 0\.03.*2\.131.*\+3\.22 %.*\+2\.29 σ/);
-  assert.match((await page.locator('section[data-experiment-id="fig7-hysteresis"] table.estimates tbody tr').nth(1).locator('.far').textContent()) ?? '', /^-11\.4 σ$/);
-  assert.match((await page.locator('section[data-experiment-id="fig9-onset"] table.estimates tbody tr').first().textContent()) ?? '', /\[1\.495, 1\.502\]/);
-  assert.equal(await page.locator('section[data-experiment-id="fig7-hysteresis"] h2').evaluate((h) => h.firstChild?.textContent?.trim()), 'Hysteresis <loop> & folds');
+  assert.match((await page.locator('tr[data-estimate-id="fig7-hysteresis.switch-up"] .far').textContent()) ?? '', /^-11\.4 σ$/);
+  assert.match((await page.locator('tr[data-estimate-id="fig9-onset.tc"]').textContent()) ?? '', /\[1\.495, 1\.502\]/);
+  assert.equal(
+    await page.locator('section[data-experiment-id="fig7-hysteresis"] h2').evaluate((h) => h.firstChild?.textContent?.trim()),
+    'Hysteresis <loop> & folds',
+  );
 
   // Hover over a heatmap cell reads out x, y and z.
   const canvas = page.locator('[data-figure-id="abs-load"] canvas.heatmap');

@@ -22,7 +22,10 @@ function plan(over: Partial<ScanPlan> = {}): ScanPlan {
       completeCell({ a: 4, gamma: 1, T: 1, B: 64, eta: 0.01, y0: -1, rho: 0.5 }),
       completeCell({ a: 3, gamma: 1, T: 0.4, B: 9, eta: 0.003, asym: 1 }), // inversion regime
     ],
-    replicates: 301, steps: 97, window: 40, seed: 4242,
+    replicates: 301,
+    steps: 97,
+    window: 40,
+    seed: 4242,
     ...over,
   };
 }
@@ -84,8 +87,16 @@ describe('WebGPU engine', async () => {
   test('bit-identical for any dispatch size, workgroup size and split of the steps', { skip }, async () => {
     const p = plan();
     const reference = await readout(await testEngine({ stepsPerDispatch: 97 }), p, []);
-    assertIdentical(reference, await readout(await testEngine({ stepsPerDispatch: 1, routersPerDispatch: 64 }), p, [5, 50]), 'one step, 64 routers per dispatch');
-    assertIdentical(reference, await readout(await testEngine({ stepsPerDispatch: 7, routersPerDispatch: 500, workgroupSize: 32 }), p, [56, 58]), 'workgroup 32');
+    assertIdentical(
+      reference,
+      await readout(await testEngine({ stepsPerDispatch: 1, routersPerDispatch: 64 }), p, [5, 50]),
+      'one step, 64 routers per dispatch',
+    );
+    assertIdentical(
+      reference,
+      await readout(await testEngine({ stepsPerDispatch: 7, routersPerDispatch: 500, workgroupSize: 32 }), p, [56, 58]),
+      'workgroup 32',
+    );
     assertIdentical(reference, await readout(await testEngine({ targetDispatchMs: 2 }), p, [30]), 'adaptive');
   });
 

@@ -35,7 +35,10 @@ function tree(dir: string): string[] {
 /** Results without what differs between identical runs (timings; resume segments). */
 function observables(path: string): unknown {
   const r = JSON.parse(readFileSync(path, 'utf8'));
-  return { ...r, provenance: r.provenance.map(({ startedAt: _s, elapsedMs: _e, routerStepsPerSecond: _r, segments: _g, ...p }: Record<string, unknown>) => p) };
+  return {
+    ...r,
+    provenance: r.provenance.map(({ startedAt: _s, elapsedMs: _e, routerStepsPerSecond: _r, segments: _g, ...p }: Record<string, unknown>) => p),
+  };
 }
 
 /** A tmpfs of `size` mounted at a new folder (root only), or null where mounting is not allowed. */
@@ -43,13 +46,25 @@ function tmpfs(size: string, options = ''): { path: string; umount(): void } | n
   const path = scratch();
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${options ? ',' + options : ''}`, 'tmpfs', path], { encoding: 'utf8' });
   if (r.status !== 0) return null;
-  return { path, umount: () => { spawnSync('umount', ['-l', path]); } };
+  return {
+    path,
+    umount: () => {
+      spawnSync('umount', ['-l', path]);
+    },
+  };
 }
 
-const tiny = (name: string, extra: Record<string, unknown> = {}) => JSON.stringify({
-  name, params: { a: 3, gamma: 1, B: 64, eta: 0.01 }, axes: [{ param: 'T', values: { list: [1, 2] } }],
-  replicates: 8, steps: 200, window: 20, seed: 4, ...extra,
-});
+const tiny = (name: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    name,
+    params: { a: 3, gamma: 1, B: 64, eta: 0.01 },
+    axes: [{ param: 'T', values: { list: [1, 2] } }],
+    replicates: 8,
+    steps: 200,
+    window: 20,
+    seed: 4,
+    ...extra,
+  });
 
 describe('the output folder is checked before any compute', () => {
   const refused = (out: string, reason: RegExp) => {
@@ -94,10 +109,13 @@ describe('the output folder is checked before any compute', () => {
     assert.equal(r.code, 0, r.stderr);
     const made = tree(join(dir, 'a', 'b', 'c'));
     assert.ok(made.includes('made/result.json') && made.includes('report.html'), made.join());
-    assert.ok(made.every((f) => f === 'report.html' || f.startsWith('made/')), made.join());
+    assert.ok(
+      made.every((f) => f === 'report.html' || f.startsWith('made/')),
+      made.join(),
+    );
   });
 
-  test('a folder of the user\'s under the experiment\'s name is never replaced', () => {
+  test("a folder of the user's under the experiment's name is never replaced", () => {
     const dir = scratch();
     const spec = join(dir, 's.json');
     writeFileSync(spec, tiny('notes'));
@@ -144,8 +162,11 @@ describe('outputs are published as one set', () => {
       assert.match(r.stderr, /^moe-cusp: cannot write \S+: no space left on the device \(ENOSPC\)/m);
       assert.equal(readFileSync(join(out, 'fig6', 'result.json'), 'utf8'), before);
       // The computed run stays in its checkpoint: once there is room, --resume only writes.
-      assert.deepEqual(tree(out), ['checkpoints/', 'checkpoints/checkpoint-fig6.bin', 'fig6/', 'fig6/fig6-trace.csv', 'fig6/result.json'],
-        'no staging folder, lock or temporary file left');
+      assert.deepEqual(
+        tree(out),
+        ['checkpoints/', 'checkpoints/checkpoint-fig6.bin', 'fig6/', 'fig6/fig6-trace.csv', 'fig6/result.json'],
+        'no staging folder, lock or temporary file left',
+      );
     } finally {
       fs.umount();
     }
@@ -155,14 +176,23 @@ describe('outputs are published as one set', () => {
 describe('one writer per experiment folder', () => {
   const longSpec = (dir: string) => {
     const path = join(dir, 'long.json');
-    writeFileSync(path, JSON.stringify({
-      name: 'long', params: { a: 3, gamma: 1, B: 256, eta: 0.005 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-      replicates: 256, steps: 6000, window: 600, seed: 21, initial: { y0: 0, asym: 0.05 },
-    }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        name: 'long',
+        params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
+        axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
+        replicates: 256,
+        steps: 6000,
+        window: 600,
+        seed: 21,
+        initial: { y0: 0, asym: 0.05 },
+      }),
+    );
     return path;
   };
   const waitFor = async (cond: () => boolean, ms = 30_000) => {
-    for (const t0 = Date.now(); !cond() && Date.now() - t0 < ms;) await new Promise((r) => setTimeout(r, 50));
+    for (const t0 = Date.now(); !cond() && Date.now() - t0 < ms; ) await new Promise((r) => setTimeout(r, 50));
     return cond();
   };
 
@@ -170,13 +200,19 @@ describe('one writer per experiment folder', () => {
     const dir = scratch();
     const spec = longSpec(dir);
     const out = join(dir, 'out');
-    const first = spawn(process.execPath, [MAIN, 'run', spec, '--no-png', '--no-report', '--out', out], { env: { ...process.env, MOE_CUSP_ENGINE: 'cpu' }, stdio: 'ignore' });
+    const first = spawn(process.execPath, [MAIN, 'run', spec, '--no-png', '--no-report', '--out', out], {
+      env: { ...process.env, MOE_CUSP_ENGINE: 'cpu' },
+      stdio: 'ignore',
+    });
     const exited = new Promise<number | null>((resolve) => first.on('exit', resolve));
     try {
       assert.ok(await waitFor(() => existsSync(join(out, '.moe-cusp', 'long.lock'))), 'the first run holds the lock');
       const second = cli(['run', spec, '--no-png', '--out', out]);
       assert.equal(second.code, 2, second.stderr);
-      assert.match(second.stderr, /^moe-cusp: --out: .*long: another moe-cusp run \(pid \d+ on .*, started .*: moe-cusp run .*long\.json.*\) is writing it/);
+      assert.match(
+        second.stderr,
+        /^moe-cusp: --out: .*long: another moe-cusp run \(pid \d+ on .*, started .*: moe-cusp run .*long\.json.*\) is writing it/,
+      );
       // A shard of the same experiment writes only its own part: it may run alongside.
       const shard = cli(['run', join(dir, 'long.json'), '--shard', '3/4', '--no-png', '--out', out, '--checkpoint-every', '0'], {}, 120_000);
       assert.equal(shard.code, 0, shard.stderr);
@@ -222,7 +258,10 @@ describe('one writer per experiment folder', () => {
     const dir = scratch();
     const out = join(dir, 'out');
     mkdirSync(join(out, '.moe-cusp'), { recursive: true });
-    writeFileSync(join(out, '.moe-cusp', 'x.lock'), JSON.stringify({ pid: 1, host: `not-${hostname()}`, startedAt: '2026-01-01T00:00:00Z', command: 'moe-cusp run x' }));
+    writeFileSync(
+      join(out, '.moe-cusp', 'x.lock'),
+      JSON.stringify({ pid: 1, host: `not-${hostname()}`, startedAt: '2026-01-01T00:00:00Z', command: 'moe-cusp run x' }),
+    );
     const spec = join(dir, 'x.json');
     writeFileSync(spec, tiny('x'));
     const r = cli(['run', spec, '--out', out]);
@@ -234,13 +273,36 @@ describe('one writer per experiment folder', () => {
 describe('SIGTERM writes a checkpoint; --resume loses nothing', () => {
   // A relax scan, a sweep and a trace, each long enough to be stopped mid-way on the CPU engine.
   const specs: Record<string, object> = {
-    relax: { name: 'relax', params: { a: 3, gamma: 1, B: 256, eta: 0.005 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-      replicates: 256, steps: 6000, window: 600, seed: 21, initial: { y0: 0, asym: 0.05 } },
-    sweep: { name: 'sweep', params: { a: 4, gamma: 1, T: 1, B: 256, eta: 0.01 }, axes: [{ param: 'rho', values: { list: [0, 0.5] } }],
-      replicates: 512, steps: 400, window: 100, seed: 5, protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -2, to: 2, count: 9 } },
-        direction: 'up-down', stepsPerPoint: [2000, 1000] } },
-    trace: { name: 'trace', params: { a: 3, gamma: 1, T: 1, B: 128, eta: 0.01 }, axes: [{ param: 'h', values: { list: [0, 0.1, 0.2, 0.3] } }],
-      replicates: 1024, steps: 8000, window: 8000, seed: 9, protocol: { kind: 'trace', every: 2000 } },
+    relax: {
+      name: 'relax',
+      params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
+      axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
+      replicates: 256,
+      steps: 6000,
+      window: 600,
+      seed: 21,
+      initial: { y0: 0, asym: 0.05 },
+    },
+    sweep: {
+      name: 'sweep',
+      params: { a: 4, gamma: 1, T: 1, B: 256, eta: 0.01 },
+      axes: [{ param: 'rho', values: { list: [0, 0.5] } }],
+      replicates: 512,
+      steps: 400,
+      window: 100,
+      seed: 5,
+      protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -2, to: 2, count: 9 } }, direction: 'up-down', stepsPerPoint: [2000, 1000] },
+    },
+    trace: {
+      name: 'trace',
+      params: { a: 3, gamma: 1, T: 1, B: 128, eta: 0.01 },
+      axes: [{ param: 'h', values: { list: [0, 0.1, 0.2, 0.3] } }],
+      replicates: 1024,
+      steps: 8000,
+      window: 8000,
+      seed: 9,
+      protocol: { kind: 'trace', every: 2000 },
+    },
   };
   for (const [name, body] of Object.entries(specs)) {
     test(`${name}: stopped by SIGTERM mid-run, exit 143 within seconds; resumed, bit-identical to the plain run`, async () => {
@@ -255,7 +317,9 @@ describe('SIGTERM writes a checkpoint; --resume loses nothing', () => {
       const out = join(dir, 'stopped');
       const child = spawn(process.execPath, args(out, '--checkpoint-every', '0'), { env, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       await new Promise((r) => setTimeout(r, 1500));
       const t0 = Date.now();
@@ -308,10 +372,13 @@ describe('flags and variables', () => {
     const out = join(dir, 'out');
     // Two finished experiments' checkpoints are kept until the whole reproduce completes:
     // stop it during the third one.
-    const child = spawn(process.execPath, [MAIN, 'reproduce', '--scale', 'quick', '--only', 'fig6,fig7,fig8', '--no-png', '--out', out, '--checkpoint-every', '0.1'],
-      { env: { ...process.env, MOE_CUSP_ENGINE: 'cpu' }, stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'reproduce', '--scale', 'quick', '--only', 'fig6,fig7,fig8', '--no-png', '--out', out, '--checkpoint-every', '0.1'],
+      { env: { ...process.env, MOE_CUSP_ENGINE: 'cpu' }, stdio: 'ignore' },
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    for (const t0 = Date.now(); !existsSync(join(out, 'fig7')) && Date.now() - t0 < 60_000;) await new Promise((r) => setTimeout(r, 20));
+    for (const t0 = Date.now(); !existsSync(join(out, 'fig7')) && Date.now() - t0 < 60_000; ) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGTERM');
     const code = await exited;
     if (code === 0) return; // finished before the signal on a fast machine: nothing to resume
@@ -328,7 +395,11 @@ describe('flags and variables', () => {
     const refused = cli(['reproduce', '--scale', 'quick', '--only', 'fig6,fig7,fig8', '--no-png', '--out', out, '--resume']);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /checkpoint-fig7\.bin: .*checksum/);
-    assert.deepEqual(tree(out).map((f) => [f, f.endsWith('/') ? '' : readFileSync(join(out, f)).toString('base64')]), after, 'nothing written');
+    assert.deepEqual(
+      tree(out).map((f) => [f, f.endsWith('/') ? '' : readFileSync(join(out, f)).toString('base64')]),
+      after,
+      'nothing written',
+    );
     assert.notDeepEqual(before, after);
   });
 });

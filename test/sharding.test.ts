@@ -13,11 +13,18 @@ import type { Engine } from '../src/core/engine.js';
 import { InputError } from '../src/core/model.js';
 import { WebGpuEngine } from '../src/core/webgpu-engine.js';
 import { runSpec } from '../src/experiments/protocols.js';
-import { parseSpec } from '../src/experiments/spec.js';
+import { parseCount, parseSpec, prepareScan, type ParsedSpec } from '../src/experiments/spec.js';
 import {
-  completeExperiment, mergeParts, runExperimentPart, shardCells, targetSpecs, type ExperimentPart, type ExperimentTarget,
+  completeExperiment,
+  mergeParts,
+  prepareExperiment,
+  runExperimentPart,
+  shardCells,
+  targetSpecs,
+  type ExperimentPart,
+  type ExperimentTarget,
 } from '../src/experiments/run.js';
-import type { ExperimentResult, ScanSpec } from '../src/experiments/types.js';
+import type { ExperimentResult } from '../src/experiments/types.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import { acquireGpu } from '../src/node/gpu.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../src/node/parts.js';
@@ -25,7 +32,10 @@ import { gpuSkip, releaseTestGpu, testEngine } from './helpers/gpu.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const cpu = new CpuEngine();
-after(async () => { await cpu.dispose(); await releaseTestGpu(); });
+after(async () => {
+  await cpu.dispose();
+  await releaseTestGpu();
+});
 
 /** Everything but what differs between identical runs (timings). */
 function observables(r: ExperimentResult): unknown {
@@ -37,15 +47,19 @@ const preset = (id: 'fig6' | 'fig8' | 'fig9' | 'fig10' | 'cusp'): ExperimentTarg
 describe('shards', () => {
   test('shard ranges cover every (scan, cell) exactly once, in order', () => {
     for (const id of ['fig6', 'fig8', 'fig9', 'fig10'] as const) {
-      const specs = targetSpecs(preset(id));
+      const scans = targetSpecs(preset(id)).map(prepareScan);
+      assert.ok(scans.length > 0 && scans.every((scan) => scan.cells > 0), `${id}: scans with cells`);
       for (const count of [1, 2, 3, 7, 50]) {
-        const ranges = Array.from({ length: count }, (_, index) => shardCells(specs, { index, count }));
-        specs.forEach((_, s) => {
+        const ranges = Array.from({ length: count }, (_, index) => shardCells(scans, { index, count }));
+        scans.forEach((scan, s) => {
           let at = 0;
           for (const r of ranges) {
             assert.equal(r[s][0], at, `${id} ${count} shards, scan ${s}`);
+            assert.ok(r[s][1] >= r[s][0], `${id} ${count} shards, scan ${s}: an empty or forward range`);
             at = r[s][1];
           }
+          // the last range ends at the scan's cell count: no cell left out at the end
+          assert.equal(at, scan.cells, `${id} ${count} shards, scan ${s}: the ranges end at cell ${scan.cells}`);
         });
       }
     }
@@ -58,7 +72,10 @@ describe('shards', () => {
         const parts: { label: string; part: ExperimentPart }[] = [];
         // Shards in a scrambled order: merge sorts them.
         for (const index of Array.from({ length: count }, (_, i) => (i * 5) % count)) {
-          parts.push({ label: `part ${index}`, part: JSON.parse(JSON.stringify(await runExperimentPart(cpu, preset(id), { shard: { index, count } }))) });
+          parts.push({
+            label: `part ${index}`,
+            part: JSON.parse(JSON.stringify(await runExperimentPart(cpu, preset(id), { shard: { index, count } }))),
+          });
         }
         assert.deepEqual(observables(completeExperiment(mergeParts(parts))), observables(whole), `${id}, ${count} shards`);
       }
@@ -67,13 +84,24 @@ describe('shards', () => {
 
   test('merge refuses missing, duplicated and foreign parts, naming them', async () => {
     const count = 3;
-    const parts = await Promise.all([0, 1, 2].map(async (index) => ({
-      label: `p${index}.json`, part: await runExperimentPart(cpu, preset('fig10'), { shard: { index, count } }),
-    })));
-    const refuses = (list: typeof parts, field: string, problem: RegExp) => assert.throws(() => mergeParts(list),
-      (e: unknown) => e instanceof InputError && e.field === field && problem.test(e.problem), `${field}: ${problem}`);
+    const parts = await Promise.all(
+      [0, 1, 2].map(async (index) => ({
+        label: `p${index}.json`,
+        part: await runExperimentPart(cpu, preset('fig10'), { shard: { index, count } }),
+      })),
+    );
+    const refuses = (list: typeof parts, field: string, problem: RegExp) =>
+      assert.throws(
+        () => mergeParts(list),
+        (e: unknown) => e instanceof InputError && e.field === field && problem.test(e.problem),
+        `${field}: ${problem}`,
+      );
     refuses([parts[0], parts[2]], 'parts', /incomplete: missing shard 1 of 3/);
-    refuses([parts[0], parts[1], parts[2], parts[1]].map((p, i) => ({ ...p, label: i === 3 ? 'again.json' : p.label })), 'again.json', /duplicate: shard 1\/3 is also in p1.json/);
+    refuses(
+      [parts[0], parts[1], parts[2], parts[1]].map((p, i) => ({ ...p, label: i === 3 ? 'again.json' : p.label })),
+      'again.json',
+      /duplicate: shard 1\/3 is also in p1.json/,
+    );
     const other = await runExperimentPart(cpu, { ...preset('fig10'), seed: 4 } as ExperimentTarget, { shard: { index: 1, count } });
     refuses([parts[0], { label: 'seed4.json', part: other }, parts[2]], 'seed4.json', /foreign part .*specs/);
     const fig8 = await runExperimentPart(cpu, preset('fig8'), { shard: { index: 1, count } });
@@ -82,20 +110,73 @@ describe('shards', () => {
 });
 
 /** A relax scan of 24 cells x 2 families, a sweep and a trace, small enough for every engine. */
-const SPECS: ScanSpec[] = [
-  parseSpec({ name: 'relax', params: { a: 3, gamma: 1, B: 128, eta: 0.01 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2.2, count: 6 } } },
-    { param: 'h', values: { list: [0, 0.05, 0.1, 0.2] } }], replicates: 24, steps: 600, window: 100, seed: 9, initial: { y0: 0.5, asym: 0.1, families: 'opposite' } }),
-  parseSpec({ name: 'sweep', params: { a: 4, gamma: 1, T: 1, B: 256, eta: 0.01 }, axes: [{ param: 'rho', values: { list: [0, 0.5, 1] } }],
-    replicates: 16, steps: 200, window: 40, seed: 9, protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -2, to: 2, count: 11 } }, direction: 'up-down', stepsPerPoint: [80, 160] } }),
-  parseSpec({ name: 'trace', params: { a: 3, gamma: 1, T: 1, B: 128, eta: 0.01 }, axes: [{ param: 'h', values: { list: [0, 0.1, 0.2, 0.3] } }],
-    replicates: 20, steps: 700, window: 700, seed: 9, protocol: { kind: 'trace', every: 100 } }),
+const SPECS: ParsedSpec[] = [
+  parseSpec({
+    name: 'relax',
+    params: { a: 3, gamma: 1, B: 128, eta: 0.01 },
+    axes: [
+      { param: 'T', values: { linspace: { from: 1, to: 2.2, count: 6 } } },
+      { param: 'h', values: { list: [0, 0.05, 0.1, 0.2] } },
+    ],
+    replicates: 24,
+    steps: 600,
+    window: 100,
+    seed: 9,
+    initial: { y0: 0.5, asym: 0.1, families: 'opposite' },
+  }),
+  parseSpec({
+    name: 'sweep',
+    params: { a: 4, gamma: 1, T: 1, B: 256, eta: 0.01 },
+    axes: [{ param: 'rho', values: { list: [0, 0.5, 1] } }],
+    replicates: 16,
+    steps: 200,
+    window: 40,
+    seed: 9,
+    protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -2, to: 2, count: 11 } }, direction: 'up-down', stepsPerPoint: [80, 160] },
+  }),
+  parseSpec({
+    name: 'trace',
+    params: { a: 3, gamma: 1, T: 1, B: 128, eta: 0.01 },
+    axes: [{ param: 'h', values: { list: [0, 0.1, 0.2, 0.3] } }],
+    replicates: 20,
+    steps: 700,
+    window: 700,
+    seed: 9,
+    protocol: { kind: 'trace', every: 100 },
+  }),
 ];
 
 /** The outcome of a spec without provenance (timings, router counts of sessions). */
-async function outcome(engine: Engine, spec: ScanSpec, options: Parameters<typeof runSpec>[2] = {}): Promise<unknown> {
+async function outcome(engine: Engine, spec: ParsedSpec, options: Parameters<typeof runSpec>[2] = {}): Promise<unknown> {
   const { outcome: o, recoveries: _ } = await runSpec(engine, spec, options);
   return JSON.parse(JSON.stringify(o));
 }
+
+test('a run parses each spec once: not again for shards, checkpoints or the analysis', async () => {
+  const target = prepareExperiment(preset('fig9'));
+  const before = parseCount.calls;
+  let saves = 0;
+  const part = await runExperimentPart(cpu, target, {
+    shard: { index: 1, count: 2 },
+    checkpoint: {
+      intervalMs: 0,
+      save: () => {
+        saves++;
+      },
+    },
+  });
+  const whole = completeExperiment(
+    mergeParts([
+      { label: 'a', part: await runExperimentPart(cpu, target, { shard: { index: 0, count: 2 } }) },
+      { label: 'b', part },
+    ]),
+  );
+  assert.ok(saves > 0 && whole.estimates.length > 0);
+  assert.equal(parseCount.calls - before, 0, 'the prepared experiment is parsed already');
+  const fresh = parseCount.calls;
+  await runExperimentPart(cpu, preset('fig9'), { checkpoint: { intervalMs: 0, save: () => {} } });
+  assert.equal(parseCount.calls - fresh, target.scans.length, 'one parse per scan');
+});
 
 describe('passes', () => {
   test('CPU engine: scans larger than one session run in passes with the same results', async () => {
@@ -121,8 +202,12 @@ describe('device loss', () => {
     const skip = await gpuSkip();
     if (skip) return t.skip(skip);
     const gpu = (await acquireGpu((process.env.MOE_CUSP_ADAPTER as 'auto' | undefined) || 'auto'))!;
-    const engine = new WebGpuEngine(gpu.device, { engine: 'webgpu', adapter: gpu.description, backend: gpu.backend },
-      { replaceDevice: () => gpu.newDevice(), stepsPerDispatch: 50 }, () => gpu.release());
+    const engine = new WebGpuEngine(
+      gpu.device,
+      { engine: 'webgpu', adapter: gpu.description, backend: gpu.backend },
+      { replaceDevice: () => gpu.newDevice(), stepsPerDispatch: 50 },
+      () => gpu.release(),
+    );
     try {
       for (const spec of SPECS) {
         const plain = await outcome(engine, spec);
@@ -150,12 +235,40 @@ describe('device loss', () => {
 describe('checkpoints', () => {
   test('checkpoint files round-trip typed arrays and NaN', () => {
     // Checkpoints are checked when read (test/integrity.test.ts): a well-formed one, NaN in its results.
-    const cell = { meanLoad: 0.5, meanAbsLoad: 0.5, meanAbsLoadSE: NaN, absMeanLoad: 0.5, absMeanLoadSE: NaN, meanSqLoad: 0.25, meanFinalY: 1, varFinalY: NaN, fractionPositive: 1 };
+    const cell = {
+      meanLoad: 0.5,
+      meanAbsLoad: 0.5,
+      meanAbsLoadSE: NaN,
+      absMeanLoad: 0.5,
+      absMeanLoadSE: NaN,
+      meanSqLoad: 0.25,
+      meanFinalY: 1,
+      varFinalY: NaN,
+      fractionPositive: 1,
+    };
     const c = {
-      format: 'moe-cusp-checkpoint' as const, version: '1', id: 'x', shard: { index: 0, count: 1 }, specHashes: ['00000000000000ff'], scans: [],
-      current: { specHash: '00000000000000ff', version: '1', cells: [0, 2] as [number, number], pass: 1, results: { relax: [[cell]] },
-        inPass: { step: 5, segment: 0, acc: null, readout: { y: Float64Array.of(1.5, -2), sumN1: Float64Array.of(3, 4), sumAbs: Float64Array.of(5, 6), sumSq: Float64Array.of(7, 2 ** 40) } },
-        routerSteps: 10, routers: 2, recoveries: 0 },
+      format: 'moe-cusp-checkpoint' as const,
+      version: '1',
+      id: 'x',
+      shard: { index: 0, count: 1 },
+      specHashes: ['00000000000000ff'],
+      scans: [],
+      current: {
+        specHash: '00000000000000ff',
+        version: '1',
+        cells: [0, 2] as [number, number],
+        pass: 1,
+        results: { relax: [[cell]] },
+        inPass: {
+          step: 5,
+          segment: 0,
+          acc: null,
+          readout: { y: Float64Array.of(1.5, -2), sumN1: Float64Array.of(3, 4), sumAbs: Float64Array.of(5, 6), sumSq: Float64Array.of(7, 2 ** 40) },
+        },
+        routerSteps: 10,
+        routers: 2,
+        recoveries: 0,
+      },
     };
     const back = decodeCheckpoint(encodeCheckpoint(c));
     assert.deepEqual(back, c);
@@ -165,10 +278,19 @@ describe('checkpoints', () => {
   test('a run killed with SIGKILL and resumed gives bit-identical results; a foreign checkpoint is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moe-cusp-kill-'));
     const specPath = join(dir, 'long.json');
-    writeFileSync(specPath, JSON.stringify({
-      name: 'long', params: { a: 3, gamma: 1, B: 256, eta: 0.005 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-      replicates: 256, steps: 6000, window: 600, seed: 21, initial: { y0: 0, asym: 0.05 },
-    }));
+    writeFileSync(
+      specPath,
+      JSON.stringify({
+        name: 'long',
+        params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
+        axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
+        replicates: 256,
+        steps: 6000,
+        window: 600,
+        seed: 21,
+        initial: { y0: 0, asym: 0.05 },
+      }),
+    );
     // No relaunch behind the stderr filter (src/cli/launch.ts): the SIGKILL must hit the
     // process doing the work, which then leaves a stale lock for the resume to take over.
     const env = { ...process.env, MOE_CUSP_ENGINE: 'cpu', MOE_CUSP_STDERR_FILTERED: '1' };
@@ -193,7 +315,10 @@ describe('checkpoints', () => {
     // The checkpoint of another spec (another seed) is refused, exit 2, nothing written.
     const otherSpec = join(dir, 'other.json');
     writeFileSync(otherSpec, readFileSync(specPath, 'utf8').replace('"seed":21', '"seed":22').replace('"name":"long"', '"name":"long"'));
-    const refused = spawnSync(process.execPath, [MAIN, 'run', otherSpec, '--out', out, '--resume', '--no-png', '--no-report'], { env, encoding: 'utf8' });
+    const refused = spawnSync(process.execPath, [MAIN, 'run', otherSpec, '--out', out, '--resume', '--no-png', '--no-report'], {
+      env,
+      encoding: 'utf8',
+    });
     assert.equal(refused.status, 2, refused.stderr);
     assert.match(refused.stderr, /^moe-cusp: --resume: the checkpoint cannot be resumed here: its specs \(\w+\) differ from this run's/);
 
@@ -209,7 +334,10 @@ describe('checkpoints', () => {
     // The resumed run's provenance sums both processes' work and lists each as a segment.
     assert.equal(b.provenance[0].routerSteps, a.provenance[0].routerSteps);
     assert.equal(b.provenance[0].segments!.length, 2);
-    assert.equal(b.provenance[0].segments!.reduce((n, s) => n + s.routerSteps, 0), a.provenance[0].routerSteps);
+    assert.equal(
+      b.provenance[0].segments!.reduce((n, s) => n + s.routerSteps, 0),
+      a.provenance[0].routerSteps,
+    );
     const { segments: _, ...rest } = b.provenance[0];
     assert.deepEqual({ ...b, provenance: [rest] }, a);
   });
@@ -225,7 +353,10 @@ describe('CLI', () => {
     assert.equal(cli(['run', 'fig10', ...flags, '--out', join(dir, 'one')]).status, 0);
     assert.equal(cli(['run', 'fig10', ...flags, '--shard', '0/3', '--out', join(dir, 's0')]).status, 0);
     assert.equal(cli(['run', 'fig10', ...flags, '--shards', '3', '--out', join(dir, 's1')], { JOB_COMPLETION_INDEX: '1' }).status, 0);
-    assert.equal(cli(['run', 'fig10', ...flags, '--shards', '3', '--out', join(dir, 's2')], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1' }).status, 0);
+    assert.equal(
+      cli(['run', 'fig10', ...flags, '--shards', '3', '--out', join(dir, 's2')], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1' }).status,
+      0,
+    );
     assert.ok(existsSync(join(dir, 's1', 'parts', 'part-fig10-1-of-3.json')));
     assert.ok(!existsSync(join(dir, 's1', 'fig10')), 'a shard writes only its part');
 

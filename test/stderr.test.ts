@@ -15,35 +15,51 @@ import { gpuSkip, releaseTestGpu } from './helpers/gpu.js';
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
 const XDG = 'error: XDG_RUNTIME_DIR is invalid or not set in the environment.\n';
-const REDUCED = 'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 90 to 16 to fit dynamic offset allocation limit.\n'
-  + 'Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 80 to 16 to fit dynamic offset allocation limit.\n';
-const PROBE = 'Warning: Vulkan shaderUniform*ArrayDynamicIndexing required.\n'
-  + ' - While initializing adapter (backend=BackendType::Vulkan)\n'
-  + '    at InitializeImpl (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/PhysicalDeviceVk.cpp:257)\n'
-  + '\n';
+const REDUCED =
+  'Warning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 90 to 16 to fit dynamic offset allocation limit.\n' +
+  'Warning: maxDynamicStorageBuffersPerPipelineLayout artificially reduced from 80 to 16 to fit dynamic offset allocation limit.\n';
+const PROBE =
+  'Warning: Vulkan shaderUniform*ArrayDynamicIndexing required.\n' +
+  ' - While initializing adapter (backend=BackendType::Vulkan)\n' +
+  '    at InitializeImpl (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/PhysicalDeviceVk.cpp:257)\n' +
+  '\n';
 // no Vulkan driver at all: the loader's warnings, then Dawn's failed vkCreateInstance
-const NO_DRIVER = 'Warning: loader_get_json: Failed to open JSON file /nonexistent.json\n'
-  + 'Warning: vkCreateInstance: Found no drivers!\n'
-  + 'Warning: vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER\n'
-  + '    at CheckVkSuccessImpl (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/VulkanError.cpp:106)\n'
-  + '\n';
+const NO_DRIVER =
+  'Warning: loader_get_json: Failed to open JSON file /nonexistent.json\n' +
+  'Warning: vkCreateInstance: Found no drivers!\n' +
+  'Warning: vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER\n' +
+  '    at CheckVkSuccessImpl (/home/runner/work/node-webgpu/node-webgpu/third_party/dawn/src/dawn/native/vulkan/VulkanError.cpp:106)\n' +
+  '\n';
 const LOADER = 'Error: Loader Message: loader_scanned_icd_add: Could not get vkCreateInstance via vk_icdGetInstanceProcAddr\n' + PROBE;
 const NOISE = [XDG, REDUCED, PROBE, NO_DRIVER, LOADER];
 
 const ENGINE_LINE = 'engine: webgpu | adapter: llvmpipe via opengl | backend: opengl\n';
-const STACK = 'moe-cusp: boom\nError: boom\n    at run (file:///work/main/dist/src/cli/experiments.js:10:11)\n'
-  + '    at async Command.parseAsync (file:///work/main/node_modules/commander/lib/command.js:1:2)\n';
-const BAR = '\x1b[?25l\x1b[1Gfig6 [=====-------] 33% | 1.20 M router-steps/s | ETA 4s\x1b[0K'
-  + '\x1b[1Gfig6 [========----] 66% | 1.21 M router-steps/s | ETA 2s\x1b[0K'
-  + '\rplain redraw 1\rplain redraw 2\r\n\x1b[?25h\x1b8\x1b[1G\x1b[2K';
-const CLEAN = [ENGINE_LINE, 'moe-cusp: --scale: must be one of quick, paper, large, got "huge"\n', STACK, BAR,
-  'Warning: a warning of ours, no continuation\n', 'Warning: with a Node frame\n    at f (file:///x.js:1:2)\n',
-  ' - While initializing adapter, but no Warning before it\n', 'Error: Loader Message: on its own\n', '\n\n', 'ünïcödé → ok\n'];
+const STACK =
+  'moe-cusp: boom\nError: boom\n    at run (file:///work/main/dist/src/cli/experiments.js:10:11)\n' +
+  '    at async Command.parseAsync (file:///work/main/node_modules/commander/lib/command.js:1:2)\n';
+const BAR =
+  '\x1b[?25l\x1b[1Gfig6 [=====-------] 33% | 1.20 M router-steps/s | ETA 4s\x1b[0K' +
+  '\x1b[1Gfig6 [========----] 66% | 1.21 M router-steps/s | ETA 2s\x1b[0K' +
+  '\rplain redraw 1\rplain redraw 2\r\n\x1b[?25h\x1b8\x1b[1G\x1b[2K';
+const CLEAN = [
+  ENGINE_LINE,
+  'moe-cusp: --scale: must be one of quick, paper, large, got "huge"\n',
+  STACK,
+  BAR,
+  'Warning: a warning of ours, no continuation\n',
+  'Warning: with a Node frame\n    at f (file:///x.js:1:2)\n',
+  ' - While initializing adapter, but no Warning before it\n',
+  'Error: Loader Message: on its own\n',
+  '\n\n',
+  'ünïcödé → ok\n',
+];
 
 /** Feeds `chunks` and returns everything emitted (after end()). */
 function filtered(chunks: string[]): string {
   let out = '';
-  const filter = new StderrFilter((text) => { out += text; });
+  const filter = new StderrFilter((text) => {
+    out += text;
+  });
   for (const c of chunks) filter.write(c);
   filter.end();
   return out;
@@ -55,7 +71,7 @@ function splits(text: string): string[][] {
   for (let seed = 1; seed <= 20; seed++) {
     const parts: string[] = [];
     let x = seed;
-    for (let i = 0; i < text.length;) {
+    for (let i = 0; i < text.length; ) {
       x = (x * 1103515245 + 12345) % 2 ** 31;
       const n = 1 + (x % 40);
       parts.push(text.slice(i, i + n));
@@ -148,7 +164,7 @@ test('a normal run has a clean stderr; --verbose shows Dawn; exit codes pass thr
   const args = ['run', 'fig6', '--scale', 'quick', '--no-png', '--no-report', '--out', out];
   const r = cli(args);
   assert.equal(r.code, 0, r.stderr);
-  assert.doesNotMatch(r.stderr, /^error:/mi);
+  assert.doesNotMatch(r.stderr, /^error:/im);
   assert.doesNotMatch(r.stderr, /^Warning:/m);
   assert.doesNotMatch(r.stderr, /artificially reduced/);
   assert.match(r.stdout, /outputs: /);
@@ -178,16 +194,23 @@ async function longRun() {
   const env = { ...process.env };
   delete env.MOE_CUSP_VERBOSE;
   delete env.MOE_CUSP_STDERR_FILTERED;
-  const parent = spawn(process.execPath, [MAIN, 'run', 'fig8', '--scale', 'paper', '--engine', 'cpu', '--no-png', '--no-report', '--out', out],
-    { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const parent = spawn(process.execPath, [MAIN, 'run', 'fig8', '--scale', 'paper', '--engine', 'cpu', '--no-png', '--no-report', '--out', out], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
-  parent.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  parent.stderr.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
   parent.stdout.resume();
   const closed = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
     parent.on('close', (code, signal) => resolve({ code, signal }));
   });
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  const pids = execFileSync('ps', ['--ppid', String(parent.pid), '-o', 'pid='], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
+  const pids = execFileSync('ps', ['--ppid', String(parent.pid), '-o', 'pid='], { encoding: 'utf8' })
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
   assert.equal(pids.length, 1, `children of ${parent.pid}: ${pids.join(' ')}; stderr: ${stderr}`);
   return { parent, childPid: Number(pids[0]), closed, stderr: () => stderr };
 }
@@ -201,8 +224,8 @@ const alive = (pid: number) => {
   }
 };
 
-const within = <T>(ms: number, p: Promise<T>) => Promise.race([p,
-  new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms).unref())]);
+const within = <T>(ms: number, p: Promise<T>) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms).unref())]);
 
 test('SIGTERM to the CLI reaches the relaunched child; no orphan remains', async () => {
   const { parent, childPid, closed, stderr } = await longRun();

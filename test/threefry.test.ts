@@ -39,7 +39,10 @@ describe('Threefry2x32-20 on the CPU', () => {
   test('a stream is a pure function of (seed, router, tag, step): pairs in counter order under the stream key', () => {
     const rng = new RngStream(7, 9);
     const first = Array.from({ length: 10 }, () => rng.open(3, 5, 0).next());
-    assert.ok(first.every((w) => w === first[0]), 'reopening restarts the stream');
+    assert.ok(
+      first.every((w) => w === first[0]),
+      'reopening restarts the stream',
+    );
     const key = streamKey(7, 9, 3, 0);
     assert.deepEqual(key, threefry([3, 0], [7, 9]));
     rng.open(3, 5, 0);
@@ -96,10 +99,16 @@ describe('Threefry2x32-20 on the GPU', async () => {
 
   test('router streams are bit-identical to the CPU twin', { skip }, async () => {
     const kernels = new CheckKernels((await testGpu())!.device);
-    for (const [seed, step, tag] of [[0, 0, 0], [2 ** 40 + 12345, 777, 0], [Number.MAX_SAFE_INTEGER, 0xfffffffe, 1]]) {
-      const routers = 3000, words = 11;
+    for (const [seed, step, tag] of [
+      [0, 0, 0],
+      [2 ** 40 + 12345, 777, 0],
+      [Number.MAX_SAFE_INTEGER, 0xfffffffe, 1],
+    ]) {
+      const routers = 3000,
+        words = 11;
       const gpu = await kernels.streamWords(seed, routers, words, step, tag);
-      const lo = seed % 2 ** 32, hi = Math.floor(seed / 2 ** 32);
+      const lo = seed % 2 ** 32,
+        hi = Math.floor(seed / 2 ** 32);
       const rng = new RngStream(lo, hi);
       for (let r = 0; r < routers; r++) {
         rng.open(r, step, tag);

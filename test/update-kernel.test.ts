@@ -9,11 +9,27 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { constantWords, WGSL_CONSTANTS } from '../src/core/constants.js';
 import {
-  UPDATE_ORDERS, reflectDraw, routerLogitF32, routerStepF32, routerUpdateF32, updateOrderName, type StateF32, type UpdateOrder,
+  UPDATE_ORDERS,
+  reflectDraw,
+  routerLogitF32,
+  routerStepF32,
+  routerUpdateF32,
+  updateOrderName,
+  type StateF32,
+  type UpdateOrder,
 } from '../src/core/cpu-router.js';
 import { ROUTER_BINDINGS, routerShaderSource, wgslBindings, wgslConstants } from '../src/core/kernels.js';
 import {
-  CELL, READOUT_FIELDS, TALLY, TALLY_FIELDS, packColumns, packStructs, strideOf, tallyColumns, unpackStructs, wgslStruct,
+  CELL,
+  READOUT_FIELDS,
+  TALLY,
+  TALLY_FIELDS,
+  packColumns,
+  packStructs,
+  strideOf,
+  tallyColumns,
+  unpackStructs,
+  wgslStruct,
 } from '../src/core/layout.js';
 import { completeCell, type RouterCell, type ScanPlan } from '../src/core/model.js';
 import { WGSL_SOURCES } from '../src/core/shaders.generated.js';
@@ -32,9 +48,21 @@ describe('layouts, bindings and constants (host side)', () => {
     const words = new Uint32Array(buffer);
     assert.deepEqual([words[6 * 3], words[6 * 3 + 1]], [0, 1], '2^32 as lo 0, hi 1');
     const back = unpackStructs(TALLY, buffer, records.length);
-    for (const key of ['n1', 'abs', 'sq'] as const) assert.deepEqual([...back[key]], records.map((r) => r[key]));
+    for (const key of ['n1', 'abs', 'sq'] as const)
+      assert.deepEqual(
+        [...back[key]],
+        records.map((r) => r[key]),
+      );
     const columns = { n1: Float64Array.from(values), abs: Float64Array.from(values), sq: Float64Array.from(values) };
-    assert.deepEqual(new Uint8Array(packColumns(TALLY, columns, values.length)), new Uint8Array(packStructs(TALLY, values.map((v) => ({ n1: v, abs: v, sq: v })))));
+    assert.deepEqual(
+      new Uint8Array(packColumns(TALLY, columns, values.length)),
+      new Uint8Array(
+        packStructs(
+          TALLY,
+          values.map((v) => ({ n1: v, abs: v, sq: v })),
+        ),
+      ),
+    );
     for (const bad of [2 ** 53, -1, 0.5, NaN]) assert.throws(() => packStructs(TALLY, [{ n1: bad, abs: 0, sq: 0 }]), RangeError);
   });
 
@@ -44,21 +72,27 @@ describe('layouts, bindings and constants (host side)', () => {
   });
 
   test('bindings and constants are generated, not written in the .wgsl files', () => {
-    assert.equal(wgslBindings(ROUTER_BINDINGS), [
-      '@group(0) @binding(0) var<uniform> params: Params;',
-      '@group(0) @binding(1) var<storage, read> cells: array<Cell>;',
-      '@group(0) @binding(2) var<storage, read_write> state: array<State>;',
-      '@group(0) @binding(3) var<storage, read_write> tallies: array<Tally>;',
-    ].join('\n') + '\n');
+    assert.equal(
+      wgslBindings(ROUTER_BINDINGS),
+      [
+        '@group(0) @binding(0) var<uniform> params: Params;',
+        '@group(0) @binding(1) var<storage, read> cells: array<Cell>;',
+        '@group(0) @binding(2) var<storage, read_write> state: array<State>;',
+        '@group(0) @binding(3) var<storage, read_write> tallies: array<Tally>;',
+      ].join('\n') + '\n',
+    );
     for (const [file, text] of Object.entries(WGSL_SOURCES)) {
       assert.doesNotMatch(text, /@binding/, `${file}.wgsl declares a binding`);
-      for (const { name } of WGSL_CONSTANTS) assert.doesNotMatch(text, new RegExp(`(const|var<private>)\\s+${name}\\b`), `${file}.wgsl declares ${name}`);
+      for (const { name } of WGSL_CONSTANTS)
+        assert.doesNotMatch(text, new RegExp(`(const|var<private>)\\s+${name}\\b`), `${file}.wgsl declares ${name}`);
     }
     assert.ok(routerShaderSource().startsWith(wgslConstants()));
   });
 
   test('every f32 constant is written as a decimal that is exactly its f32', () => {
-    for (const line of wgslConstants().split('\n').filter((l) => /^const \w+(: f32 =| = array<f32,)/.test(l))) {
+    for (const line of wgslConstants()
+      .split('\n')
+      .filter((l) => /^const \w+(: f32 =| = array<f32,)/.test(l))) {
       for (const literal of line.replace(/^.*= (array<f32, \d+>\()?|\)?;$/g, '').split(', ')) {
         const v = Number(literal);
         assert.ok(Number.isFinite(v) && Math.fround(v) === v, `${literal} is not an f32`);
@@ -93,16 +127,24 @@ const inWindow = (x: number) => Array.from({ length: STEPS }, () => ({ x, inWind
 function cases(): UpdateCase[] {
   const collapse = completeCell({ a: 2, gamma: 0.05, T: 0.5, B: 65536, eta: 0.01, y0: 40 });
   const list: UpdateCase[] = [
-    { cell: collapse, start: zero, draws: inWindow(0) },                                // N1 = B every step: d^2 = 2^32
-    { cell: { ...collapse, y0: -40 }, start: zero, draws: inWindow(0) },                 // N1 = 0, d = -B
+    { cell: collapse, start: zero, draws: inWindow(0) }, // N1 = B every step: d^2 = 2^32
+    { cell: { ...collapse, y0: -40 }, start: zero, draws: inWindow(0) }, // N1 = 0, d = -B
     { cell: { ...collapse, y0: 40 }, start: { sumN1: TWO_32 - 1, sumAbs: 3 * TWO_32 - 70000, sumSq: TWO_32 - 1 }, draws: inWindow(0) },
     { cell: { ...collapse, y0: 40 }, start: { sumN1: 7, sumAbs: 7, sumSq: 7 * TWO_32 + (TWO_32 - 1) }, draws: inWindow(1) }, // d^2 = (B - 2)^2
     { cell: completeCell({ a: 3, gamma: 1, T: 2, B: 512, eta: 0.002, y0: -1e-3 }), start: zero, draws: inWindow(0) }, // N1 = 0 at p < 1/2
-    { cell: completeCell({ a: 3, gamma: 1, T: 2, B: 512, eta: 0.002 }), start: { sumN1: TWO_32 - 300, sumAbs: TWO_32 - 100, sumSq: TWO_32 - 5000 }, draws: inWindow(17) },
+    {
+      cell: completeCell({ a: 3, gamma: 1, T: 2, B: 512, eta: 0.002 }),
+      start: { sumN1: TWO_32 - 300, sumAbs: TWO_32 - 100, sumSq: TWO_32 - 5000 },
+      draws: inWindow(17),
+    },
     { cell: completeCell({ a: 1e6, gamma: 1, T: 1e-30, B: 65536, eta: 1, y0: 1e6, h: -1e6 }), start: zero, draws: inWindow(3) }, // large |y| (y = 1e6 u_hat - 1e6), the cap
     { cell: completeCell({ a: 5, gamma: 0, T: 1e-6, B: 9, eta: 0.5, y0: -3e5, h: 1e6 }), start: zero, draws: inWindow(4) },
     { cell: completeCell({ a: 3, gamma: 1, T: 1, B: 64, eta: 0.01, y0: 0 }), start: zero, draws: inWindow(32) }, // y = 0: N1 = x
-    { cell: completeCell({ a: 3, gamma: 1, T: 1, B: 1, eta: 0.01, y0: 0.5 }), start: zero, draws: Array.from({ length: STEPS }, (_, j) => ({ x: 0, inWindow: j % 3 === 0 })) },
+    {
+      cell: completeCell({ a: 3, gamma: 1, T: 1, B: 1, eta: 0.01, y0: 0.5 }),
+      start: zero,
+      draws: Array.from({ length: STEPS }, (_, j) => ({ x: 0, inWindow: j % 3 === 0 })),
+    },
   ];
   const u = uniforms(99);
   const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
@@ -110,8 +152,14 @@ function cases(): UpdateCase[] {
   for (let i = 0; i < 2000; i++) {
     const B = i % 7 === 0 ? 65536 : 1 + Math.floor(logUniform(1, 65536));
     const cell = completeCell({
-      a: pick(-10, 10), rho: u() < 0.5 ? 0 : pick(0, 5), T: logUniform(1e-3, 1e3), gamma: pick(0, 3), h: pick(-1, 1),
-      eta: logUniform(1e-5, 1), B, y0: (u() < 0.5 ? -1 : 1) * logUniform(1e-6, i % 11 === 0 ? 1e6 : 50),
+      a: pick(-10, 10),
+      rho: u() < 0.5 ? 0 : pick(0, 5),
+      T: logUniform(1e-3, 1e3),
+      gamma: pick(0, 3),
+      h: pick(-1, 1),
+      eta: logUniform(1e-5, 1),
+      B,
+      y0: (u() < 0.5 ? -1 : 1) * logUniform(1e-6, i % 11 === 0 ? 1e6 : 50),
     });
     const big = () => Math.floor(u() * 2 ** 40);
     const draws = Array.from({ length: STEPS }, () => ({ x: Math.floor(u() * (Math.floor(B / 2) + 1)), inWindow: u() < 0.8 }));
@@ -121,14 +169,22 @@ function cases(): UpdateCase[] {
 }
 
 /** One step as the GPU took it: y before, d = 2 N1 - B, the cell (as f32), y after. */
-interface TakenStep { y: number; d: number; cell: RouterCell; next: number }
+interface TakenStep {
+  y: number;
+  d: number;
+  cell: RouterCell;
+  next: number;
+}
 
 /** The evaluation orders under which the f32 twin gives every step's y after from its y before. */
 function ordersExplaining(steps: readonly TakenStep[]): { orders: UpdateOrder[]; report: string } {
   const counts = UPDATE_ORDERS.map((o) => ({ o, n: steps.filter((s) => Object.is(routerUpdateF32(s.y, s.d, s.cell, o), s.next)).length }));
   counts.sort((x, y) => y.n - x.n);
   const orders = counts.filter((c) => c.n === steps.length).map((c) => c.o);
-  const report = counts.slice(0, 3).map((c) => `${updateOrderName(c.o)}: ${c.n} of ${steps.length} steps`).join('; ');
+  const report = counts
+    .slice(0, 3)
+    .map((c) => `${updateOrderName(c.o)}: ${c.n} of ${steps.length} steps`)
+    .join('; ');
   return { orders, report };
 }
 
@@ -136,8 +192,14 @@ function ordersExplaining(steps: readonly TakenStep[]): { orders: UpdateOrder[];
 function reciprocals(T: number, ulps = 2): number[] {
   const exact = Math.fround(1 / T);
   const out = [exact];
-  const bits = new Float32Array(1), word = new Uint32Array(bits.buffer);
-  for (let k = 1; k <= ulps; k++) for (const sign of [1, -1]) { bits[0] = exact; word[0] += sign * k; out.push(bits[0]); }
+  const bits = new Float32Array(1),
+    word = new Uint32Array(bits.buffer);
+  for (let k = 1; k <= ulps; k++)
+    for (const sign of [1, -1]) {
+      bits[0] = exact;
+      word[0] += sign * k;
+      out.push(bits[0]);
+    }
   return out;
 }
 
@@ -164,10 +226,12 @@ describe('the router step on the GPU, bit for bit against its f32 twin', async (
     const gpu = await new UpdateKernel((await testGpu())!.device).run(list);
     const cells = list.map((c) => asF32(c.cell));
     // The adapter's evaluation order of the f32 update: one of those WGSL allows must explain every step.
-    const taken = list.flatMap(({ draws }, i) => draws.map(({ x }, j) => {
-      const y = j === 0 ? cells[i].y0 : gpu[i][j - 1].y;
-      return { y, d: 2 * reflectDraw(x, y, cells[i].B) - cells[i].B, cell: cells[i], next: gpu[i][j].y };
-    }));
+    const taken = list.flatMap(({ draws }, i) =>
+      draws.map(({ x }, j) => {
+        const y = j === 0 ? cells[i].y0 : gpu[i][j - 1].y;
+        return { y, d: 2 * reflectDraw(x, y, cells[i].B) - cells[i].B, cell: cells[i], next: gpu[i][j].y };
+      }),
+    );
     const { orders, report } = ordersExplaining(taken);
     assert.ok(orders.length > 0, `no evaluation order of the update explains every step: ${report}`);
     kernelOrders = orders;
@@ -206,11 +270,23 @@ describe('the router step on the GPU, bit for bit against its f32 twin', async (
     const pick = (lo: number, hi: number) => lo + (hi - lo) * u();
     const sizes = [9, 64, 301, 512, 1000, 4096, 65536];
     const plan: ScanPlan = {
-      cells: Array.from({ length: 14 }, (_, i) => completeCell({
-        a: pick(-10, 10), rho: pick(0, 3), T: Math.exp(pick(-3, 3)), gamma: pick(0, 2.5), h: pick(-1, 1),
-        eta: Math.exp(pick(-8, 0)), B: sizes[i % sizes.length], y0: pick(-30, 30), asym: 5,
-      })),
-      replicates: 64, steps: 24, window: 24, seed: 11,
+      cells: Array.from({ length: 14 }, (_, i) =>
+        completeCell({
+          a: pick(-10, 10),
+          rho: pick(0, 3),
+          T: Math.exp(pick(-3, 3)),
+          gamma: pick(0, 2.5),
+          h: pick(-1, 1),
+          eta: Math.exp(pick(-8, 0)),
+          B: sizes[i % sizes.length],
+          y0: pick(-30, 30),
+          asym: 5,
+        }),
+      ),
+      replicates: 64,
+      steps: 24,
+      window: 24,
+      seed: 11,
     };
     const session = await (await testEngine({ stepsPerDispatch: 1 })).open(plan);
     const taken: TakenStep[] = [];
@@ -236,13 +312,22 @@ describe('the router step on the GPU, bit for bit against its f32 twin', async (
     assert.ok(orders.length > 0, `no evaluation order of the update explains every step of the router kernel: ${report}`);
     t.diagnostic(`the router kernel's update: ${orders.map(updateOrderName).join(' or ')}`);
     if (kernelOrders) {
-      assert.ok(orders.some((o) => kernelOrders!.includes(o)), `the router kernel (${orders.map(updateOrderName).join(' or ')}) and the test kernel (${kernelOrders.map(updateOrderName).join(' or ')}) evaluate the update differently`);
+      assert.ok(
+        orders.some((o) => kernelOrders!.includes(o)),
+        `the router kernel (${orders.map(updateOrderName).join(' or ')}) and the test kernel (${kernelOrders.map(updateOrderName).join(' or ')}) evaluate the update differently`,
+      );
     }
   });
 
   test('read and restore carry tallies beyond 2^32 exactly through the u64 words', { skip }, async () => {
     const engine = await testEngine();
-    const session = await engine.open({ cells: [completeCell({ a: 3, gamma: 1, T: 2, B: 512, eta: 0.002 })], replicates: 5, steps: 1, window: 1, seed: 1 });
+    const session = await engine.open({
+      cells: [completeCell({ a: 3, gamma: 1, T: 2, B: 512, eta: 0.002 })],
+      replicates: 5,
+      steps: 1,
+      window: 1,
+      seed: 1,
+    });
     try {
       const readout = {
         y: Float64Array.of(1.5, -2, Math.fround(0.1), 0, -0),

@@ -21,7 +21,8 @@ import { WebGpuEngine } from '../src/core/webgpu-engine.js';
 import { webPresetSpecs } from '../src/experiments/browser.js';
 import { runSpec } from '../src/experiments/protocols.js';
 import { canonicalJson, parseSpec } from '../src/experiments/spec.js';
-import type { ExperimentResult, HeatmapFigure, RelaxCell, ScanSpec } from '../src/experiments/types.js';
+import type { CellStats } from '../src/core/reductions.js';
+import type { ExperimentResult, HeatmapFigure, ScanSpec } from '../src/experiments/types.js';
 import { browserSkip, launchBrowser } from './helpers/browser.js';
 import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
 
@@ -32,14 +33,17 @@ let dir = '';
 let server: StaticServer | undefined;
 let browser: Browser | undefined;
 
-before(async () => {
-  if (skip) return;
-  root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-'));
-  dir = join(root, 'moe-cusp');
-  await buildWeb(dir);
-  server = await serveStatic(dir);
-  browser = await launchBrowser();
-}, { timeout: 180_000 });
+before(
+  async () => {
+    if (skip) return;
+    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-'));
+    dir = join(root, 'moe-cusp');
+    await buildWeb(dir);
+    server = await serveStatic(dir);
+    browser = await launchBrowser();
+  },
+  { timeout: 180_000 },
+);
 
 after(async () => {
   await browser?.close();
@@ -47,17 +51,24 @@ after(async () => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
-interface Opened { page: Page; errors: string[] }
+interface Opened {
+  page: Page;
+  errors: string[];
+}
 
 async function open(hash: string, options: { noWebGpu?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Opened> {
   const page = await browser!.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console.error: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   if (options.noWebGpu) {
     // An older browser, or WebGPU blocked: navigator.gpu is not there.
-    await page.addInitScript(() => { Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }); });
+    await page.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
+    });
   }
   await page.goto(server!.url + hash);
   await page.waitForSelector('body[data-state="ready"]');
@@ -86,8 +97,8 @@ function gridSe(r: ExperimentResult): number[] {
 }
 
 /** The Node side of the comparison: the same spec and seed, unsplit, as the CLI runs it. */
-async function nodeRelax(engine: Engine, spec: ScanSpec): Promise<RelaxCell[]> {
-  const run = await runSpec(engine, spec);
+async function nodeRelax(engine: Engine, spec: ScanSpec): Promise<CellStats[]> {
+  const run = await runSpec(engine, parseSpec(spec));
   assert.equal(run.outcome.kind, 'relax');
   return run.outcome.kind === 'relax' ? run.outcome.cells[0] : [];
 }
@@ -96,7 +107,9 @@ const FIG8_HASH = '#preset=fig8&scale=browser&seed=1';
 let gpuResult: ExperimentResult | undefined;
 
 describe('web page', { skip }, () => {
-  test('fig8 at browser scale on WebGPU: agrees with the Node engine, no console errors, heatmap with overlays on screen', { timeout: 300_000 }, async (t) => {
+  test('fig8 at browser scale on WebGPU: agrees with the Node engine, no console errors, heatmap with overlays on screen', {
+    timeout: 300_000,
+  }, async (t) => {
     const { page, errors } = await open(FIG8_HASH);
     assert.equal(await page.getAttribute('body', 'data-engine'), 'webgpu', `WebGPU expected: ${await page.textContent('#engine-status')}`);
     const result = await runToEnd(page);
@@ -109,12 +122,15 @@ describe('web page', { skip }, () => {
     // the best adapter, else the CPU engine.
     let gpu: AcquiredGpu | null = await acquireGpu('swiftshader');
     let label = 'Node WebGPU on SwiftShader';
-    if (!gpu) { gpu = await acquireGpu('auto'); label = 'Node WebGPU (auto adapter)'; }
+    if (!gpu) {
+      gpu = await acquireGpu('auto');
+      label = 'Node WebGPU (auto adapter)';
+    }
     const engine: Engine = gpu
       ? new WebGpuEngine(gpu.device, { engine: 'webgpu', adapter: gpu.description, backend: gpu.backend }, {}, () => gpu!.release())
       : new CpuEngine();
     if (!gpu) label = 'Node CPU engine';
-    let node: RelaxCell[];
+    let node: CellStats[];
     try {
       node = await nodeRelax(engine, spec);
     } finally {
@@ -137,7 +153,12 @@ describe('web page', { skip }, () => {
       assert.ok(Math.abs(z - c.absMeanLoad) <= tol, `cell ${i}: page ${z} vs node ${c.absMeanLoad} (tolerance ${tol})`);
     });
     t.diagnostic(`${identical} of ${node.length} cells bit-identical with ${label}`);
-    if (label === 'Node WebGPU on SwiftShader') t.diagnostic(identical === node.length ? 'SwiftShader in Chromium and in Dawn/Node compute identically' : 'SwiftShader in Chromium and in Dawn/Node round differently');
+    if (label === 'Node WebGPU on SwiftShader')
+      t.diagnostic(
+        identical === node.length
+          ? 'SwiftShader in Chromium and in Dawn/Node compute identically'
+          : 'SwiftShader in Chromium and in Dawn/Node round differently',
+      );
 
     // The heatmap on screen: viridis cells, the white dashed line a - rho = 2 gamma T and the
     // orange onset curve inside the plot rectangle (viridis never reaches pure white).
@@ -151,13 +172,17 @@ describe('web page', { skip }, () => {
     const scale = img.width / box.width;
     const [left, top, width, height] = (await canvas.getAttribute('data-plot'))!.split(',').map((v) => Number(v) * scale);
     const colours = new Set<number>();
-    let white = 0, orange = 0;
+    let white = 0,
+      orange = 0;
     for (let y = Math.ceil(top + 2); y < top + height - 2; y++) {
       for (let x = Math.ceil(left + 2); x < left + width - 2; x++) {
-        const i = 4 * (y * img.width + x), r = rgba[i], g = rgba[i + 1], b = rgba[i + 2];
+        const i = 4 * (y * img.width + x),
+          r = rgba[i],
+          g = rgba[i + 1],
+          b = rgba[i + 2];
         if (r > 245 && g > 245 && b > 245) white++;
         if (Math.abs(r - 0xff) + Math.abs(g - 0x7f) + Math.abs(b - 0x0e) < 60) orange++;
-        colours.add((r >> 4 << 8) | (g >> 4 << 4) | (b >> 4));
+        colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
       }
     }
     assert.ok(colours.size > 20, `heatmap colours: ${colours.size}`);
@@ -166,17 +191,22 @@ describe('web page', { skip }, () => {
 
     // Hover reads out the cell's value and parameters.
     await page.mouse.move(box.x + (left + width / 2) / scale, box.y + (top + height / 2) / scale);
-    assert.match((await page.locator('[data-figure-id="fig8-heatmap"] .readout').textContent()) ?? '', /^T \(temperature\) = [\d.]+, {2}gamma \(forgetting\) = [\d.]+, {2}final \|u_hat\| = [\d.e-]+; {2}a = 3, h = 0, rho = 0, B = 512, eta = 0\.02; 16 replicates, 2000 steps$/);
+    assert.match(
+      (await page.locator('[data-figure-id="fig8-heatmap"] .readout').textContent()) ?? '',
+      /^T \(temperature\) = [\d.]+, {2}gamma \(forgetting\) = [\d.]+, {2}final \|u_hat\| = [\d.e-]+; {2}a = 3, h = 0, rho = 0, B = 512, eta = 0\.02; 16 replicates, 2000 steps$/,
+    );
     // The keyboard reads out cells too.
     await canvas.focus();
     await page.keyboard.press('ArrowRight');
     assert.match((await page.locator('[data-figure-id="fig8-heatmap"] .readout').textContent()) ?? '', /^T \(temperature\) = /);
     // Estimates table; downloads: result.json is the result shown, a figure's CSV its cells.
-    assert.ok(await page.locator('#estimates table.estimates tbody tr').count() >= 2);
+    assert.ok((await page.locator('#estimates table.estimates tbody tr').count()) >= 2);
+    // rows carry the estimates' ids (the page and the report share the table)
+    assert.equal(await page.locator('#estimates tr[data-estimate-id="fig8.side-agreement"]').count(), 1);
     const saved = async (locator: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(locator)]);
       const chunks: Buffer[] = [];
-      for await (const chunk of (await download.createReadStream())) chunks.push(chunk as Buffer);
+      for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
       return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
     };
     const json = await saved('#export-buttons button:has-text("result.json")');
@@ -193,7 +223,9 @@ describe('web page', { skip }, () => {
     await page.close();
   });
 
-  test('a lost GPU device is reported; the scan continues from the last finished chunk and gives the same numbers', { timeout: 300_000 }, async () => {
+  test('a lost GPU device is reported; the scan continues from the last finished chunk and gives the same numbers', {
+    timeout: 300_000,
+  }, async () => {
     assert.ok(gpuResult, 'needs the first test');
     const { page } = await open(FIG8_HASH);
     await page.click('#run');
@@ -231,7 +263,9 @@ describe('web page', { skip }, () => {
       const spec = parseSpec({ params: { a: 3, T: 1, gamma: 1, B: 64, eta: 0.01 }, replicates: 8, steps: 100, window: 10 });
       const page = await browser!.newPage();
       const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       await page.goto(`${parent.url}${basename(dir)}/#spec=${Buffer.from(canonicalJson(spec)).toString('base64url')}&engine=cpu`);
       await page.waitForSelector('body[data-state="ready"]');
       assert.equal(await page.getAttribute('body', 'data-engine'), 'cpu');
@@ -247,13 +281,27 @@ describe('web page', { skip }, () => {
   test('a shared URL restores the scan exactly; the URL follows the editor', async () => {
     const specs: ScanSpec[] = [
       parseSpec({
-        name: 'shared', description: 'T log-spaced, h listed', params: { a: 3.5, gamma: 0.75, B: 300, eta: 0.015, rho: 0.25 },
-        axes: [{ param: 'T', values: { logspace: { from: 0.5, to: 4, count: 9 } } }, { param: 'h', values: { list: [-0.2, 0, 0.1, 0.35] } }],
-        replicates: 6, steps: 700, window: 70, seed: 123456789, initial: { y0: 0.5, asym: 0.02, families: 'opposite' }, sampler: 'tokens',
+        name: 'shared',
+        description: 'T log-spaced, h listed',
+        params: { a: 3.5, gamma: 0.75, B: 300, eta: 0.015, rho: 0.25 },
+        axes: [
+          { param: 'T', values: { logspace: { from: 0.5, to: 4, count: 9 } } },
+          { param: 'h', values: { list: [-0.2, 0, 0.1, 0.35] } },
+        ],
+        replicates: 6,
+        steps: 700,
+        window: 70,
+        seed: 123456789,
+        initial: { y0: 0.5, asym: 0.02, families: 'opposite' },
+        sampler: 'tokens',
       }),
       parseSpec({
-        params: { a: 4, gamma: 1, T: 1, B: 128, eta: 0.01 }, axes: [{ param: 'rho', values: { linspace: { from: 0, to: 1, count: 3 } } }],
-        replicates: 4, steps: 100, window: 25, seed: 3,
+        params: { a: 4, gamma: 1, T: 1, B: 128, eta: 0.01 },
+        axes: [{ param: 'rho', values: { linspace: { from: 0, to: 1, count: 3 } } }],
+        replicates: 4,
+        steps: 100,
+        window: 25,
+        seed: 3,
         protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -1, to: 1, count: 5 } }, direction: 'down-up', stepsPerPoint: [50, 80] },
       }),
       parseSpec({ params: { a: 3, T: 1, gamma: 1, B: 64, eta: 0.002, h: 0.08 }, replicates: 10, steps: 600, protocol: { kind: 'trace', every: 60 } }),
@@ -272,8 +320,25 @@ describe('web page', { skip }, () => {
     }
     // Editor fields restored from the first spec.
     const { page } = await open('#spec=' + Buffer.from(canonicalJson(specs[0])).toString('base64url'));
-    assert.deepEqual(await Promise.all(['#p-T-mode', '#p-T-spacing', '#p-T-from', '#p-T-count', '#p-h-mode', '#p-h-spacing', '#p-h-list', '#p-rho-value', '#replicates', '#seed', '#families', '#sampler']
-      .map((s) => page.inputValue(s))), ['x', 'logspace', '0.5', '9', 'y', 'list', '-0.2, 0, 0.1, 0.35', '0.25', '6', '123456789', 'opposite', 'tokens']);
+    assert.deepEqual(
+      await Promise.all(
+        [
+          '#p-T-mode',
+          '#p-T-spacing',
+          '#p-T-from',
+          '#p-T-count',
+          '#p-h-mode',
+          '#p-h-spacing',
+          '#p-h-list',
+          '#p-rho-value',
+          '#replicates',
+          '#seed',
+          '#families',
+          '#sampler',
+        ].map((s) => page.inputValue(s)),
+      ),
+      ['x', 'logspace', '0.5', '9', 'y', 'list', '-0.2, 0, 0.1, 0.35', '0.25', '6', '123456789', 'opposite', 'tokens'],
+    );
     // Editing a field rewrites the URL; the new URL opens the edited spec.
     await page.fill('#replicates', '11');
     await page.waitForFunction(() => location.hash.startsWith('#spec='));
@@ -281,33 +346,85 @@ describe('web page', { skip }, () => {
     const reopened = await browser!.newPage();
     await reopened.goto(edited);
     await reopened.waitForSelector('body[data-state="ready"]');
-    assert.equal(await reopened.evaluate(() => (window as unknown as { moeCusp: { canonicalSpec(): string } }).moeCusp.canonicalSpec()), canonicalJson({ ...specs[0], replicates: 11 }));
+    assert.equal(
+      await reopened.evaluate(() => (window as unknown as { moeCusp: { canonicalSpec(): string } }).moeCusp.canonicalSpec()),
+      canonicalJson({ ...specs[0], replicates: 11 }),
+    );
     await reopened.close();
     await page.close();
     // A preset link restores figure, scale and seed; the JSON box shows its first scan.
     const p2 = await open('#preset=cusp&scale=quick&seed=9');
-    assert.deepEqual([await p2.page.inputValue('#experiment'), await p2.page.inputValue('#scale'), await p2.page.inputValue('#preset-seed')], ['cusp', 'quick', '9']);
+    assert.deepEqual(
+      [await p2.page.inputValue('#experiment'), await p2.page.inputValue('#scale'), await p2.page.inputValue('#preset-seed')],
+      ['cusp', 'quick', '9'],
+    );
     assert.deepEqual(JSON.parse(await p2.page.inputValue('#spec-json')), parseSpec(webPresetSpecs('cusp', 'quick', 9)[0]));
     await p2.page.close();
   });
 
-  test('the editor applies the CLI\'s bad-input rules: the field is marked with its message and Run stays disabled', async () => {
-    const spec = parseSpec({ params: { a: 3, gamma: 1, B: 64, eta: 0.01 }, axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 4 } } }], replicates: 8, steps: 200, window: 20 });
+  test("the editor applies the CLI's bad-input rules: the field is marked with its message and Run stays disabled", async () => {
+    const spec = parseSpec({
+      params: { a: 3, gamma: 1, B: 64, eta: 0.01 },
+      axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 4 } } }],
+      replicates: 8,
+      steps: 200,
+      window: 20,
+    });
     const { page, errors } = await open('#spec=' + Buffer.from(canonicalJson(spec)).toString('base64url'));
     assert.equal(await page.isDisabled('#run'), false);
     /** The CLI's message for the spec with one change. */
     const cliMessage = (change: (s: Record<string, unknown>) => void): string => {
       const raw = structuredClone(spec) as unknown as Record<string, unknown>;
       change(raw);
-      try { parseSpec(raw); } catch (err) { if (err instanceof InputError) return `${err.field}: ${err.problem}`; throw err; }
+      try {
+        parseSpec(raw);
+      } catch (err) {
+        if (err instanceof InputError) return `${err.field}: ${err.problem}`;
+        throw err;
+      }
       throw new Error('expected an InputError');
     };
     const cases: { field: string; value: string; error: string; message: string }[] = [
-      { field: '#replicates', value: '0', error: '#run-error', message: cliMessage((s) => { s.replicates = 0; }) },
-      { field: '#window', value: '500', error: '#run-error', message: cliMessage((s) => { s.window = 500; }) },
-      { field: '#p-T-count', value: '2.5', error: '#p-T-error', message: cliMessage((s) => { (s.axes as { values: { linspace: { count: number } } }[])[0].values.linspace.count = 2.5; }) },
-      { field: '#p-eta-value', value: 'fast', error: '#p-eta-error', message: cliMessage((s) => { (s.params as Record<string, unknown>).eta = 'fast'; }) },
-      { field: '#p-B-value', value: '0', error: '#p-B-error', message: cliMessage((s) => { (s.params as Record<string, unknown>).B = 0; }) },
+      {
+        field: '#replicates',
+        value: '0',
+        error: '#run-error',
+        message: cliMessage((s) => {
+          s.replicates = 0;
+        }),
+      },
+      {
+        field: '#window',
+        value: '500',
+        error: '#run-error',
+        message: cliMessage((s) => {
+          s.window = 500;
+        }),
+      },
+      {
+        field: '#p-T-count',
+        value: '2.5',
+        error: '#p-T-error',
+        message: cliMessage((s) => {
+          (s.axes as { values: { linspace: { count: number } } }[])[0].values.linspace.count = 2.5;
+        }),
+      },
+      {
+        field: '#p-eta-value',
+        value: 'fast',
+        error: '#p-eta-error',
+        message: cliMessage((s) => {
+          (s.params as Record<string, unknown>).eta = 'fast';
+        }),
+      },
+      {
+        field: '#p-B-value',
+        value: '0',
+        error: '#p-B-error',
+        message: cliMessage((s) => {
+          (s.params as Record<string, unknown>).B = 0;
+        }),
+      },
     ];
     for (const c of cases) {
       const before = await page.inputValue(c.field);
@@ -321,8 +438,16 @@ describe('web page', { skip }, () => {
       assert.equal(await page.isDisabled('#run'), false, `${c.field}: fixed`);
     }
     // Pasted JSON: a syntax error and an unknown key, in the CLI's words.
-    await page.evaluate(() => { (document.getElementById('json-panel') as HTMLDetailsElement).open = true; });
-    for (const [text, message] of [['{"params": ', /^spec: is not valid JSON/], ['{"params": {"temperature": 1}, "replicates": 1, "steps": 1, "window": 1}', /^params\.temperature: unknown key; allowed: a, T, gamma, h, rho, B, eta$/]] as const) {
+    await page.evaluate(() => {
+      (document.getElementById('json-panel') as HTMLDetailsElement).open = true;
+    });
+    for (const [text, message] of [
+      ['{"params": ', /^spec: is not valid JSON/],
+      [
+        '{"params": {"temperature": 1}, "replicates": 1, "steps": 1, "window": 1}',
+        /^params\.temperature: unknown key; allowed: a, T, gamma, h, rho, B, eta$/,
+      ],
+    ] as const) {
       await page.fill('#spec-json', text);
       await page.waitForFunction((src) => new RegExp(src).test(document.getElementById('spec-json-error')!.textContent ?? ''), message.source);
       assert.equal(await page.getAttribute('#spec-json', 'aria-invalid'), 'true');
@@ -335,10 +460,15 @@ describe('web page', { skip }, () => {
     await page.close();
   });
 
-  test('without WebGPU the page says so and runs fig8 on the CPU in Web Workers, bit-identical to the Node CPU engine', { timeout: 300_000 }, async () => {
+  test('without WebGPU the page says so and runs fig8 on the CPU in Web Workers, bit-identical to the Node CPU engine', {
+    timeout: 300_000,
+  }, async () => {
     const { page, errors } = await open('', { noWebGpu: true });
     assert.equal(await page.getAttribute('body', 'data-engine'), 'cpu');
-    assert.match((await page.textContent('#engine-status')) ?? '', /WebGPU is not available here: This browser does not offer WebGPU.*CPU in Web Workers.*reduced default scale \(quick\)/);
+    assert.match(
+      (await page.textContent('#engine-status')) ?? '',
+      /WebGPU is not available here: This browser does not offer WebGPU.*CPU in Web Workers.*reduced default scale \(quick\)/,
+    );
     assert.equal(await page.inputValue('#scale'), 'quick');
     const result = await runToEnd(page);
     // The same TypeScript twin of the kernel in V8 on both sides: exactly equal.
@@ -346,20 +476,30 @@ describe('web page', { skip }, () => {
     const cpu = new CpuEngine();
     const node = await nodeRelax(cpu, spec);
     await cpu.dispose();
-    const fig = heatmap(result), nx = fig.x.values.length;
-    assert.deepEqual(fig.z.flat(), node.map((c, i) => fig.z[Math.floor(i / nx)][i % nx] === c.absMeanLoad ? c.absMeanLoad : `cell ${i}: ${c.absMeanLoad}`));
+    const fig = heatmap(result),
+      nx = fig.x.values.length;
+    assert.deepEqual(
+      fig.z.flat(),
+      node.map((c, i) => (fig.z[Math.floor(i / nx)][i % nx] === c.absMeanLoad ? c.absMeanLoad : `cell ${i}: ${c.absMeanLoad}`)),
+    );
     assert.match(result.provenance[0].adapter, /Web Workers/);
     assert.deepEqual(errors, []);
     await page.close();
   });
 
   test('readable at 1280x720 and at phone width: no sideways scrolling, every control labelled', async () => {
-    for (const viewport of [{ width: 1280, height: 720 }, { width: 390, height: 844 }]) {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 390, height: 844 },
+    ]) {
       const { page } = await open('#preset=fig8&scale=browser&seed=1', { viewport });
       await page.selectOption('#experiment', 'custom');
       const report = await page.evaluate(() => {
-        const unlabelled = Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'))
-          .filter((e) => !e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')).map((e) => e.id || e.outerHTML);
+        const unlabelled = Array.from(
+          document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'),
+        )
+          .filter((e) => !e.labels?.length && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+          .map((e) => e.id || e.outerHTML);
         return { unlabelled, scrollWidth: document.documentElement.scrollWidth, width: window.innerWidth };
       });
       assert.deepEqual(report.unlabelled, [], `${viewport.width}: unlabelled controls`);

@@ -34,10 +34,10 @@ export const BENCH_PARAMETERS = { a: 3, gamma: 1, T: 2.2, eta: 0.002, h: 0 } as 
 export interface BenchOptions {
   /** small sizes and short runs, for a smoke test */
   quick?: boolean;
-  B?: readonly number[];
-  engines?: readonly BenchEngine[];
+  B?: readonly number[] | undefined;
+  engines?: readonly BenchEngine[] | undefined;
   /** adapter for the WebGPU engine; createEngine's default (env MOE_CUSP_ADAPTER, else auto) when absent */
-  adapter?: AdapterChoice;
+  adapter?: AdapterChoice | undefined;
   /** engines named explicitly must run; otherwise one that cannot run is skipped with a note */
   strict?: boolean;
   /** one line per measurement (stderr by default) */
@@ -101,11 +101,17 @@ interface Sizing {
 
 const FULL: Sizing = {
   routers: { webgpu: 65536, cpu: 8192, numpy: 65536 },
-  warmupSeconds: 0.5, targetSeconds: 3, minSeconds: 2, maxSeconds: 4,
+  warmupSeconds: 0.5,
+  targetSeconds: 3,
+  minSeconds: 2,
+  maxSeconds: 4,
 };
 const QUICK: Sizing = {
   routers: { webgpu: 4096, cpu: 1024, numpy: 4096 },
-  warmupSeconds: 0.05, targetSeconds: 0.2, minSeconds: 0.1, maxSeconds: 0.4,
+  warmupSeconds: 0.05,
+  targetSeconds: 0.2,
+  minSeconds: 0.1,
+  maxSeconds: 0.4,
 };
 
 interface Measurement {
@@ -126,7 +132,13 @@ const MAX_BENCH_STEPS = 1 << 24;
  * the timed run to last about `targetSeconds`. A timed run outside [minSeconds, maxSeconds]
  * is redone (at most twice) with steps corrected by what it measured.
  */
-async function measure(routers: number, sizing: Sizing, run: Runner, label: string, progress?: (label: string) => ProgressHandle): Promise<Measurement> {
+async function measure(
+  routers: number,
+  sizing: Sizing,
+  run: Runner,
+  label: string,
+  progress?: (label: string) => ProgressHandle,
+): Promise<Measurement> {
   let steps = 4;
   const warm: { steps: number; seconds: number }[] = [];
   for (;;) {
@@ -151,13 +163,19 @@ async function measure(routers: number, sizing: Sizing, run: Runner, label: stri
     const budget = Math.max(sizing.targetSeconds - fixed, sizing.targetSeconds / 4);
     steps = Math.min(MAX_BENCH_STEPS, Math.max(1, Math.round(budget / perStep)));
     const handle = progress?.(label);
-    let out;
+    let out: Awaited<ReturnType<Runner>>;
     try {
       out = await run(steps, handle);
     } finally {
       handle?.stop();
     }
-    best = { routers, steps, seconds: out.seconds, routerStepsPerSecond: (routers * steps) / Math.max(out.seconds, 1e-9), meanAbsLoad: out.meanAbsLoad };
+    best = {
+      routers,
+      steps,
+      seconds: out.seconds,
+      routerStepsPerSecond: (routers * steps) / Math.max(out.seconds, 1e-9),
+      meanAbsLoad: out.meanAbsLoad,
+    };
     if (out.seconds >= sizing.minSeconds && out.seconds <= sizing.maxSeconds) break;
     perStep = Math.max(out.seconds - fixed, out.seconds / 2) / steps;
   }
@@ -260,7 +278,15 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       for (const B of Bs) {
         const routers = sizing.routers.numpy;
         const m = await measure(routers, sizing, numpyRunner(B, routers), `numpy B=${B}`);
-        rows.push({ engine: 'numpy', adapter: `numpy ${numpy.version} (python ${numpy.python})`, backend: 'cpython', B, ...m, tokensPerSecond: m.routerStepsPerSecond * B, ratioVsNumpy: null });
+        rows.push({
+          engine: 'numpy',
+          adapter: `numpy ${numpy.version} (python ${numpy.python})`,
+          backend: 'cpython',
+          B,
+          ...m,
+          tokensPerSecond: m.routerStepsPerSecond * B,
+          ratioVsNumpy: null,
+        });
         log(`bench: numpy B=${B}: ${formatRate(m.routerStepsPerSecond)} router-steps/s (${m.routers} x ${m.steps} in ${m.seconds.toFixed(2)} s)`);
       }
       continue;
@@ -278,7 +304,15 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
       for (const B of Bs) {
         const routers = Math.min(sizing.routers[kind], engine.maxRouters);
         const m = await measure(routers, sizing, engineRunner(engine, B, routers, seed), `${kind} B=${B}`, options.progress);
-        rows.push({ engine: kind, adapter: engine.info.adapter, backend: engine.info.backend, B, ...m, tokensPerSecond: m.routerStepsPerSecond * B, ratioVsNumpy: null });
+        rows.push({
+          engine: kind,
+          adapter: engine.info.adapter,
+          backend: engine.info.backend,
+          B,
+          ...m,
+          tokensPerSecond: m.routerStepsPerSecond * B,
+          ratioVsNumpy: null,
+        });
         log(`bench: ${kind} B=${B}: ${formatRate(m.routerStepsPerSecond)} router-steps/s (${m.routers} x ${m.steps} in ${m.seconds.toFixed(2)} s)`);
       }
     } finally {
@@ -291,14 +325,25 @@ export async function runBenchmark(options: BenchOptions = {}): Promise<BenchRep
     row.ratioVsNumpy = peer ? row.routerStepsPerSecond / peer.routerStepsPerSecond : null;
   }
   return {
-    package: PACKAGE_NAME, version: PACKAGE_VERSION, date, machine: machineInfo(numpy),
-    parameters: BENCH_PARAMETERS, quick: options.quick ?? false, targetSeconds: sizing.targetSeconds, rows, skipped,
+    package: PACKAGE_NAME,
+    version: PACKAGE_VERSION,
+    date,
+    machine: machineInfo(numpy),
+    parameters: BENCH_PARAMETERS,
+    quick: options.quick ?? false,
+    targetSeconds: sizing.targetSeconds,
+    rows,
+    skipped,
   };
 }
 
 function table(header: string[], rows: string[][], right: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -307,8 +352,8 @@ export function formatBenchReport(report: BenchReport): string {
   const p = report.parameters;
   const lines = [
     `${report.package} ${report.version} throughput benchmark, ${report.date}${report.quick ? ' (--quick: smoke-test sizes, not for the record)' : ''}`,
-    `machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.totalMemoryGiB} GiB, ${m.platform} ${m.release} ${m.arch}; Node ${m.node}`
-      + (m.numpy ? `; NumPy ${m.numpy} (Python ${m.python})` : ''),
+    `machine: ${m.cpuModel}, ${m.cpuCount} CPUs, ${m.totalMemoryGiB} GiB, ${m.platform} ${m.release} ${m.arch}; Node ${m.node}` +
+      (m.numpy ? `; NumPy ${m.numpy} (Python ${m.python})` : ''),
     `parameters: a=${p.a} gamma=${p.gamma} T=${p.T} eta=${p.eta} h=${p.h} (p near 1/2); timed runs aim at ${report.targetSeconds} s, end to end`,
     '',
   ];
@@ -317,8 +362,13 @@ export function formatBenchReport(report: BenchReport): string {
   const short = (s: string) => (s.length > 40 ? s.slice(0, 37) + '...' : s);
   const header = ['engine', 'adapter', 'B', 'routers x steps', 'seconds', 'router-steps/s', 'tokens/s', 'vs NumPy'];
   const rows = report.rows.map((r) => [
-    r.engine, short(r.adapter), String(r.B), `${r.routers} x ${r.steps}`, r.seconds.toFixed(2),
-    formatRate(r.routerStepsPerSecond), formatRate(r.tokensPerSecond),
+    r.engine,
+    short(r.adapter),
+    String(r.B),
+    `${r.routers} x ${r.steps}`,
+    r.seconds.toFixed(2),
+    formatRate(r.routerStepsPerSecond),
+    formatRate(r.tokensPerSecond),
     r.engine === 'numpy' ? '1.00x' : r.ratioVsNumpy === null ? '-' : `${r.ratioVsNumpy.toFixed(2)}x`,
   ]);
   lines.push(rows.length > 0 ? table(header, rows, [false, false, true, true, true, true, true, true]) : '(no measurements)');

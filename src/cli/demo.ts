@@ -6,7 +6,7 @@ import { criticalTemperature } from '../analytics/theory/critical-points.js';
 import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
 import type { Engine } from '../core/engine.js';
 import { completeCell, type ScanPlan } from '../core/model.js';
-import { runScan, type Provenance } from '../core/scan.js';
+import { runScan, type Provenance, type ScanResult } from '../core/scan.js';
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
 import { progressBar } from './progress.js';
 
@@ -14,13 +14,13 @@ export const DEMO_TEMPERATURES = [1.0, 1.2, 1.4, 1.5, 1.6, 1.8, 2.2] as const;
 export const DEMO_PARAMETERS = { a: 3, gamma: 1, B: 512, eta: 0.002, h: 0, asym: 0.01 } as const;
 
 export interface DemoOptions {
-  engine?: EngineChoice;
-  adapter?: AdapterChoice;
+  engine?: EngineChoice | undefined;
+  adapter?: AdapterChoice | undefined;
   seed: number;
   replicates: number;
   steps: number;
   /** tally window (last steps); default steps / 10 */
-  window?: number;
+  window?: number | undefined;
   json?: boolean;
 }
 
@@ -58,7 +58,7 @@ export function demoPlan(options: Pick<DemoOptions, 'seed' | 'replicates' | 'ste
 export async function runDemoOn(engine: Engine, options: DemoOptions): Promise<DemoResult> {
   const plan = demoPlan(options);
   const bar = progressBar({ label: 'demo' });
-  let result;
+  let result: ScanResult;
   try {
     result = await runScan(engine, plan, { onProgress: bar.onProgress });
   } finally {
@@ -66,16 +66,25 @@ export async function runDemoOn(engine: Engine, options: DemoOptions): Promise<D
   }
   const { a, gamma, B, eta } = DEMO_PARAMETERS;
   const Tc = criticalTemperature({ a, gamma, T: 1 });
-  const rows = result.perCell.map((s): DemoRow => ({
-    T: s.cell.T,
-    Tc,
-    meanAbsLoad: s.meanAbsLoad,
-    meanAbsLoadSE: s.meanAbsLoadSE,
-    varY: s.varFinalY,
-    varYPredicted: s.cell.T > Tc ? linearNoiseVariance({ a, gamma, T: s.cell.T }, B, eta) : null,
-  }));
+  const rows = result.perCell.map(
+    (s): DemoRow => ({
+      T: s.cell.T,
+      Tc,
+      meanAbsLoad: s.meanAbsLoad,
+      meanAbsLoadSE: s.meanAbsLoadSE,
+      varY: s.varFinalY,
+      varYPredicted: s.cell.T > Tc ? linearNoiseVariance({ a, gamma, T: s.cell.T }, B, eta) : null,
+    }),
+  );
   return {
-    parameters: { ...DEMO_PARAMETERS, temperatures: [...DEMO_TEMPERATURES], replicates: plan.replicates, steps: plan.steps, window: plan.window, seed: plan.seed },
+    parameters: {
+      ...DEMO_PARAMETERS,
+      temperatures: [...DEMO_TEMPERATURES],
+      replicates: plan.replicates,
+      steps: plan.steps,
+      window: plan.window,
+      seed: plan.seed,
+    },
     provenance: result.provenance,
     rows,
   };
@@ -87,7 +96,11 @@ export function provenanceLine(info: { engine: string; adapter: string; backend:
 
 function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (rightAlign[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -108,15 +121,15 @@ export function formatDemo(result: DemoResult): string {
     r.varYPredicted === null ? '-' : r.varYPredicted.toExponential(3),
   ]);
   return [
-    `a=${p.a} gamma=${p.gamma} B=${p.B} eta=${p.eta} h=${p.h} asym=${p.asym}; ${p.replicates} replicates x ${p.steps} steps, `
-      + `window = last ${p.window} steps; seed ${p.seed}`,
+    `a=${p.a} gamma=${p.gamma} B=${p.B} eta=${p.eta} h=${p.h} asym=${p.asym}; ${p.replicates} replicates x ${p.steps} steps, ` +
+      `window = last ${p.window} steps; seed ${p.seed}`,
     '',
     table(header, rows, [true, true, true, true, true]),
     '',
     `Var(y) is across replicates at the last step; LNA = eta a^2 / (B (-2 lambda - eta lambda^2)), lambda = a/(2T) - gamma,`,
     `the stationary prediction for T > T_c (relaxation time 1/|lambda| grows near T_c, so short runs fall below it there).`,
-    `${v.routerSteps.toExponential(3)} router-steps in ${(v.elapsedMs / 1000).toFixed(2)} s: `
-      + `${(v.routerStepsPerSecond / 1e6).toFixed(2)} M router-steps/s, ${((v.routerStepsPerSecond * p.B) / 1e9).toFixed(2)} G tokens/s`,
+    `${v.routerSteps.toExponential(3)} router-steps in ${(v.elapsedMs / 1000).toFixed(2)} s: ` +
+      `${(v.routerStepsPerSecond / 1e6).toFixed(2)} M router-steps/s, ${((v.routerStepsPerSecond * p.B) / 1e9).toFixed(2)} G tokens/s`,
   ].join('\n');
 }
 

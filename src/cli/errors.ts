@@ -12,7 +12,10 @@ export const EXIT_USAGE = 2;
 
 /** Turns commander's own messages ("error: unknown option '--foo'") into field and problem. */
 function commanderFieldProblem(err: CommanderError): { field: string; problem: string } {
-  const message = err.message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+  const message = err.message
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   let m = /^unknown option '([^']+)'\s*(.*)$/.exec(message);
   if (m) return { field: m[1], problem: `unknown option${m[2] ? ' ' + m[2] : ''}` };
   m = /^unknown command '([^']+)'\s*(.*)$/.exec(message);

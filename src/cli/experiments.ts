@@ -1,30 +1,32 @@
-// `moe-cusp run`, `reproduce`, `analytic` and `sample`: the experiments of the paper and a
-// user's own scans from the command line. Everything a run needs (flags, the spec file) is
-// checked before any engine starts or any file is written, so bad input exits 2 with
-// nothing on disk.
+// `moe-cusp run`, `reproduce` and `merge`: the experiments of the paper and a user's own
+// scans from the command line (`analytic` and `sample` are in analytic.ts and sample.ts).
+// Everything a run needs (flags, the spec file) is checked before any engine starts or any
+// file is written, so bad input exits 2 with nothing on disk.
 
 import { existsSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from '../analytics/theory/critical-points.js';
-import { cuspNormalForm } from '../analytics/theory/cusp.js';
-import { equilibria } from '../analytics/theory/equilibria.js';
-import { foldPoints, hysteresisHalfWidth } from '../analytics/theory/folds.js';
-import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
 import type { Engine } from '../core/engine.js';
-import { CELL_RANGES, InputError, checkNumber } from '../core/model.js';
-import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets.js';
-import { runSpec } from '../experiments/protocols.js';
+import { InputError } from '../core/model.js';
+import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets/index.js';
 import {
-  checkResume, completeExperiment, ExperimentInterrupted, mergeParts, runExperimentPart, targetSpecs, type ExperimentCheckpoint,
-  type ExperimentPart, type ExperimentTarget, type Shard,
+  checkResume,
+  completeExperiment,
+  ExperimentInterrupted,
+  mergeParts,
+  prepareExperiment,
+  runExperimentPart,
+  type ExperimentCheckpoint,
+  type ExperimentPart,
+  type PreparedExperiment,
+  type Shard,
 } from '../experiments/run.js';
 import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import { checkCheckpoint } from '../experiments/part-schema.js';
-import { parseSpec, parseSpecText, validateSpecFor } from '../experiments/spec.js';
+import { parseSpecText, validateSpecFor } from '../experiments/spec.js';
 import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.js';
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
 import { errnoWords, OutputFolder, WriteError } from '../node/out-dir.js';
-import { toJson, writeExperiment, writeFileAtomic, writeReport } from '../node/outputs.js';
+import { toJson, writeExperiment, writeReport } from '../node/outputs.js';
 import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint } from '../node/parts.js';
 import { ExitCode, SignalStop } from './signals.js';
 import { provenanceLine } from './demo.js';
@@ -33,8 +35,8 @@ import { progressBar } from './progress.js';
 export const MAX_SEED = Number.MAX_SAFE_INTEGER - 64;
 
 export interface EngineFlags {
-  engine?: EngineChoice;
-  adapter?: AdapterChoice;
+  engine?: EngineChoice | undefined;
+  adapter?: AdapterChoice | undefined;
 }
 
 export interface OutputFlags {
@@ -65,7 +67,7 @@ export function resolveTarget(raw: string): Target {
   return { kind: 'spec', path: resolve(raw), spec: parseSpecText(text) };
 }
 
-async function withEngine<T>(flags: EngineFlags, body: (engine: Engine) => Promise<T>): Promise<T> {
+export async function withEngine<T>(flags: EngineFlags, body: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await createEngine({ engine: flags.engine, adapter: flags.adapter });
   try {
     process.stderr.write(provenanceLine(engine.info) + '\n');
@@ -75,7 +77,8 @@ async function withEngine<T>(flags: EngineFlags, body: (engine: Engine) => Promi
   }
 }
 
-function fmt(x: number | undefined | null, digits = 4): string {
+/** A number to `digits` significant digits (exponential when tiny or huge); '-' when not finite. */
+export function fmt(x: number | undefined | null, digits = 4): string {
   if (x === undefined || x === null || !Number.isFinite(x)) return '-';
   const a = Math.abs(x);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? x.toExponential(digits - 1) : String(Number(x.toPrecision(digits)));
@@ -86,37 +89,48 @@ export function formatEstimates(estimates: Estimate[]): string {
   const rows = estimates.map((e) => {
     const gap = e.prediction !== undefined && Number.isFinite(e.value) ? e.value - e.prediction : NaN;
     const sigma = e.se && e.se > 0 ? gap / e.se : NaN;
-    return [e.name, `${fmt(e.value)}${e.se ? ` +- ${fmt(e.se, 2)}` : ''}`, fmt(e.prediction),
-      Number.isFinite(gap) ? `${fmt(gap, 3)}${Number.isFinite(sigma) ? ` (${sigma.toFixed(1)} se)` : ''}` : '-'];
+    return [
+      e.name,
+      `${fmt(e.value)}${e.se ? ` +- ${fmt(e.se, 2)}` : ''}`,
+      fmt(e.prediction),
+      Number.isFinite(gap) ? `${fmt(gap, 3)}${Number.isFinite(sigma) ? ` (${sigma.toFixed(1)} se)` : ''}` : '-',
+    ];
   });
   const header = ['estimate', 'value', 'prediction', 'gap'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 function summary(result: ExperimentResult): string {
   const steps = result.provenance.reduce((s, p) => s + p.routerSteps, 0);
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
-  return `${result.title} [${result.scale}]: ${steps.toExponential(3)} router-steps in ${(ms / 1000).toFixed(1)} s `
-    + `(${(steps / ms / 1e3).toFixed(1)} M/s)\n${formatEstimates(result.estimates)}\n`;
+  return (
+    `${result.title} [${result.scale}]: ${steps.toExponential(3)} router-steps in ${(ms / 1000).toFixed(1)} s ` +
+    `(${(steps / ms / 1e3).toFixed(1)} M/s)\n${formatEstimates(result.estimates)}\n`
+  );
 }
 
 export interface RunControl {
-  shard?: Shard;
+  shard?: Shard | undefined;
   /** seconds between checkpoints; 0 = none except when a signal stops the run */
   checkpointEvery: number;
   /** true: resume (the checkpoint must exist); 'if-present': resume when there is one */
   resume: boolean | 'if-present';
 }
 
-function experimentTarget(target: Target, scale: Scale, seed: number | undefined): ExperimentTarget {
-  if (target.kind === 'preset') return { kind: 'preset', id: target.id, scale, seed: seed ?? 1 };
-  return { kind: 'spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } };
+/** The experiment a run target names, parsed and prepared once for the whole command. */
+function experimentTarget(target: Target, scale: Scale, seed: number | undefined): PreparedExperiment {
+  if (target.kind === 'preset') return prepareExperiment({ kind: 'preset', id: target.id, scale, seed: seed ?? 1 });
+  return prepareExperiment({ kind: 'spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } });
 }
 
-function targetId(target: ExperimentTarget): string {
-  return target.kind === 'preset' ? target.id : (target.spec.name ?? 'scan');
+function targetId(target: PreparedExperiment): string {
+  return target.id;
 }
 
 const WHOLE: Shard = { index: 0, count: 1 };
@@ -158,7 +172,9 @@ class OutputSession {
     this.out.releaseAll();
     try {
       rmdirSync(this.out.path('checkpoints')); // only when no checkpoint is left in it
-    } catch { /* not empty, or absent */ }
+    } catch {
+      /* not empty, or absent */
+    }
     // A run refused after --out was made (an engine too small for one cell) leaves nothing.
     this.out.removeIfUnused();
   }
@@ -175,13 +191,21 @@ function noteEngineChange(resume: ExperimentCheckpoint, engine: Engine): void {
   const last = segments[segments.length - 1];
   const here = engine.info;
   if (last && (last.engine !== here.engine || last.adapter !== here.adapter)) {
-    process.stderr.write(`moe-cusp: note: the checkpoint was written by ${last.engine} (${last.adapter}); continuing on ${here.engine} `
-      + `(${here.adapter}); the provenance records both\n`);
+    process.stderr.write(
+      `moe-cusp: note: the checkpoint was written by ${last.engine} (${last.adapter}); continuing on ${here.engine} ` +
+        `(${here.adapter}); the provenance records both\n`,
+    );
   }
 }
 
 /** Runs one experiment (or its shard) with progress, checkpoints and graceful stop. */
-async function runOne(engine: Engine, target: ExperimentTarget, session: OutputSession, control: RunControl, resume?: ExperimentCheckpoint): Promise<ExperimentPart> {
+async function runOne(
+  engine: Engine,
+  target: PreparedExperiment,
+  session: OutputSession,
+  control: RunControl,
+  resume?: ExperimentCheckpoint,
+): Promise<ExperimentPart> {
   const id = targetId(target);
   const shard = control.shard ?? WHOLE;
   const checkpointPath = session.checkpointPath(id, shard);
@@ -189,7 +213,10 @@ async function runOne(engine: Engine, target: ExperimentTarget, session: OutputS
   if (resume) noteEngineChange(resume, engine);
   try {
     return await runExperimentPart(engine, target, {
-      shard, resume, onProgress: bar.onProgress, stop: session.stop,
+      shard,
+      resume,
+      onProgress: bar.onProgress,
+      stop: session.stop,
       checkpoint: {
         intervalMs: control.checkpointEvery > 0 ? control.checkpointEvery * 1000 : Infinity,
         save: (c) => {
@@ -201,8 +228,9 @@ async function runOne(engine: Engine, target: ExperimentTarget, session: OutputS
   } catch (err) {
     if (err instanceof ExperimentInterrupted) {
       bar.stop();
-      process.stderr.write(`moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; `
-        + 'run the same command with --resume to continue\n');
+      process.stderr.write(
+        `moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; ` + 'run the same command with --resume to continue\n',
+      );
       throw new ExitCode(session.stop.exitCode);
     }
     throw err;
@@ -217,24 +245,37 @@ function explainWriteError(checkpointPath: string, write: () => void): void {
     write();
   } catch (err) {
     if (!(err instanceof WriteError)) throw err;
-    const kept = existsSync(checkpointPath) ? `; the computed run is kept in ${checkpointPath}: make room and run the same command with --resume` : '';
+    const kept = existsSync(checkpointPath)
+      ? `; the computed run is kept in ${checkpointPath}: make room and run the same command with --resume`
+      : '';
     throw new WriteError(err.path, err.reason, `; the previous outputs are untouched${kept}`);
   }
 }
 
-function checkFits(target: ExperimentTarget, engine: Engine): void {
-  for (const s of targetSpecs(target)) validateSpecFor(s, engine.maxRouters);
+function checkFits(target: PreparedExperiment, engine: Engine): void {
+  for (const s of target.scans) validateSpecFor(s.spec, engine.maxRouters);
 }
 
 /** Reads and checks a checkpoint for `target` (refused with exit 2 if it belongs elsewhere). */
-function loadResume(target: ExperimentTarget, shard: Shard, path: string): ExperimentCheckpoint {
+function loadResume(target: PreparedExperiment, shard: Shard, path: string): ExperimentCheckpoint {
   const resume = readCheckpoint(path);
   checkResume(target, shard, resume);
   // The hashes match: now the results can be checked against the specs' grids too.
-  return checkCheckpoint(resume, path, targetSpecs(target));
+  return checkCheckpoint(
+    resume,
+    path,
+    target.scans.map((s) => s.spec),
+  );
 }
 
-export async function runCommand(target: Target, scale: Scale, seed: number | undefined, engineFlags: EngineFlags, flags: OutputFlags, control: RunControl): Promise<void> {
+export async function runCommand(
+  target: Target,
+  scale: Scale,
+  seed: number | undefined,
+  engineFlags: EngineFlags,
+  flags: OutputFlags,
+  control: RunControl,
+): Promise<void> {
   const t = experimentTarget(target, scale, seed);
   const id = targetId(t);
   const shard = control.shard ?? WHOLE;
@@ -248,8 +289,8 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
     session.lock(runKey(id, shard));
     if (shard.count === 1) out.checkReplaceable(id);
     const checkpointPath = session.checkpointPath(id, shard);
-    const resume = control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
-      ? loadResume(t, shard, checkpointPath) : undefined;
+    const resume =
+      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath)) ? loadResume(t, shard, checkpointPath) : undefined;
     await withEngine(engineFlags, async (engine) => {
       checkFits(t, engine);
       const part = await runOne(engine, t, session, control, resume);
@@ -258,8 +299,11 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
         const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encodePart(part));
         rmSync(checkpointPath, { force: true });
         const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
-        process.stdout.write(flags.json ? toJson({ part: path, shard: part.shard, routerSteps: steps })
-          : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`);
+        process.stdout.write(
+          flags.json
+            ? toJson({ part: path, shard: part.shard, routerSteps: steps })
+            : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`,
+        );
         return;
       }
       const result = completeExperiment(part);
@@ -282,7 +326,14 @@ export async function runCommand(target: Target, scale: Scale, seed: number | un
  * checked before anything is written (--resume needs at least one). A finished experiment's
  * checkpoint is kept until the whole run is done, so a stopped run resumed redoes nothing.
  */
-export async function reproduceCommand(scale: Scale, seed: number | undefined, engineFlags: EngineFlags, flags: OutputFlags, only: PresetId[] | undefined, control: RunControl): Promise<void> {
+export async function reproduceCommand(
+  scale: Scale,
+  seed: number | undefined,
+  engineFlags: EngineFlags,
+  flags: OutputFlags,
+  only: PresetId[] | undefined,
+  control: RunControl,
+): Promise<void> {
   const ids = only ?? [...PRESET_IDS];
   const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
   if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, targetId(t), WHOLE)))) {
@@ -362,7 +413,8 @@ export function resolveShard(shardFlag: string | undefined, shardsFlag: string |
   }
   if (shardsFlag === undefined) return undefined;
   const count = Number(shardsFlag);
-  if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new InputError('--shards', `must be an integer in [1, 1000000], got ${JSON.stringify(shardsFlag)}`);
+  if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+    throw new InputError('--shards', `must be an integer in [1, 1000000], got ${JSON.stringify(shardsFlag)}`);
   // An empty or non-integer variable is an error naming it, never silently shard 0.
   const integerVar = (name: string): number => {
     const raw = env[name]!;
@@ -385,98 +437,6 @@ export function resolveShard(shardFlag: string | undefined, shardsFlag: string |
     throw new InputError(name, `gives shard index ${index}, must be an integer in [0, ${count - 1}] for --shards ${count}`);
   }
   return { index, count };
-}
-
-// ---------------------------------------------------------------------------------------
-// analytic
-// ---------------------------------------------------------------------------------------
-
-export interface AnalyticInput { a: number; T: number; gamma: number; h: number; rho: number; B?: number; eta?: number; N: number }
-
-export function analyticReport(p: AnalyticInput) {
-  const params = { a: p.a, T: p.T, gamma: p.gamma, h: p.h, rho: p.rho };
-  const H = hysteresisHalfWidth(p.a, p.gamma, p.T, p.rho);
-  const lnaVar = p.B !== undefined && p.eta !== undefined ? linearNoiseVariance(params, p.B, p.eta) : undefined;
-  return {
-    parameters: p,
-    aEff: p.a - p.rho,
-    criticalTemperature: criticalTemperature(params),
-    criticalReinforcement: criticalReinforcement(params),
-    nExpertCriticalReinforcement: { N: p.N, a: nExpertCriticalReinforcement(p.N, p.gamma, p.T) },
-    hysteresisHalfWidth: H,
-    hysteresisWidth: 2 * H,
-    bistable: H > 0 && Math.abs(p.h) < H,
-    equilibria: equilibria(params),
-    foldPoints: foldPoints(params),
-    cuspNormalForm: cuspNormalForm(params),
-    linearNoiseVariance: lnaVar === undefined ? null : Number.isFinite(lnaVar) ? lnaVar : null,
-  };
-}
-
-export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
-  const p = r.parameters;
-  const lines = [
-    `a=${p.a} T=${p.T} gamma=${p.gamma} h=${p.h} rho=${p.rho} (a_eff = ${fmt(r.aEff)})`,
-    `T_c = a_eff/(2 gamma) = ${fmt(r.criticalTemperature, 6)};  a_c = 2 gamma T + rho = ${fmt(r.criticalReinforcement, 6)};  `
-      + `N=${p.N} experts: a_c = N gamma T = ${fmt(r.nExpertCriticalReinforcement.a, 6)}`,
-    `H(a_eff) = ${fmt(r.hysteresisHalfWidth, 6)};  width 2H = ${fmt(r.hysteresisWidth, 6)};  bistable at this h: ${r.bistable ? 'yes' : 'no'}`,
-    `cusp normal form: mu = ${fmt(r.cuspNormalForm.mu)}, eps = ${fmt(r.cuspNormalForm.eps)} (y = ${fmt(r.cuspNormalForm.scale)} x)`,
-    'equilibria (y*, u* = tanh(y*/2T), F\'(y*), stability):',
-    ...r.equilibria.map((e) => `  y* = ${fmt(e.y, 6)}  u* = ${fmt(e.load, 6)}  F' = ${fmt(e.slope)}  ${e.stable ? 'stable' : 'unstable'}`
-      + (e.multiplicity > 1 ? ` (multiplicity ${e.multiplicity})` : '')),
-    r.foldPoints.length ? `folds: ${r.foldPoints.map((f) => `h = ${fmt(f.h, 6)} at y = ${fmt(f.y)}`).join('; ')}` : 'folds: none (a_eff <= 2 gamma T)',
-  ];
-  if (r.linearNoiseVariance !== null) lines.push(`linear-noise Var(y) = ${fmt(r.linearNoiseVariance, 6)} (B=${p.B}, eta=${p.eta})`);
-  else if (p.B !== undefined) lines.push('linear-noise Var(y): none (not on the balanced side)');
-  return lines.join('\n');
-}
-
-export function checkAnalyticInput(p: AnalyticInput): AnalyticInput {
-  for (const k of ['a', 'T', 'gamma', 'h', 'rho'] as const) checkNumber(`--${k}`, p[k], CELL_RANGES[k]);
-  // The theory divides by gamma (equilibria, folds): a router may forget nothing, the theory may not.
-  checkNumber('--gamma', p.gamma, { ...CELL_RANGES.gamma, minOpen: true });
-  if (p.B !== undefined) checkNumber('--B', p.B, CELL_RANGES.B);
-  if (p.eta !== undefined) checkNumber('--eta', p.eta, CELL_RANGES.eta);
-  if ((p.B === undefined) !== (p.eta === undefined)) throw new InputError(p.B === undefined ? '--B' : '--eta', 'the linear-noise variance needs both --B and --eta');
-  checkNumber('--N', p.N, { min: 2, max: 1e6, integer: true });
-  return p;
-}
-
-// ---------------------------------------------------------------------------------------
-// sample
-// ---------------------------------------------------------------------------------------
-
-/** A one-cell relax spec from flags, validated like any spec (errors name the flag's field). */
-export function sampleSpec(values: Record<string, number | undefined>): ScanSpec {
-  const params: Record<string, number> = {};
-  for (const k of ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta']) if (values[k] !== undefined) params[k] = values[k]!;
-  const steps = values.steps ?? 10000;
-  return parseSpec({
-    name: 'sample', params, axes: [], replicates: values.replicates ?? 1000, steps,
-    window: values.window ?? Math.max(1, Math.round(steps / 10)),
-    initial: { y0: values.y0 ?? 0, asym: values.asym ?? 0 }, seed: values.seed ?? 1, protocol: { kind: 'relax' },
-  });
-}
-
-export async function sampleCommand(spec: ScanSpec, engineFlags: EngineFlags, outFile: string | undefined): Promise<void> {
-  await withEngine(engineFlags, async (engine) => {
-    validateSpecFor(spec, engine.maxRouters);
-    const bar = progressBar({ label: 'sample' });
-    let result;
-    try {
-      result = await runSpec(engine, spec, { keepPerRouter: true, onProgress: bar.onProgress });
-    } finally {
-      bar.stop();
-    }
-    const m = result.perRouter!;
-    const p = result.provenance;
-    let csv = `# moe-cusp ${p.version} sample: ${JSON.stringify(spec.params)} y0=${spec.initial.y0} asym=${spec.initial.asym} `
-      + `steps=${spec.steps} window=${spec.window} seed=${spec.seed} engine=${p.engine} adapter=${p.adapter}\n`
-      + 'replicate,mean_u,mean_abs_u,mean_u2,final_y\n';
-    for (let r = 0; r < m.finalY.length; r++) csv += `${r},${m.meanLoad[r]},${m.meanAbsLoad[r]},${m.meanSqLoad[r]},${m.finalY[r]}\n`;
-    if (outFile) writeFileAtomic(outFile, csv);
-    else process.stdout.write(csv);
-  });
 }
 
 export { SCALES, PRESET_IDS };

@@ -39,7 +39,10 @@ export function parseChoiceFlag<T extends string>(flag: string, raw: string, cho
 
 /** A comma-separated list of words from a fixed list, without repeats, in the order given. */
 export function parseChoiceListFlag<T extends string>(flag: string, raw: string, choices: readonly T[]): T[] {
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new InputError(flag, `must be a comma-separated list of ${choices.join(', ')}, got ${shown(raw)}`);
   const out = new Set<T>();
   for (const item of items) {
@@ -53,7 +56,10 @@ export function parseChoiceListFlag<T extends string>(flag: string, raw: string,
 
 /** A comma-separated list of integers in [min, max], without repeats, in the order given. */
 export function parseIntegerListFlag(flag: string, raw: string, min: number, max: number): number[] {
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new InputError(flag, `must be a comma-separated list of integers in [${min}, ${max}], got ${shown(raw)}`);
   // A Set keeps the first occurrence's order, and a long list linear rather than quadratic.
   const out = new Set<number>();

@@ -28,7 +28,7 @@ const REDUCED_LINE = /^Warning: .*artificially reduced from \d+ to \d+/;
 /** What makes the held head lines a probe block: Dawn's context line or a frame in Dawn's source. */
 const BLOCK_TRIGGER = /^ - While initializing adapter|^ {4}at \S+ \(.*\/dawn\/.*:\d+\)\s*$/;
 /** Lines inside a probe block; a blank line ends it. */
-const BLOCK_LINE = /^( - While |    at )/;
+const BLOCK_LINE = /^( - While | {4}at )/;
 /** Where a line ends: a newline, a carriage return (progress-bar redraws) ... */
 const LINE_END = /\r\n|\n|\r/g;
 /** ... and, inside a line already passed through, also an ANSI cursor-to-column or clear-line
@@ -55,7 +55,10 @@ export class StderrFilter {
   private inBlock = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly emit: (text: string) => void, private readonly holdMs = 100) {}
+  constructor(
+    private readonly emit: (text: string) => void,
+    private readonly holdMs = 100,
+  ) {}
 
   write(chunk: string): void {
     const s = this.pending + chunk;
@@ -209,7 +212,8 @@ export function relaunchWithFilteredStderr(argv: string[] = process.argv): boole
     env.COLUMNS = String(process.stderr.columns || 80);
   }
   const child = spawn(process.execPath, [...process.execArgv, argv[1], ...argv.slice(2)], {
-    env, stdio: ['inherit', 'inherit', 'pipe', 'ipc'],
+    env,
+    stdio: ['inherit', 'inherit', 'pipe', 'ipc'],
   });
   child.channel?.unref();
 

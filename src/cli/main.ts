@@ -10,11 +10,21 @@ import { ADAPTER_CHOICES, ENGINE_CHOICES } from '../node/index.js';
 import { addBenchFlags, benchCommand, type BenchFlags } from './bench.js';
 import { DEMO_DEFAULTS, DEMO_TEMPERATURES, runDemo } from './demo.js';
 import { finish, reportError } from './errors.js';
+import { analyticReport, checkAnalyticInput, formatAnalytic } from './analytic.js';
 import {
-  analyticReport, checkAnalyticInput, formatAnalytic, MAX_SEED as MAX_RUN_SEED, mergeCommand, PRESET_IDS, reproduceCommand,
-  resolveShard, resolveTarget, runCommand, sampleCommand, sampleSpec, SCALES, type EngineFlags, type OutputFlags,
+  MAX_SEED as MAX_RUN_SEED,
+  mergeCommand,
+  PRESET_IDS,
+  reproduceCommand,
+  resolveShard,
+  resolveTarget,
+  runCommand,
+  SCALES,
+  type EngineFlags,
+  type OutputFlags,
 } from './experiments.js';
 import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag } from './flags.js';
+import { sampleCommand, sampleSpec } from './sample.js';
 
 interface DemoFlags {
   engine?: string;
@@ -51,11 +61,12 @@ function parseRunFlags(flags: RunFlags) {
   const out: OutputFlags = { out: flags.out ?? 'out', json: flags.json === true, png: flags.png !== false, report: flags.report !== false };
   if (out.out.trim() === '') throw new InputError('--out', 'must be a folder path, got ""');
   return {
-    engine, out,
-    scale: flags.scale === undefined ? 'paper' as const : parseChoiceFlag('--scale', flags.scale, SCALES),
+    engine,
+    out,
+    scale: flags.scale === undefined ? ('paper' as const) : parseChoiceFlag('--scale', flags.scale, SCALES),
     control: {
       checkpointEvery: flags.checkpointEvery === undefined ? 60 : parseNumberFlag('--checkpoint-every', flags.checkpointEvery, 0, 1e7),
-      resume: flags.resume === true ? true as const : flags.resumeIfPresent === true ? 'if-present' as const : false as const,
+      resume: flags.resume === true ? (true as const) : flags.resumeIfPresent === true ? ('if-present' as const) : (false as const),
     },
     seed: flags.seed === undefined ? undefined : parseIntegerFlag('--seed', flags.seed, 0, MAX_RUN_SEED),
   };
@@ -72,9 +83,12 @@ export function buildProgram(): Command {
     // errors are printed by reportError, as `moe-cusp: <field>: <problem>`
     .configureOutput({ outputError: () => {} });
 
-  program.command('demo')
-    .description(`short scan in T through the pitchfork at T_c = 1.5 (a=3, gamma=1, B=512, eta=0.002, h=0), `
-      + `T in ${DEMO_TEMPERATURES.join(',')}: mean |u_hat|, Var(y) and the linear-noise prediction`)
+  program
+    .command('demo')
+    .description(
+      `short scan in T through the pitchfork at T_c = 1.5 (a=3, gamma=1, B=512, eta=0.002, h=0), ` +
+        `T in ${DEMO_TEMPERATURES.join(',')}: mean |u_hat|, Var(y) and the linear-noise prediction`,
+    )
     .option('--engine <name>', `${ENGINE_CHOICES.join(', ')} (default: MOE_CUSP_ENGINE, else auto)`)
     .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(', ')} (default: MOE_CUSP_ADAPTER, else auto)`)
     .option('--seed <n>', `random key (seed of every stream), integer in [0, ${MAX_SEED}] (default ${DEMO_DEFAULTS.seed})`)
@@ -95,24 +109,35 @@ export function buildProgram(): Command {
       });
     });
 
-  const engineOptions = (cmd: Command) => cmd
-    .option('--engine <name>', `${ENGINE_CHOICES.join(', ')} (default: MOE_CUSP_ENGINE, else auto)`)
-    .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(', ')} (default: MOE_CUSP_ADAPTER, else auto)`);
-  const runOptions = (cmd: Command) => engineOptions(cmd)
-    .option('--scale <name>', `${SCALES.join(', ')} (default paper)`)
-    .option('--seed <n>', `integer in [0, ${MAX_RUN_SEED}]; scan i of an experiment uses seed + i (default: 1, or the spec's)`)
-    .option('--out <dir>', 'output folder (default out)')
-    .option('--json', 'print the result as JSON on stdout')
-    .option('--no-png', 'skip the PNG figures')
-    .option('--no-report', 'skip report.html')
-    .option('--checkpoint-every <seconds>', 'write a checkpoint (router state, progress) this often; 0 = only when SIGTERM/SIGINT stops the run (default 60)')
-    .addOption(new Option('--resume', 'continue from the checkpoint in <out>/checkpoints (same spec, seed, scale, shard and version)')
-      .conflicts('resumeIfPresent'))
-    .option('--resume-if-present', 'resume when a checkpoint exists, else start afresh (restarted batch jobs)');
+  const engineOptions = (cmd: Command) =>
+    cmd
+      .option('--engine <name>', `${ENGINE_CHOICES.join(', ')} (default: MOE_CUSP_ENGINE, else auto)`)
+      .option('--adapter <name>', `WebGPU adapter: ${ADAPTER_CHOICES.join(', ')} (default: MOE_CUSP_ADAPTER, else auto)`);
+  const runOptions = (cmd: Command) =>
+    engineOptions(cmd)
+      .option('--scale <name>', `${SCALES.join(', ')} (default paper)`)
+      .option('--seed <n>', `integer in [0, ${MAX_RUN_SEED}]; scan i of an experiment uses seed + i (default: 1, or the spec's)`)
+      .option('--out <dir>', 'output folder (default out)')
+      .option('--json', 'print the result as JSON on stdout')
+      .option('--no-png', 'skip the PNG figures')
+      .option('--no-report', 'skip report.html')
+      .option(
+        '--checkpoint-every <seconds>',
+        'write a checkpoint (router state, progress) this often; 0 = only when SIGTERM/SIGINT stops the run (default 60)',
+      )
+      .addOption(
+        new Option('--resume', 'continue from the checkpoint in <out>/checkpoints (same spec, seed, scale, shard and version)').conflicts(
+          'resumeIfPresent',
+        ),
+      )
+      .option('--resume-if-present', 'resume when a checkpoint exists, else start afresh (restarted batch jobs)');
 
-  runOptions(program.command('run')
-    .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
-    .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'))
+  runOptions(
+    program
+      .command('run')
+      .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
+      .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'),
+  )
     .option('--shard <i/n>', 'run only shard i of n (0-based) and write a part for `merge`')
     .option('--shards <n>', 'shard count, the index taken from JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)')
     .action(async (target: string, flags: RunFlags & { shard?: string; shards?: string }) => {
@@ -121,8 +146,7 @@ export function buildProgram(): Command {
       await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
     });
 
-  runOptions(program.command('reproduce')
-    .description('run every preset of the paper at one scale and write one report (<out>/report.html)'))
+  runOptions(program.command('reproduce').description('run every preset of the paper at one scale and write one report (<out>/report.html)'))
     .option('--only <list>', `comma-separated subset of ${PRESET_IDS.join(',')}`)
     .action(async (flags: RunFlags & { only?: string }) => {
       const parsed = parseRunFlags(flags);
@@ -130,7 +154,8 @@ export function buildProgram(): Command {
       await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only, parsed.control);
     });
 
-  program.command('merge')
+  program
+    .command('merge')
     .argument('<parts...>', 'part files, or folders holding them (searched two levels deep)')
     .description('check that shard parts cover one experiment exactly once and write the outputs a single run would')
     .option('--out <dir>', 'output folder (default out)')
@@ -143,8 +168,11 @@ export function buildProgram(): Command {
 
   const num = (flag: string, raw: string | undefined, fallback?: number) =>
     raw === undefined ? fallback : parseNumberFlag(flag, raw, -Infinity, Infinity);
-  program.command('analytic')
-    .description("the theory's numbers for one parameter point: T_c, H(a), equilibria and their stability, folds, cusp normal form, linear-noise Var(y)")
+  program
+    .command('analytic')
+    .description(
+      "the theory's numbers for one parameter point: T_c, H(a), equilibria and their stability, folds, cusp normal form, linear-noise Var(y)",
+    )
     .option('--a <x>', 'reinforcement (default 3)')
     .option('--T <x>', 'temperature (default 1)')
     .option('--gamma <x>', 'forgetting (default 1)')
@@ -157,33 +185,50 @@ export function buildProgram(): Command {
     .action((flags: Record<string, string | boolean | undefined>) => {
       const s = (k: string) => flags[k] as string | undefined;
       const input = checkAnalyticInput({
-        a: num('--a', s('a'), 3)!, T: num('--T', s('T'), 1)!, gamma: num('--gamma', s('gamma'), 1)!, h: num('--h', s('h'), 0)!,
-        rho: num('--rho', s('rho'), 0)!, B: num('--B', s('B')), eta: num('--eta', s('eta')), N: num('--N', s('N'), 2)!,
+        a: num('--a', s('a'), 3)!,
+        T: num('--T', s('T'), 1)!,
+        gamma: num('--gamma', s('gamma'), 1)!,
+        h: num('--h', s('h'), 0)!,
+        rho: num('--rho', s('rho'), 0)!,
+        B: num('--B', s('B')),
+        eta: num('--eta', s('eta')),
+        N: num('--N', s('N'), 2)!,
       });
       const report = analyticReport(input);
       process.stdout.write(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatAnalytic(report) + '\n');
     });
 
-  const sample = engineOptions(program.command('sample')
-    .description('per-replicate final window mean u_hat, |u_hat|, u_hat^2 and final y at one parameter point, as CSV'));
-  for (const [k, help] of [['a', 'reinforcement'], ['T', 'temperature'], ['gamma', 'forgetting'], ['h', 'skew (default 0)'],
-    ['rho', 'negative load feedback (default 0)'], ['B', 'tokens per step'], ['eta', 'step size'], ['y0', 'initial y (default 0)'],
-    ['asym', 'half-width of the random initial asymmetry (default 0)'], ['replicates', 'routers (default 1000)'],
-    ['steps', 'steps (default 10000)'], ['window', 'last steps averaged (default steps/10)'], ['seed', 'seed (default 1)']]) {
+  const sample = engineOptions(
+    program.command('sample').description('per-replicate final window mean u_hat, |u_hat|, u_hat^2 and final y at one parameter point, as CSV'),
+  );
+  for (const [k, help] of [
+    ['a', 'reinforcement'],
+    ['T', 'temperature'],
+    ['gamma', 'forgetting'],
+    ['h', 'skew (default 0)'],
+    ['rho', 'negative load feedback (default 0)'],
+    ['B', 'tokens per step'],
+    ['eta', 'step size'],
+    ['y0', 'initial y (default 0)'],
+    ['asym', 'half-width of the random initial asymmetry (default 0)'],
+    ['replicates', 'routers (default 1000)'],
+    ['steps', 'steps (default 10000)'],
+    ['window', 'last steps averaged (default steps/10)'],
+    ['seed', 'seed (default 1)'],
+  ]) {
     sample.option(`--${k} <x>`, help);
   }
-  sample.option('--output <file>', 'write the CSV here instead of stdout')
-    .action(async (flags: Record<string, string | undefined>) => {
-      const values: Record<string, number | undefined> = {};
-      for (const k of ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta', 'y0', 'asym', 'replicates', 'steps', 'window', 'seed']) {
-        values[k] = num(`--${k}`, flags[k]);
-      }
-      const engine: EngineFlags = {
-        engine: flags.engine === undefined ? undefined : parseChoiceFlag('--engine', flags.engine, ENGINE_CHOICES),
-        adapter: flags.adapter === undefined ? undefined : parseChoiceFlag('--adapter', flags.adapter, ADAPTER_CHOICES),
-      };
-      await sampleCommand(sampleSpec(values), engine, flags.output);
-    });
+  sample.option('--output <file>', 'write the CSV here instead of stdout').action(async (flags: Record<string, string | undefined>) => {
+    const values: Record<string, number | undefined> = {};
+    for (const k of ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta', 'y0', 'asym', 'replicates', 'steps', 'window', 'seed']) {
+      values[k] = num(`--${k}`, flags[k]);
+    }
+    const engine: EngineFlags = {
+      engine: flags.engine === undefined ? undefined : parseChoiceFlag('--engine', flags.engine, ENGINE_CHOICES),
+      adapter: flags.adapter === undefined ? undefined : parseChoiceFlag('--adapter', flags.adapter, ADAPTER_CHOICES),
+    };
+    await sampleCommand(sampleSpec(values), engine, flags.output);
+  });
 
   addBenchFlags(program.command('bench'))
     .description('throughput: router-steps/s and tokens/s of the WebGPU and CPU engines (and NumPy, if present) at B = 64, 512, 4096')
@@ -197,5 +242,10 @@ export function buildProgram(): Command {
 // The commands that load Dawn run in a child behind a filter for Dawn's stderr noise (launch.ts).
 const { relaunchWithFilteredStderr } = await import('./launch.js');
 if (!relaunchWithFilteredStderr(process.argv)) {
-  buildProgram().parseAsync(process.argv).then(() => finish(0), (err: unknown) => finish(reportError(err)));
+  buildProgram()
+    .parseAsync(process.argv)
+    .then(
+      () => finish(0),
+      (err: unknown) => finish(reportError(err)),
+    );
 }

@@ -22,7 +22,12 @@ export function formatDuration(seconds: number): string {
 /** 15300000 -> '15.3 M'. */
 export function formatRate(value: number): string {
   if (!Number.isFinite(value)) return String(value);
-  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  const units: [number, string][] = [
+    [1e12, 'T'],
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
   for (const [scale, unit] of units) {
     if (Math.abs(value) >= scale) return `${(value / scale).toPrecision(3)} ${unit}`;
   }
@@ -49,14 +54,17 @@ export function progressBar(options: ProgressBarOptions = {}): ProgressHandle {
       if (!enabled) return;
       if (!bar) {
         if (p.elapsedMs < delayMs || p.fraction >= 1) return;
-        bar = new cliProgress.SingleBar({
-          stream: process.stderr,
-          format: `${label}[{bar}] {percentage}% | {rate} router-steps/s | ETA {etaText}`,
-          barsize: 30,
-          hideCursor: true,
-          clearOnComplete: true,
-          fps: 10,
-        }, cliProgress.Presets.shades_classic);
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: `${label}[{bar}] {percentage}% | {rate} router-steps/s | ETA {etaText}`,
+            barsize: 30,
+            hideCursor: true,
+            clearOnComplete: true,
+            fps: 10,
+          },
+          cliProgress.Presets.shades_classic,
+        );
         bar.start(p.totalRouterSteps, p.routerSteps, payload(p));
       } else {
         bar.update(p.routerSteps, payload(p));

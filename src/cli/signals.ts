@@ -6,7 +6,7 @@
 // same code anyway (the last periodic checkpoint stays). A repeated signal changes nothing:
 // Ctrl-C reaches the relaunching parent and this process alike (src/cli/launch.ts).
 
-import type { StopToken } from '../experiments/protocols.js';
+import type { StopToken } from '../experiments/scan-run.js';
 
 /** How long a stop may take before the process exits regardless. */
 export const STOP_DEADLINE_MS = 10_000;
@@ -15,7 +15,10 @@ const CODES: Record<string, number> = { SIGTERM: 143, SIGINT: 130, SIGHUP: 129 }
 
 /** Exit with this code after the message was printed (a stopped run). */
 export class ExitCode extends Error {
-  constructor(readonly code: number, message = `exit ${code}`) {
+  constructor(
+    readonly code: number,
+    message = `exit ${code}`,
+  ) {
     super(message);
     this.name = 'ExitCode';
   }
@@ -26,7 +29,10 @@ export class SignalStop implements StopToken {
   private readonly handlers = new Map<NodeJS.Signals, () => void>();
 
   /** `cleanup` runs before a forced exit at the deadline (release locks). */
-  constructor(private readonly cleanup: () => void, private readonly deadlineMs = STOP_DEADLINE_MS) {
+  constructor(
+    private readonly cleanup: () => void,
+    private readonly deadlineMs = STOP_DEADLINE_MS,
+  ) {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as NodeJS.Signals[]) {
       const handler = () => this.onSignal(sig);
       this.handlers.set(sig, handler);

@@ -5,8 +5,21 @@
 // constants) are the shared ones of constants.ts, which the WGSL gets too.
 
 import {
-  BINOMIAL_INVERSION_LIMIT, BINOMIAL_MAX_TRIES, BINOMIAL_WALK_BOUND, BTRS_A0, BTRS_A1, BTRS_A2, BTRS_ALPHA0, BTRS_ALPHA1,
-  BTRS_B0, BTRS_B1, BTRS_US_MIN, BTRS_VR0, BTRS_VR1, STIRLING_SERIES, STIRLING_TAIL,
+  BINOMIAL_INVERSION_LIMIT,
+  BINOMIAL_MAX_TRIES,
+  BINOMIAL_WALK_BOUND,
+  BTRS_A0,
+  BTRS_A1,
+  BTRS_A2,
+  BTRS_ALPHA0,
+  BTRS_ALPHA1,
+  BTRS_B0,
+  BTRS_B1,
+  BTRS_US_MIN,
+  BTRS_VR0,
+  BTRS_VR1,
+  STIRLING_SERIES,
+  STIRLING_TAIL,
 } from './constants.js';
 import { uniformFine, uniformGrid } from './threefry.js';
 
@@ -78,10 +91,12 @@ export function binomialBtrs(n: number, q: number, rng: WordSource): number {
     }
     const us2 = us * us;
     const lhs = Math.log((v * alpha * us2) / (a + b * us2));
-    const rhs = boundM
-      + (n + 1) * Math.log1p((k - m) / (n - k + 1))
-      + (k + 0.5) * Math.log1p((m - k - delta) / ((1 - q) * (k + 1)))
-      - stirlingTail(k) - stirlingTail(n - k);
+    const rhs =
+      boundM +
+      (n + 1) * Math.log1p((k - m) / (n - k + 1)) +
+      (k + 0.5) * Math.log1p((m - k - delta) / ((1 - q) * (k + 1))) -
+      stirlingTail(k) -
+      stirlingTail(n - k);
     if (lhs <= rhs) return k;
   }
   return m;

@@ -51,11 +51,16 @@ export interface AdvanceRange {
   stepBegin: number;
   stepEnd: number;
   windowBegin: number;
-  tokenMode?: boolean;
+  tokenMode?: boolean | undefined;
 }
 
 export function advanceBlock(
-  block: RouterBlock, cells: readonly RouterCell[], replicates: number, seed: number, range: AdvanceRange, firstRouter = 0,
+  block: RouterBlock,
+  cells: readonly RouterCell[],
+  replicates: number,
+  seed: number,
+  range: AdvanceRange,
+  firstRouter = 0,
 ): void {
   const [k0, k1] = seedKey(seed);
   const rng = new RngStream(k0, k1);
@@ -91,18 +96,24 @@ export function advanceBlock(
 }
 
 /** Measured speed of a CPU session, for chunk sizing. */
-export interface ChunkTiming { msPerRouterStep: number }
+export interface ChunkTiming {
+  msPerRouterStep: number;
+}
 
 /**
  * The CPU engines' advance loop: steps in chunks of ~250 ms (or `stepsPerChunk`), each run by
  * `runChunk` on all blocks, with progress reported after each chunk.
  */
 export async function advanceInChunks(
-  range: AdvanceRange, routers: number, timing: ChunkTiming, stepsPerChunk: number | undefined,
-  runChunk: (sub: AdvanceRange) => Promise<unknown>, onRouterSteps?: (done: number) => void,
+  range: AdvanceRange,
+  routers: number,
+  timing: ChunkTiming,
+  stepsPerChunk: number | undefined,
+  runChunk: (sub: AdvanceRange) => Promise<unknown>,
+  onRouterSteps?: (done: number) => void,
 ): Promise<void> {
   let done = 0;
-  for (let step = range.stepBegin; step < range.stepEnd;) {
+  for (let step = range.stepBegin; step < range.stepEnd; ) {
     const adaptive = timing.msPerRouterStep > 0 ? Math.floor(250 / timing.msPerRouterStep / routers) : 1;
     const steps = Math.min(stepsPerChunk ?? Math.max(1, adaptive), range.stepEnd - step);
     const started = performance.now();
@@ -115,7 +126,12 @@ export async function advanceInChunks(
 }
 
 /** One router's state in the f32 twin: y (an f32 value) and its exact tallies. */
-export interface StateF32 { y: number; sumN1: number; sumAbs: number; sumSq: number }
+export interface StateF32 {
+  y: number;
+  sumN1: number;
+  sumAbs: number;
+  sumSq: number;
+}
 
 const f32 = Math.fround;
 const BITS = new Float32Array(1);
@@ -135,11 +151,11 @@ export function fmaF32(a: number, b: number, c: number): number {
   const r = f32(s);
   if (r === s || r === 0 || !Number.isFinite(r)) return r;
   const v = s - p;
-  const e = (p - (s - v)) + (c - v); // TwoSum: a b + c = s + e exactly
+  const e = p - (s - v) + (c - v); // TwoSum: a b + c = s + e exactly
   if (e === 0) return r;
   const other = adjacentF32(r, Math.abs(r) < Math.abs(s));
   if ((r + other) / 2 !== s) return r; // not a tie: s + e rounds as s
-  return (e > 0) === (other > r) ? other : r;
+  return e > 0 === other > r ? other : r;
 }
 
 /**
@@ -163,8 +179,10 @@ export const UPDATE_AS_WRITTEN: UpdateOrder = { sum: 'as written', fused: 'none'
 
 /** Every UpdateOrder: 3 sums x 3 fusions x 2 x 2. */
 export const UPDATE_ORDERS: readonly UpdateOrder[] = (['as written', 'gain + h first', 'h - forgetting first'] as const).flatMap((sum) =>
-  (['none', 'gain', 'forgetting'] as const).flatMap((fused) => [false, true].flatMap((fusedStep) =>
-    (['exact', 'reciprocal'] as const).map((division) => ({ sum, fused, fusedStep, division })))));
+  (['none', 'gain', 'forgetting'] as const).flatMap((fused) =>
+    [false, true].flatMap((fusedStep) => (['exact', 'reciprocal'] as const).map((division) => ({ sum, fused, fusedStep, division }))),
+  ),
+);
 
 export function updateOrderName(o: UpdateOrder): string {
   return `sum ${o.sum}, fused ${o.fused}${o.fusedStep ? ' and the step' : ''}, ${o.division} division`;
@@ -174,7 +192,8 @@ export function updateOrderName(o: UpdateOrder): string {
 export function routerUpdateF32(y: number, d: number, cell: RouterCell, order: UpdateOrder = UPDATE_AS_WRITTEN): number {
   const uHat = order.division === 'exact' ? f32(d / cell.B) : f32(d * f32(1 / cell.B)); // d, B exact in f32 (|d| <= B <= 65536)
   const gain = f32(cell.a - cell.rho);
-  const g = order.fused === 'gain', k = order.fused === 'forgetting';
+  const g = order.fused === 'gain',
+    k = order.fused === 'forgetting';
   const t1 = f32(gain * uHat);
   const t2 = f32(cell.gamma * y);
   let drift: number;

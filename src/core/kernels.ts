@@ -26,7 +26,7 @@ export interface BindingDecl {
 /** A kernel's bindings by WGSL variable name. */
 export type Bindings<K extends string = string> = Readonly<Record<K, BindingDecl>>;
 
-const VAR_SPACE: Record<BindingKind, string> = { 'uniform': 'uniform', 'read-only-storage': 'storage, read', 'storage': 'storage, read_write' };
+const VAR_SPACE: Record<BindingKind, string> = { uniform: 'uniform', 'read-only-storage': 'storage, read', storage: 'storage, read_write' };
 
 function typeName(type: BindingType): string {
   if (typeof type === 'string') return type;
@@ -72,8 +72,11 @@ export const UPDATE_CHECK_BINDINGS = bindings({
 
 /** The `@group @binding var` declarations of a kernel. */
 export function wgslBindings(record: Bindings): string {
-  return Object.entries(record).map(([name, b]) =>
-    `@group(${b.group ?? 0}) @binding(${b.binding}) var<${VAR_SPACE[b.kind]}> ${name}: ${typeName(b.type)};`).join('\n') + '\n';
+  return (
+    Object.entries(record)
+      .map(([name, b]) => `@group(${b.group ?? 0}) @binding(${b.binding}) var<${VAR_SPACE[b.kind]}> ${name}: ${typeName(b.type)};`)
+      .join('\n') + '\n'
+  );
 }
 
 /** The structs a kernel's bindings use, each once, in binding order. */
@@ -88,13 +91,15 @@ function bindingStructs(record: Bindings): StructLayout[] {
 
 /** GPUBindGroupLayout entries of one group of a kernel's bindings (compute stage). */
 export function bindGroupLayoutEntries(record: Bindings, group = 0): GPUBindGroupLayoutEntry[] {
-  return Object.values(record).filter((b) => (b.group ?? 0) === group)
+  return Object.values(record)
+    .filter((b) => (b.group ?? 0) === group)
     .map((b) => ({ binding: b.binding, visibility: GPUShaderStage.COMPUTE, buffer: { type: b.kind } }));
 }
 
 /** GPUBindGroup entries of one group, from buffers keyed by binding name. */
 export function bindGroupEntries<K extends string>(record: Bindings<K>, buffers: Readonly<Record<K, GPUBuffer>>, group = 0): GPUBindGroupEntry[] {
-  return (Object.entries(record) as [K, BindingDecl][]).filter(([, b]) => (b.group ?? 0) === group)
+  return (Object.entries(record) as [K, BindingDecl][])
+    .filter(([, b]) => (b.group ?? 0) === group)
     .map(([name, b]) => ({ binding: b.binding, resource: { buffer: buffers[name] } }));
 }
 
@@ -169,8 +174,10 @@ export async function compileModule(device: GPUDevice, code: string, label: stri
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length > 0) {
     const lines = code.split('\n');
-    throw new Error(`WGSL compilation of ${label} failed:\n` + errors.map((m) =>
-      `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n'));
+    throw new Error(
+      `WGSL compilation of ${label} failed:\n` +
+        errors.map((m) => `  line ${m.lineNum}:${m.linePos}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`).join('\n'),
+    );
   }
   return module;
 }

@@ -26,45 +26,66 @@ function struct<K extends string>(name: string, fields: readonly (readonly [K, F
 
 /** Per-dispatch uniforms of the router kernel. */
 export const PARAMS = struct('Params', [
-  ['seed_lo', 'u32'], ['seed_hi', 'u32'],
-  ['router_offset', 'u32'], ['slot_begin', 'u32'], ['slot_end', 'u32'], ['replicates', 'u32'],
-  ['step_begin', 'u32'], ['step_end', 'u32'], ['window_begin', 'u32'],
-  ['token_mode', 'u32'], ['row_stride', 'u32'],
+  ['seed_lo', 'u32'],
+  ['seed_hi', 'u32'],
+  ['router_offset', 'u32'],
+  ['slot_begin', 'u32'],
+  ['slot_end', 'u32'],
+  ['replicates', 'u32'],
+  ['step_begin', 'u32'],
+  ['step_end', 'u32'],
+  ['window_begin', 'u32'],
+  ['token_mode', 'u32'],
+  ['row_stride', 'u32'],
 ] as const);
 
 /** One parameter cell (MODEL.md section 1 symbols). */
 export const CELL = struct('Cell', [
-  ['a', 'f32'],     // reinforcement (positive feedback)
-  ['rho', 'f32'],   // negative feedback on load (load balancing)
-  ['T', 'f32'],     // softmax temperature
+  ['a', 'f32'], // reinforcement (positive feedback)
+  ['rho', 'f32'], // negative feedback on load (load balancing)
+  ['T', 'f32'], // softmax temperature
   ['gamma', 'f32'], // forgetting
-  ['h', 'f32'],     // skew b1 - b2
-  ['eta', 'f32'],   // step size
-  ['y0', 'f32'],    // initial score gap
-  ['asym', 'f32'],  // half-width of the uniform random initial asymmetry
-  ['B', 'u32'],     // tokens per step
+  ['h', 'f32'], // skew b1 - b2
+  ['eta', 'f32'], // step size
+  ['y0', 'f32'], // initial score gap
+  ['asym', 'f32'], // half-width of the uniform random initial asymmetry
+  ['B', 'u32'], // tokens per step
 ] as const);
 
 /** The state of one router: its score gap y = r1 - r2. */
 export const STATE = struct('State', [['y', 'f32']] as const);
 
 /** Exact window tallies of one router: sum N1, sum |2 N1 - B|, sum (2 N1 - B)^2. */
-export const TALLY = struct('Tally', [['n1', 'u64'], ['abs', 'u64'], ['sq', 'u64']] as const);
+export const TALLY = struct('Tally', [
+  ['n1', 'u64'],
+  ['abs', 'u64'],
+  ['sq', 'u64'],
+] as const);
 
 /** Uniforms of the test-only kernels in shaders/sampler_check.wgsl and update_check.wgsl. */
 export const CHECK_PARAMS = struct('CheckParams', [
-  ['seed_lo', 'u32'], ['seed_hi', 'u32'], ['count', 'u32'], ['row_stride', 'u32'],
-  ['n', 'u32'], ['p', 'f32'], ['step', 'u32'], ['tag', 'u32'], ['token_mode', 'u32'],
+  ['seed_lo', 'u32'],
+  ['seed_hi', 'u32'],
+  ['count', 'u32'],
+  ['row_stride', 'u32'],
+  ['n', 'u32'],
+  ['p', 'f32'],
+  ['step', 'u32'],
+  ['tag', 'u32'],
+  ['token_mode', 'u32'],
 ] as const);
 
 /** update_check.wgsl, one per step of a case: the sampler's draw x = min(N1, B - N1). */
-export const UPDATE_DRAW = struct('UpdateDraw', [['x', 'u32'], ['in_window', 'u32']] as const);
+export const UPDATE_DRAW = struct('UpdateDraw', [
+  ['x', 'u32'],
+  ['in_window', 'u32'],
+] as const);
 
 /** update_check.wgsl, one per step of a case: what the router's step functions gave (the tallies go to a Tally array). */
 export const UPDATE_OUT = struct('UpdateOut', [
   ['logit', 'f32'], // min(|y| / T, LOGIT_CAP) before the step
-  ['q', 'f32'],     // the minority probability sigmoid(-logit) before the step
-  ['y', 'f32'],     // y after the step
+  ['q', 'f32'], // the minority probability sigmoid(-logit) before the step
+  ['y', 'f32'], // y after the step
 ] as const);
 
 // ---- The readout: what RouterSession.read returns and restore takes (src/core/engine.ts).
@@ -131,8 +152,7 @@ export function uniformSizeOf(layout: StructLayout): number {
 }
 
 export function wgslStruct(layout: StructLayout): string {
-  const body = layout.fields.map(([name, type]) =>
-    type === 'u64' ? `  ${name}_lo: u32,\n  ${name}_hi: u32,` : `  ${name}: ${type},`).join('\n');
+  const body = layout.fields.map(([name, type]) => (type === 'u64' ? `  ${name}_lo: u32,\n  ${name}_hi: u32,` : `  ${name}: ${type},`)).join('\n');
   return `struct ${layout.name} {\n${body}\n}\n`;
 }
 
@@ -190,7 +210,12 @@ export function packColumns<K extends string>(layout: StructLayout<K>, columns: 
 }
 
 /** The inverse of packColumns: `count` structs of array<layout.name> as one Float64Array per field. */
-export function unpackStructs<K extends string>(layout: StructLayout<K>, buffer: ArrayBufferLike, count: number, byteOffset = 0): Record<K, Float64Array> {
+export function unpackStructs<K extends string>(
+  layout: StructLayout<K>,
+  buffer: ArrayBufferLike,
+  count: number,
+  byteOffset = 0,
+): Record<K, Float64Array> {
   const n = wordCountOf(layout);
   const f32 = new Float32Array(buffer, byteOffset, count * n);
   const u32 = new Uint32Array(buffer, byteOffset, count * n);

@@ -41,7 +41,10 @@ export interface ScanPlan {
 
 /** Bad input: names the offending field and what is allowed. */
 export class InputError extends Error {
-  constructor(readonly field: string, readonly problem: string) {
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
     super(`${field}: ${problem}`);
     this.name = 'InputError';
   }
@@ -51,7 +54,12 @@ export const MAX_TOKENS = 65536;
 export const MAX_STEPS = 0xffffffff;
 export const MAX_ROUTERS = 0xffffffff;
 
-interface Range { min: number; max: number; minOpen?: boolean; integer?: boolean }
+interface Range {
+  min: number;
+  max: number;
+  minOpen?: boolean;
+  integer?: boolean;
+}
 
 /** Allowed ranges. Bounds beyond the model's own (T > 0, gamma >= 0, eta > 0, rho >= 0) keep
  * every value representable in f32 with room for the products the kernel forms: T >= 1e-30
@@ -84,7 +92,8 @@ function quote(text: string, maxChars: number): { literal: string; cut: boolean 
     if (literal.length <= maxChars + 2) return { literal, cut: false };
   }
   let out = '';
-  for (const ch of text) { // by code point: a surrogate pair is never split
+  for (const ch of text) {
+    // by code point: a surrogate pair is never split
     const escaped = JSON.stringify(ch).slice(1, -1);
     if (out.length + escaped.length > maxChars) return { literal: `"${out}…"`, cut: true };
     out += escaped;
@@ -111,8 +120,11 @@ function renderShort(value: unknown, depth: number): string {
     const entries: string[] = [];
     let more = false;
     for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      if (entries.length === 8 || depth >= 3) { more = true; break; }
+      if (!Object.hasOwn(value, key)) continue;
+      if (entries.length === 8 || depth >= 3) {
+        more = true;
+        break;
+      }
       entries.push(`${quoted(key, 40)}: ${renderShort((value as Record<string, unknown>)[key], depth + 1)}`);
     }
     return `{${entries.join(', ')}${more ? (entries.length ? ', …' : '…') : ''}}`;
@@ -146,9 +158,12 @@ export function shownValue(value: unknown, maxChars = MAX_SHOWN_CHARS): string {
 }
 
 export function checkNumber(field: string, value: unknown, range: Range): number {
-  const ok = typeof value === 'number' && Number.isFinite(value)
-    && (range.minOpen ? value > range.min : value >= range.min) && value <= range.max
-    && (!range.integer || Number.isInteger(value));
+  const ok =
+    typeof value === 'number' &&
+    Number.isFinite(value) &&
+    (range.minOpen ? value > range.min : value >= range.min) &&
+    value <= range.max &&
+    (!range.integer || Number.isInteger(value));
   if (!ok) throw new InputError(field, `${describe(range)}, got ${shownValue(value)}`);
   return value as number;
 }
@@ -174,13 +189,16 @@ export function validatePlan(plan: ScanPlan, maxRouters = MAX_ROUTERS): ScanPlan
   const routers = plan.cells.length * plan.replicates;
   if (plan.firstRouter !== undefined) {
     checkNumber('firstRouter', plan.firstRouter, { min: 0, max: MAX_ROUTERS + 1 - routers, integer: true });
-    if (plan.firstRouter % plan.replicates !== 0) throw new InputError('firstRouter', `must be a multiple of replicates (${plan.replicates}), got ${plan.firstRouter}`);
+    if (plan.firstRouter % plan.replicates !== 0)
+      throw new InputError('firstRouter', `must be a multiple of replicates (${plan.replicates}), got ${plan.firstRouter}`);
   }
   const limit = Math.min(maxRouters, MAX_ROUTERS);
   if (routers > limit) {
-    throw new InputError('replicates',
-      `the scan has ${routers} routers (${plan.cells.length} cells x ${plan.replicates} replicates); `
-      + `this engine holds at most ${limit}: use fewer cells or replicates`);
+    throw new InputError(
+      'replicates',
+      `the scan has ${routers} routers (${plan.cells.length} cells x ${plan.replicates} replicates); ` +
+        `this engine holds at most ${limit}: use fewer cells or replicates`,
+    );
   }
   return plan;
 }

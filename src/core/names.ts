@@ -15,8 +15,9 @@ export const MAX_NAME_LENGTH = 64;
 export const RESERVED_NAMES: readonly string[] = ['report.html', 'parts', 'checkpoints'];
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 
-export const SAFE_NAME_RULE = `1-${MAX_NAME_LENGTH} characters of A-Z a-z 0-9 . _ -, starting with a letter, digit or _, `
-  + `not ending in '.', and not ${RESERVED_NAMES.join(', ')} or a Windows device name (con, nul, com1, ...)`;
+export const SAFE_NAME_RULE =
+  `1-${MAX_NAME_LENGTH} characters of A-Z a-z 0-9 . _ -, starting with a letter, digit or _, ` +
+  `not ending in '.', and not ${RESERVED_NAMES.join(', ')} or a Windows device name (con, nul, com1, ...)`;
 
 /** Why `name` is not a safe identifier, or null when it is. */
 export function unsafeNameReason(name: unknown): string | null {

@@ -4,9 +4,7 @@
 // parity and rotations, the uniforms' scales and the stream tags are the shared constants of
 // constants.ts, which the WGSL gets too.
 
-import {
-  THREEFRY_PARITY, THREEFRY_ROTATIONS, UNIFORM_FINE_MAX, UNIFORM_FINE_SCALE, UNIFORM_GRID_SCALE, UNIFORM_GRID_SHIFT,
-} from './constants.js';
+import { THREEFRY_PARITY, THREEFRY_ROTATIONS, UNIFORM_FINE_MAX, UNIFORM_FINE_SCALE, UNIFORM_GRID_SCALE, UNIFORM_GRID_SHIFT } from './constants.js';
 
 /** Key schedule scratch (k0, k1, k2) of threefry2x32_20; the function runs to completion. */
 const SCHEDULE = new Uint32Array(3);
@@ -35,7 +33,7 @@ export function threefry2x32_20(c0: number, c1: number, k0: number, k1: number, 
 
 /** A 53-bit seed as the two key words. */
 export function seedKey(seed: number): [number, number] {
-  return [seed % 0x100000000 >>> 0, Math.floor(seed / 0x100000000) >>> 0];
+  return [(seed % 0x100000000) >>> 0, Math.floor(seed / 0x100000000) >>> 0];
 }
 
 /** The key of (router, tag)'s stream under a seed: Threefry2x32-20 of (router, tag). */
@@ -56,7 +54,10 @@ export class RngStream {
   private step = 0;
 
   /** (k0, k1): the seed's key words. */
-  constructor(private readonly k0: number, private readonly k1: number) {}
+  constructor(
+    private readonly k0: number,
+    private readonly k1: number,
+  ) {}
 
   open(router: number, step: number, tag: number): this {
     if (router !== this.keyRouter || tag !== this.keyTag) {

@@ -12,7 +12,19 @@
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from './engine.js';
 import { ROUTER_BINDINGS, bindGroupEntries, compileModule, createLayouts, dispatchGrid, routerShaderSource } from './kernels.js';
 import {
-  CELL, PARAMS, STATE, TALLY, checkReadout, packColumns, packStructs, packUniform, strideOf, tallyColumns, tallyReadout, uniformSizeOf, unpackStructs,
+  CELL,
+  PARAMS,
+  STATE,
+  TALLY,
+  checkReadout,
+  packColumns,
+  packStructs,
+  packUniform,
+  strideOf,
+  tallyColumns,
+  tallyReadout,
+  uniformSizeOf,
+  unpackStructs,
 } from './layout.js';
 import { seedKey } from './threefry.js';
 import { routerCount, type RouterCell, type ScanPlan } from './model.js';
@@ -44,7 +56,7 @@ export class WebGpuEngine implements Engine {
   /** devices lost and replaced so far */
   recoveries = 0;
   private lostDevice = false;
-  private pipelines?: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }>;
+  private pipelines: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }> | undefined;
   readonly workgroupSize: number;
 
   /**
@@ -90,8 +102,11 @@ export class WebGpuEngine implements Engine {
       const module = await compileModule(device, routerShaderSource(), 'router.wgsl');
       const { group: layout, pipeline: pipelineLayout } = createLayouts(device, ROUTER_BINDINGS, 'router bindings');
       const constants = { WORKGROUP_SIZE: this.workgroupSize };
-      const [initialize, advance] = await Promise.all(['initialize', 'advance'].map((entryPoint) =>
-        device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } })));
+      const [initialize, advance] = await Promise.all(
+        ['initialize', 'advance'].map((entryPoint) =>
+          device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } }),
+        ),
+      );
       return { layout, initialize, advance };
     })();
     return this.pipelines;
@@ -130,9 +145,21 @@ class WebGpuSession implements RouterSession {
     this.routers = routerCount(plan);
     this.key = seedKey(plan.seed);
     this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.cells = device.createBuffer({ label: 'cells', size: plan.cells.length * strideOf(CELL), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.state = device.createBuffer({ label: 'state', size: this.routers * STATE_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    this.tallies = device.createBuffer({ label: 'tallies', size: this.routers * TALLY_BYTES, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.cells = device.createBuffer({
+      label: 'cells',
+      size: plan.cells.length * strideOf(CELL),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    });
+    this.state = device.createBuffer({
+      label: 'state',
+      size: this.routers * STATE_BYTES,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.tallies = device.createBuffer({
+      label: 'tallies',
+      size: this.routers * TALLY_BYTES,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     this.bindGroup = device.createBindGroup({
       layout: pipelines.layout,
       entries: bindGroupEntries(ROUTER_BINDINGS, { params: this.uniforms, cells: this.cells, state: this.state, tallies: this.tallies }),
@@ -164,12 +191,23 @@ class WebGpuSession implements RouterSession {
     const { device } = this;
     const { workgroupSize } = this.engine;
     const grid = dispatchGrid(slotEnd - slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
-    device.queue.writeBuffer(this.uniforms, 0, packUniform(PARAMS, {
-      seed_lo: this.key[0], seed_hi: this.key[1],
-      router_offset: this.plan.firstRouter ?? 0, slot_begin: slotBegin, slot_end: slotEnd, replicates: this.plan.replicates,
-      step_begin: range.stepBegin, step_end: range.stepEnd, window_begin: range.windowBegin,
-      token_mode: this.plan.tokenMode ? 1 : 0, row_stride: grid.rowStride,
-    }));
+    device.queue.writeBuffer(
+      this.uniforms,
+      0,
+      packUniform(PARAMS, {
+        seed_lo: this.key[0],
+        seed_hi: this.key[1],
+        router_offset: this.plan.firstRouter ?? 0,
+        slot_begin: slotBegin,
+        slot_end: slotEnd,
+        replicates: this.plan.replicates,
+        step_begin: range.stepBegin,
+        step_end: range.stepEnd,
+        window_begin: range.windowBegin,
+        token_mode: this.plan.tokenMode ? 1 : 0,
+        row_stride: grid.rowStride,
+      }),
+    );
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);
@@ -221,7 +259,7 @@ class WebGpuSession implements RouterSession {
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
     const { device } = this;
     let done = 0;
-    for (let step = range.stepBegin; step < range.stepEnd;) {
+    for (let step = range.stepBegin; step < range.stepEnd; ) {
       const { steps, routers } = this.chunk(range.stepEnd - step);
       for (let slot = 0; slot < this.routers; slot += routers) {
         const slotEnd = Math.min(slot + routers, this.routers);
@@ -242,7 +280,11 @@ class WebGpuSession implements RouterSession {
     const { device } = this;
     const stateBytes = this.routers * STATE_BYTES;
     const tallyBytes = this.routers * TALLY_BYTES;
-    const staging = device.createBuffer({ label: 'readback', size: stateBytes + tallyBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const staging = device.createBuffer({
+      label: 'readback',
+      size: stateBytes + tallyBytes,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(this.state, 0, staging, 0, stateBytes);
     encoder.copyBufferToBuffer(this.tallies, 0, staging, stateBytes, tallyBytes);

@@ -1,11 +1,11 @@
-// The scales the web page offers, derived from the presets (presets.ts) without restating
+// The scales the web page offers, derived from the presets (presets/index.ts) without restating
 // them. `browser`, the default on WebGPU, is the quick scale with twice the replicates: the
 // grids, steps, windows and sweep speeds stay quick's, so each preset is a few seconds even
 // on a software GPU and instant on a real one (a GPU runs twice the routers at nearly the
 // same cost). On the CPU fallback (a Web Worker pool) the default is the reduced `quick`.
 // Browser-safe.
 
-import { presetSpecs, type PresetId, type Scale } from './presets.js';
+import { presetSpecs, type PresetId, type Scale } from './presets/index.js';
 import type { ScanSpec } from './types.js';
 
 export const WEB_SCALES = ['browser', 'quick', 'paper', 'large'] as const;
@@ -13,8 +13,8 @@ export type WebScale = (typeof WEB_SCALES)[number];
 
 export const WEB_SCALE_NOTES: Record<WebScale, string> = {
   browser: 'quick grids and steps, twice the replicates: seconds on a software GPU',
-  quick: 'the CLI\'s quick scale: seconds on the CPU',
-  paper: 'the paper\'s parameters: minutes on a software GPU, seconds on a real one',
+  quick: "the CLI's quick scale: seconds on the CPU",
+  paper: "the paper's parameters: minutes on a software GPU, seconds on a real one",
   large: 'many more replicates and finer grids: for a real GPU',
 };
 

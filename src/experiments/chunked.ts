@@ -9,16 +9,16 @@
 import type { Engine } from '../core/engine.js';
 import { progressReport, type ProgressReport } from '../core/scan.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
-import { PRESETS, type PresetId } from './presets.js';
-import { runSpec, type PartResults } from './protocols.js';
+import { PRESETS, type PresetId } from './presets/index.js';
+import { runSpec } from './protocols.js';
+import { joinResults } from './reductions.js';
 import { completeExperiment, mergeProvenance, partResults, type ScanPart } from './run.js';
-import { expandGrid, parseSpec, specHash, specRouterSteps } from './spec.js';
-import type { ExperimentResult, RelaxCell, ScanOutcome, ScanSpec } from './types.js';
+import { parseSpec, prepareScan, type PreparedScan } from './spec.js';
+import { CELL_STAT_FIELDS, type CellStats } from '../core/reductions.js';
+import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
 /** What to run: a preset's scans at a scale (the page derives them), or one user spec. */
-export type ChunkedTarget =
-  | { kind: 'preset'; id: PresetId; scale: string; specs: ScanSpec[] }
-  | { kind: 'spec'; spec: ScanSpec };
+export type ChunkedTarget = { kind: 'preset'; id: PresetId; scale: string; specs: ScanSpec[] } | { kind: 'spec'; spec: ScanSpec };
 
 export interface ChunkInfo {
   /** index of the scan in the experiment */
@@ -48,13 +48,12 @@ export class StopError extends Error {
   }
 }
 
-const NO_DATA: RelaxCell = {
-  meanLoad: NaN, meanAbsLoad: NaN, meanAbsLoadSE: NaN, absMeanLoad: NaN, absMeanLoadSE: NaN, meanSqLoad: NaN,
-  meanFinalY: NaN, varFinalY: NaN, fractionPositive: NaN,
-};
+const NO_DATA = Object.fromEntries(CELL_STAT_FIELDS.map((k) => [k, NaN])) as unknown as CellStats;
 
 export class ChunkedRun {
   readonly specs: ScanSpec[];
+  /** the scans, parsed and prepared once */
+  private readonly scans: PreparedScan[];
   readonly id: string;
   readonly title: string;
   readonly scale: string;
@@ -74,20 +73,21 @@ export class ChunkedRun {
 
   constructor(target: ChunkedTarget) {
     if (target.kind === 'preset') {
-      this.specs = target.specs.map((s) => parseSpec(s));
+      this.scans = target.specs.map((s) => prepareScan(parseSpec(s)));
       this.id = target.id;
       this.title = PRESETS[target.id].title;
       this.scale = target.scale;
     } else {
       const spec = parseSpec(target.spec);
-      this.specs = [spec];
+      this.scans = [prepareScan(spec)];
       this.id = spec.name ?? 'scan';
       this.title = spec.description ?? this.id;
       this.scale = 'custom';
     }
-    this.cellCounts = this.specs.map((s) => expandGrid(s).cells.length);
-    this.perCell = this.specs.map((s, i) => specRouterSteps(s) / this.cellCounts[i]);
-    this.totalRouterSteps = this.specs.reduce((sum, s) => sum + specRouterSteps(s), 0);
+    this.specs = this.scans.map((s) => s.spec);
+    this.cellCounts = this.scans.map((s) => s.cells);
+    this.perCell = this.scans.map((s) => s.cellCost);
+    this.totalRouterSteps = this.scans.reduce((sum, s) => sum + s.cellCost * s.cells, 0);
     this.pieces = this.specs.map(() => []);
   }
 
@@ -121,11 +121,10 @@ export class ChunkedRun {
     };
     while (!this.finished) {
       const { scan, cell } = this.next;
-      const spec = this.specs[scan];
       const end = cell + this.chunkCells(scan, cell, options);
       const started = performance.now();
       const done = this.doneRouterSteps;
-      const piece = await runSpec(engine, spec, { cells: [cell, end], onProgress: (p) => report(done + p.routerSteps) });
+      const piece = await runSpec(engine, this.scans[scan], { cells: [cell, end], onProgress: (p) => report(done + p.routerSteps) });
       const ms = performance.now() - started;
       this.pieces[scan].push({ cells: [cell, end], results: partResults(piece), provenance: piece.provenance });
       const steps = piece.provenance.routerSteps;
@@ -142,11 +141,9 @@ export class ChunkedRun {
   /** A finished scan's pieces as one part over all its cells. */
   private scanPart(scan: number): ScanPart {
     const pieces = this.pieces[scan];
-    const rows = <T>(f: (r: PartResults) => T[][] | undefined): T[][] | undefined =>
-      f(pieces[0].results)?.map((_, j) => pieces.flatMap((p) => f(p.results)![j]));
     return {
       cells: [0, this.cellCounts[scan]],
-      results: { relax: rows((r) => r.relax), trace: rows((r) => r.trace), sweep: rows((r) => r.sweep) },
+      results: joinResults(pieces),
       provenance: mergeProvenance(pieces.map((p) => p.provenance)),
     };
   }
@@ -155,8 +152,14 @@ export class ChunkedRun {
   result(): ExperimentResult {
     if (!this.finished) throw new Error(`${this.id}: ${this.totalRouterSteps - this.doneRouterSteps} router-steps still to run`);
     return completeExperiment({
-      format: 'moe-cusp-part', version: PACKAGE_VERSION, id: this.id, title: this.title, scale: this.scale,
-      shard: { index: 0, count: 1 }, specs: this.specs, specHashes: this.specs.map(specHash),
+      format: 'moe-cusp-part',
+      version: PACKAGE_VERSION,
+      id: this.id,
+      title: this.title,
+      scale: this.scale,
+      shard: { index: 0, count: 1 },
+      specs: this.scans.map((s) => s.spec),
+      specHashes: this.scans.map((s) => s.hash),
       scans: this.specs.map((_, i) => this.scanPart(i)),
     });
   }
@@ -169,16 +172,32 @@ export class ChunkedRun {
     const spec = this.specs[scan];
     const pieces = this.pieces[scan];
     if (spec.protocol.kind !== 'relax') return null;
-    const grid = expandGrid(spec);
+    const { grid } = this.scans[scan];
     const n = this.cellCounts[scan];
     const cells = Array.from({ length: grid.families }, () => Array.from({ length: n }, () => NO_DATA));
     for (const p of pieces) {
-      p.results.relax?.forEach((row, f) => row.forEach((c, i) => { cells[f][p.cells[0] + i] = c; }));
+      p.results.relax?.forEach((row, f) =>
+        row.forEach((c, i) => {
+          cells[f][p.cells[0] + i] = c;
+        }),
+      );
     }
-    const provenance = pieces.length ? mergeProvenance(pieces.map((p) => p.provenance)) : {
-      package: '', version: PACKAGE_VERSION, engine: 'cpu' as const, adapter: '', backend: '', sampler: 'btrs-inversion' as const,
-      seed: spec.seed, startedAt: '', elapsedMs: 0, routers: 0, routerSteps: 0, routerStepsPerSecond: 0,
-    };
+    const provenance = pieces.length
+      ? mergeProvenance(pieces.map((p) => p.provenance))
+      : {
+          package: '',
+          version: PACKAGE_VERSION,
+          engine: 'cpu' as const,
+          adapter: '',
+          backend: '',
+          sampler: 'btrs-inversion' as const,
+          seed: spec.seed,
+          startedAt: '',
+          elapsedMs: 0,
+          routers: 0,
+          routerSteps: 0,
+          routerStepsPerSecond: 0,
+        };
     return { spec, grid, outcome: { kind: 'relax', cells }, provenance };
   }
 }

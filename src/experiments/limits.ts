@@ -120,8 +120,9 @@ export const OUTPUT_MARGIN = 1.5;
  */
 export const FIXED_ALLOWANCE_BYTES = 256 * 1024;
 
-/** Figures a generic sweep or trace analysis draws at most (analysis.ts analyzeSpec). */
-const FIGURES = 12;
+/** Figures a generic sweep or trace analysis draws at most (spec-analysis.ts analyzeSpec). */
+export const MAX_SPEC_FIGURES = 12;
+const FIGURES = MAX_SPEC_FIGURES;
 
 /**
  * An upper bound on the bytes of a scan's result.json and of its report.html: the measured
@@ -136,12 +137,16 @@ export function estimateOutputBytes(s: OutputShape): number {
   } else if (s.protocol === 'sweep') {
     const cs = s.cells * s.speeds;
     const figures = Math.min(cs, FIGURES);
-    bytes = m.sweep.base + figures * (m.sweep.perFigure + s.legs * s.points * m.sweep.perFigurePoint)
-      + cs * s.legs * (m.sweep.perLeg + s.points * m.sweep.perPoint + s.replicates * m.sweep.perSwitch);
+    bytes =
+      m.sweep.base +
+      figures * (m.sweep.perFigure + s.legs * s.points * m.sweep.perFigurePoint) +
+      cs * s.legs * (m.sweep.perLeg + s.points * m.sweep.perPoint + s.replicates * m.sweep.perSwitch);
   } else {
     const cf = s.cells * s.families;
-    bytes = m.trace.base + Math.min(cf, FIGURES) * s.intervals * m.trace.perFigureInterval
-      + cf * (m.trace.perCellFamily + s.intervals * m.trace.perInterval);
+    bytes =
+      m.trace.base +
+      Math.min(cf, FIGURES) * s.intervals * m.trace.perFigureInterval +
+      cf * (m.trace.perCellFamily + s.intervals * m.trace.perInterval);
   }
   return Math.ceil(OUTPUT_MARGIN * (bytes + s.listValues * m.perListValue)) + FIXED_ALLOWANCE_BYTES;
 }

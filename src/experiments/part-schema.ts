@@ -8,12 +8,13 @@
 
 import { z } from 'zod';
 import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
+import { CELL_STAT_FIELDS } from '../core/reductions.js';
 import { InputError } from '../core/model.js';
 import { unsafeNameReason } from '../core/names.js';
-import { isPresetId, presetSpecs, SCALES, type Scale } from './presets.js';
-import type { PartResults } from './protocols.js';
+import { isPresetId, presetSpecs, SCALES, type Scale } from './presets/index.js';
+import type { PartResults } from './scan-run.js';
 import type { ExperimentCheckpoint, ExperimentPart, ScanPart } from './run.js';
-import { parseSpec, specHash, sweepLegs } from './spec.js';
+import { parseSpec, specHash, sweepLegs, type ParsedSpec } from './spec.js';
 import type { ScanSpec, TraceCell, ValueGrid } from './types.js';
 
 // ---------------------------------------------------------------------------------------
@@ -35,7 +36,9 @@ function shown(v: unknown): string {
 
 /** A value passing `test`; `what` completes "must be ...". */
 function value<T>(test: (v: unknown) => boolean, what: string) {
-  return z.custom<T>(test, { error: (iss) => (iss.input === undefined ? `is required; must be ${what}` : `must be ${what}, got ${shown(iss.input)}`) });
+  return z.custom<T>(test, {
+    error: (iss) => (iss.input === undefined ? `is required; must be ${what}` : `must be ${what}, got ${shown(iss.input)}`),
+  });
 }
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -52,12 +55,18 @@ const exactly = <T extends string>(s: T) => value<T>((v) => v === s, JSON.string
 const oneOf = <T extends string>(values: readonly T[]) => value<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
 const f64 = value<Float64Array>((v) => v instanceof Float64Array, 'a Float64Array (a blob of the checkpoint)');
 /** [begin, end) of grid cells. */
-const cellRange = value<[number, number]>((v) => Array.isArray(v) && v.length === 2 && isCount(v[0]) && isCount(v[1]) && v[0] <= v[1],
-  '[begin, end): two integers with 0 <= begin <= end');
+const cellRange = value<[number, number]>(
+  (v) => Array.isArray(v) && v.length === 2 && isCount(v[0]) && isCount(v[1]) && v[0] <= v[1],
+  '[begin, end): two integers with 0 <= begin <= end',
+);
 
 function objectError(allowed: string) {
-  return (iss: { code?: string; input?: unknown }) => (iss.code === 'unrecognized_keys' ? `unknown key; allowed: ${allowed}`
-    : iss.input === undefined ? 'is required; must be an object' : `must be an object, got ${shown(iss.input)}`);
+  return (iss: { code?: string; input?: unknown }) =>
+    iss.code === 'unrecognized_keys'
+      ? `unknown key; allowed: ${allowed}`
+      : iss.input === undefined
+        ? 'is required; must be an object'
+        : `must be an object, got ${shown(iss.input)}`;
 }
 
 /** An object with exactly these keys. */
@@ -78,46 +87,86 @@ const shard = strict({ index: count, count });
 
 /** src/core/scan.ts Provenance; later fields (segments, recoveries, ...) pass through. */
 const provenance = loose({
-  package: text, version: text, engine: text, adapter: text, backend: text,
-  sampler: oneOf(['btrs-inversion', 'tokens']), seed: count, startedAt: text, elapsedMs: nonNegative,
-  routers: count, routerSteps: count, routerStepsPerSecond: stat,
+  package: text,
+  version: text,
+  engine: text,
+  adapter: text,
+  backend: text,
+  sampler: oneOf(['btrs-inversion', 'tokens']),
+  seed: count,
+  startedAt: text,
+  elapsedMs: nonNegative,
+  routers: count,
+  routerSteps: count,
+  routerStepsPerSecond: stat,
 });
 
-const relaxCell = strict({
-  meanLoad: stat, meanAbsLoad: stat, meanAbsLoadSE: stat, absMeanLoad: stat, absMeanLoadSE: stat,
-  meanSqLoad: stat, meanFinalY: stat, varFinalY: stat, fractionPositive: stat,
-});
+const relaxCell = strict(Object.fromEntries(CELL_STAT_FIELDS.map((k) => [k, stat])) as Record<(typeof CELL_STAT_FIELDS)[number], typeof stat>);
 
-const traceCell = strict({ steps: list(count), meanLoad: list(stat), sdLoad: list(stat), meanAbsLoad: list(stat), meanY: list(stat), sdY: list(stat) });
+const traceCell = strict({
+  steps: list(count),
+  meanLoad: list(stat),
+  sdLoad: list(stat),
+  meanAbsLoad: list(stat),
+  meanY: list(stat),
+  sdY: list(stat),
+});
 
 const sweepLeg = strict({
-  direction: oneOf(['up', 'down']), values: list(finite), meanLoad: list(stat), sdLoad: list(stat),
+  direction: oneOf(['up', 'down']),
+  values: list(finite),
+  meanLoad: list(stat),
+  sdLoad: list(stat),
   switching: list(value<number | null>((v) => v === null || typeof v === 'number', 'a number or null')),
 });
 
 /** src/experiments/protocols.ts PartResults: which keys may be present is checked after. */
-const results = strict({ relax: list(list(relaxCell)).optional(), trace: list(list(traceCell)).optional(), sweep: list(list(list(sweepLeg))).optional() });
+const results = strict({
+  relax: list(list(relaxCell)).optional(),
+  trace: list(list(traceCell)).optional(),
+  sweep: list(list(list(sweepLeg))).optional(),
+});
 
 const scanPart = strict({ cells: cellRange, results, provenance });
 
 const partSchema = strict({
-  format: exactly('moe-cusp-part'), version: nonEmpty, id: text, title: text, scale: text, shard,
+  format: exactly('moe-cusp-part'),
+  version: nonEmpty,
+  id: text,
+  title: text,
+  scale: text,
+  shard,
   // Each spec is checked by parseSpec, which names the field that is wrong.
-  specs: list(z.unknown()), specHashes: list(hash), scans: list(scanPart),
+  specs: list(z.unknown()),
+  specHashes: list(hash),
+  scans: list(scanPart),
 });
 
 /** src/experiments/protocols.ts ScanSnapshot; later fields (elapsedMs, segments, ...) pass through. */
 const snapshot = loose({
-  specHash: hash, version: nonEmpty, cells: cellRange, pass: count, results,
+  specHash: hash,
+  version: nonEmpty,
+  cells: cellRange,
+  pass: count,
+  results,
   inPass: loose({
-    step: count, segment: count, acc: z.unknown(),
+    step: count,
+    segment: count,
+    acc: z.unknown(),
     readout: loose(Object.fromEntries(READOUT_FIELDS.map((key) => [key, f64])) as Record<(typeof READOUT_FIELDS)[number], typeof f64>),
   }).nullable(),
-  routerSteps: count, routers: count, recoveries: count,
+  routerSteps: count,
+  routers: count,
+  recoveries: count,
 });
 
 const checkpointSchema = strict({
-  format: exactly('moe-cusp-checkpoint'), version: nonEmpty, id: text, shard, specHashes: list(hash), scans: list(scanPart),
+  format: exactly('moe-cusp-checkpoint'),
+  version: nonEmpty,
+  id: text,
+  shard,
+  specHashes: list(hash),
+  scans: list(scanPart),
   current: snapshot.nullable(),
 });
 
@@ -143,7 +192,11 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string
 
 type Fail = (path: string, problem: string) => never;
 
-const failing = (label: string): Fail => (path, problem) => { throw new InputError(label, `${path}: ${problem}`); };
+const failing =
+  (label: string): Fail =>
+  (path, problem) => {
+    throw new InputError(label, `${path}: ${problem}`);
+  };
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
@@ -190,16 +243,23 @@ const KINDS = ['relax', 'trace', 'sweep'] as const;
 function checkResults(r: PartResults, range: [number, number], layout: Layout, path: string, partial: boolean, fail: Fail): void {
   const present = KINDS.filter((k) => r[k] !== undefined);
   if (present.length !== 1) {
-    fail(path, present.length === 0 ? 'holds no results (one of relax, trace, sweep is needed)' : `holds ${present.join(' and ')}; a scan runs one protocol`);
+    fail(
+      path,
+      present.length === 0 ? 'holds no results (one of relax, trace, sweep is needed)' : `holds ${present.join(' and ')}; a scan runs one protocol`,
+    );
   }
   const kind = present[0];
-  if (layout.kind !== undefined && kind !== layout.kind) fail(`${path}.${kind}`, `${layout.where} is a ${layout.kind} scan; its results are under ${layout.kind}`);
+  if (layout.kind !== undefined && kind !== layout.kind)
+    fail(`${path}.${kind}`, `${layout.where} is a ${layout.kind} scan; its results are under ${layout.kind}`);
   const rows = r[kind]! as unknown[][];
   const at = `${path}.${kind}`;
   const [what, whats] = kind === 'sweep' ? ['speed', 'speeds'] : ['family', 'families'];
   if (layout.rows !== undefined) {
     if (rows.length !== layout.rows) {
-      fail(at, `has ${plural(rows.length, what, whats)}, ${layout.where} has ${layout.rows}${kind === 'sweep' ? ' (protocol.stepsPerPoint)' : ' (initial.families)'}`);
+      fail(
+        at,
+        `has ${plural(rows.length, what, whats)}, ${layout.where} has ${layout.rows}${kind === 'sweep' ? ' (protocol.stepsPerPoint)' : ' (initial.families)'}`,
+      );
     }
   } else if (rows.length < 1 || (kind !== 'sweep' && rows.length > 2)) {
     fail(at, `has ${plural(rows.length, what, whats)}, must have ${kind === 'sweep' ? 'at least 1' : '1 or 2'}`);
@@ -223,56 +283,73 @@ const SERIES = ['meanLoad', 'sdLoad', 'meanAbsLoad', 'meanY', 'sdY'] as const;
 /** Every series of every cell: one value per interval, recorded at the interval ends. */
 function checkTraces(rows: TraceCell[][], layout: Layout, at: string, fail: Fail): void {
   let first: number[] | undefined;
-  rows.forEach((row, i) => row.forEach((cell, c) => {
-    const where = `${at}[${i}][${c}]`;
-    const t = layout.trace;
-    if (t) {
-      const intervals = Math.ceil(t.steps / t.every);
-      if (cell.steps.length !== intervals) {
-        fail(`${where}.steps`, `has ${plural(cell.steps.length, 'value')}, the trace has ${intervals} intervals (ceil(${t.steps} / ${t.every}))`);
+  rows.forEach((row, i) =>
+    row.forEach((cell, c) => {
+      const where = `${at}[${i}][${c}]`;
+      const t = layout.trace;
+      if (t) {
+        const intervals = Math.ceil(t.steps / t.every);
+        if (cell.steps.length !== intervals) {
+          fail(`${where}.steps`, `has ${plural(cell.steps.length, 'value')}, the trace has ${intervals} intervals (ceil(${t.steps} / ${t.every}))`);
+        }
+        cell.steps.forEach((s, k) => {
+          const end = Math.min((k + 1) * t.every, t.steps);
+          if (s !== end) fail(`${where}.steps[${k}]`, `must be ${end} (the end of interval ${k}), got ${s}`);
+        });
+      } else {
+        first ??= cell.steps;
+        if (cell.steps.length !== first.length || cell.steps.some((s, k) => s !== first![k]))
+          fail(`${where}.steps`, `differs from ${at}[0][0].steps`);
       }
-      cell.steps.forEach((s, k) => {
-        const end = Math.min((k + 1) * t.every, t.steps);
-        if (s !== end) fail(`${where}.steps[${k}]`, `must be ${end} (the end of interval ${k}), got ${s}`);
-      });
-    } else {
-      first ??= cell.steps;
-      if (cell.steps.length !== first.length || cell.steps.some((s, k) => s !== first![k])) fail(`${where}.steps`, `differs from ${at}[0][0].steps`);
-    }
-    for (const key of SERIES) {
-      if (cell[key].length !== cell.steps.length) fail(`${where}.${key}`, `has ${plural(cell[key].length, 'value')}, steps has ${cell.steps.length}`);
-    }
-  }));
+      for (const key of SERIES) {
+        if (cell[key].length !== cell.steps.length)
+          fail(`${where}.${key}`, `has ${plural(cell[key].length, 'value')}, steps has ${cell.steps.length}`);
+      }
+    }),
+  );
 }
 
 /** Every cell of every speed: the sweep's legs, one mean and s.d. per point, one switching point per replicate. */
 function checkSweeps(rows: NonNullable<PartResults['sweep']>, layout: Layout, at: string, fail: Fail): void {
   let replicates = layout.replicates;
   let legCount = layout.legs?.length;
-  rows.forEach((row, s) => row.forEach((legs, c) => {
-    const where = `${at}[${s}][${c}]`;
-    if (legs.length === 0) fail(where, 'has no legs');
-    legCount ??= legs.length;
-    if (legs.length !== legCount) {
-      fail(where, `has ${plural(legs.length, 'leg')}, ${layout.legs ? `the sweep (${layout.sweepDirection}) runs ${layout.legs.length}` : `${at}[0][0] has ${legCount}`}`);
-    }
-    legs.forEach((leg, l) => {
-      const expected = layout.legs?.[l];
-      if (expected) {
-        if (leg.direction !== expected.direction) fail(`${where}[${l}].direction`, `must be ${JSON.stringify(expected.direction)} (leg ${l} of ${layout.sweepDirection}), got ${JSON.stringify(leg.direction)}`);
-        if (leg.values.length !== expected.values.length || leg.values.some((v, k) => v !== expected.values[k])) {
-          fail(`${where}[${l}].values`, `differs from the ${expected.values.length} values of the sweep's grid, in ${expected.direction} order`);
+  rows.forEach((row, s) =>
+    row.forEach((legs, c) => {
+      const where = `${at}[${s}][${c}]`;
+      if (legs.length === 0) fail(where, 'has no legs');
+      legCount ??= legs.length;
+      if (legs.length !== legCount) {
+        fail(
+          where,
+          `has ${plural(legs.length, 'leg')}, ${layout.legs ? `the sweep (${layout.sweepDirection}) runs ${layout.legs.length}` : `${at}[0][0] has ${legCount}`}`,
+        );
+      }
+      legs.forEach((leg, l) => {
+        const expected = layout.legs?.[l];
+        if (expected) {
+          if (leg.direction !== expected.direction)
+            fail(
+              `${where}[${l}].direction`,
+              `must be ${JSON.stringify(expected.direction)} (leg ${l} of ${layout.sweepDirection}), got ${JSON.stringify(leg.direction)}`,
+            );
+          if (leg.values.length !== expected.values.length || leg.values.some((v, k) => v !== expected.values[k])) {
+            fail(`${where}[${l}].values`, `differs from the ${expected.values.length} values of the sweep's grid, in ${expected.direction} order`);
+          }
         }
-      }
-      for (const key of ['meanLoad', 'sdLoad'] as const) {
-        if (leg[key].length !== leg.values.length) fail(`${where}[${l}].${key}`, `has ${plural(leg[key].length, 'value')}, the leg has ${leg.values.length} points`);
-      }
-      replicates ??= leg.switching.length;
-      if (leg.switching.length !== replicates) {
-        fail(`${where}[${l}].switching`, `has ${plural(leg.switching.length, 'entry', 'entries')}, ${layout.replicates !== undefined ? `${layout.where} has ${replicates} replicates` : `${at}[0][0][0] has ${replicates}`}`);
-      }
-    });
-  }));
+        for (const key of ['meanLoad', 'sdLoad'] as const) {
+          if (leg[key].length !== leg.values.length)
+            fail(`${where}[${l}].${key}`, `has ${plural(leg[key].length, 'value')}, the leg has ${leg.values.length} points`);
+        }
+        replicates ??= leg.switching.length;
+        if (leg.switching.length !== replicates) {
+          fail(
+            `${where}[${l}].switching`,
+            `has ${plural(leg.switching.length, 'entry', 'entries')}, ${layout.replicates !== undefined ? `${layout.where} has ${replicates} replicates` : `${at}[0][0][0] has ${replicates}`}`,
+          );
+        }
+      });
+    }),
+  );
 }
 
 /** A scan's share: its cells within the grid, its results laid out as the spec says. */
@@ -294,7 +371,7 @@ function checkShard(s: { index: number; count: number }, fail: Fail): void {
 }
 
 /** parseSpec, its failure under specs[i]. */
-function parseSpecAt(spec: unknown, where: string, fail: Fail): ScanSpec {
+function parseSpecAt(spec: unknown, where: string, fail: Fail): ParsedSpec {
   try {
     return parseSpec(spec);
   } catch (err) {
@@ -308,7 +385,7 @@ function presetHashes(id: string, scale: string, seed: number, fail: Fail): stri
   if (!(SCALES as readonly string[]).includes(scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(scale)}`);
   if (!isPresetId(id)) fail('id', `${shown(id)} is not a preset (a part at scale ${scale} is one); custom specs have scale "custom"`);
   try {
-    return presetSpecs(id, scale as Scale, seed).map(specHash);
+    return presetSpecs(id, scale as Scale, seed).map((s) => specHash(parseSpec(s)));
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     return fail('specs[0].seed', `preset ${id} cannot run with seed ${seed}: ${err.message}`);
@@ -330,7 +407,8 @@ export function checkPart(input: unknown, label: string): ExperimentPart {
   checkShard(part.shard, fail);
   if (part.specs.length === 0) fail('specs', 'must list at least one spec');
   const specs = part.specs.map((s, i) => parseSpecAt(s, `specs[${i}]`, fail));
-  if (part.specHashes.length !== specs.length) fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
+  if (part.specHashes.length !== specs.length)
+    fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
   if (part.scans.length !== specs.length) fail('scans', `has ${plural(part.scans.length, 'scan')} for ${plural(specs.length, 'spec')}`);
   specs.forEach((spec, i) => {
     const h = specHash(spec);
@@ -375,12 +453,14 @@ export function checkCheckpoint(input: unknown, label: string, specs?: ScanSpec[
       fail('current.specHash', `is ${current.specHash}, but the scan it continues (specHashes[${i}]) is ${c.specHashes[i]}`);
     }
     const l = layout(i);
-    if (l.cells !== undefined && current.cells[1] > l.cells) fail('current.cells', `[${current.cells[0]}, ${current.cells[1]}) is outside the grid (${plural(l.cells, 'cell')})`);
+    if (l.cells !== undefined && current.cells[1] > l.cells)
+      fail('current.cells', `[${current.cells[0]}, ${current.cells[1]}) is outside the grid (${plural(l.cells, 'cell')})`);
     checkResults(current.results as PartResults, current.cells, l, 'current.results', true, fail);
     const readout = current.inPass?.readout;
     if (readout) {
       for (const key of TALLY_FIELDS) {
-        if (readout[key].length !== readout.y.length) fail(`current.inPass.readout.${key}`, `has ${readout[key].length} values, y has ${readout.y.length}`);
+        if (readout[key].length !== readout.y.length)
+          fail(`current.inPass.readout.${key}`, `has ${readout[key].length} values, y has ${readout.y.length}`);
       }
     }
   }

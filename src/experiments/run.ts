@@ -9,15 +9,24 @@ import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import { progressReport, type ProgressListener, type Provenance } from '../core/scan.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
-import { analyzePreset, analyzeSpec } from './analysis.js';
-import { PRESETS, presetSpecs, type PresetId, type Scale } from './presets.js';
-import {
-  CheckpointMismatch, outcomeOf, runSpec, RunInterrupted, type PartResults, type ScanSnapshot, type SpecRun, type StopToken,
-} from './protocols.js';
-import { expandGrid, parseSpec, specHash, specRouterSteps } from './spec.js';
+import { analyzePreset, PRESETS, presetSpecs, type PresetId, type Scale } from './presets/index.js';
+import { joinResults } from './reductions.js';
+import { analyzeSpec } from './spec-analysis.js';
+import { CheckpointMismatch, outcomeOf, runSpec, type SpecRun } from './protocols.js';
+import { RunInterrupted, type PartResults, type ScanSnapshot, type StopToken } from './scan-run.js';
+import { cellsCost, parseSpec, prepareScan, type ParsedSpec, type PreparedScan } from './spec.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
 export type ExperimentTarget = { kind: 'preset'; id: PresetId; scale: Scale; seed: number } | { kind: 'spec'; spec: ScanSpec };
+
+/** An experiment ready to run: its identity and its scans, parsed and prepared once. */
+export interface PreparedExperiment {
+  readonly kind: 'prepared';
+  readonly id: string;
+  readonly title: string;
+  readonly scale: string;
+  readonly scans: readonly PreparedScan[];
+}
 
 /** Shard `index` of `count` (0-based). */
 export interface Shard {
@@ -40,7 +49,7 @@ export interface ExperimentPart {
   title: string;
   scale: string;
   shard: Shard;
-  specs: ScanSpec[];
+  specs: ParsedSpec[];
   specHashes: string[];
   scans: ScanPart[];
 }
@@ -57,14 +66,14 @@ export interface ExperimentCheckpoint {
 }
 
 export interface ExperimentOptions {
-  onProgress?: ProgressListener;
-  shard?: Shard;
+  onProgress?: ProgressListener | undefined;
+  shard?: Shard | undefined;
   /** continue from this checkpoint (refused with a clear message if it belongs elsewhere) */
-  resume?: ExperimentCheckpoint;
+  resume?: ExperimentCheckpoint | undefined;
   /** receives a checkpoint at most every intervalMs, and when a stop interrupts the run */
   checkpoint?: { intervalMs: number; save(c: ExperimentCheckpoint): Promise<void> | void };
   /** asks the run to stop within about a second of work: it checkpoints and throws ExperimentInterrupted */
-  stop?: StopToken;
+  stop?: StopToken | undefined;
 }
 
 /** A run stopped by its StopToken; `checkpoint` (also given to options.checkpoint.save) continues it. */
@@ -75,29 +84,36 @@ export class ExperimentInterrupted extends Error {
   }
 }
 
-export function targetSpecs(target: ExperimentTarget): ScanSpec[] {
-  // Parsed: the analysis reads the completed specs (defaults such as h = rho = 0 filled in).
-  return (target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [target.spec]).map((s) => parseSpec(s));
+/**
+ * Parses and prepares a target's scans: the one place an experiment's specs are parsed
+ * (the analysis reads the completed specs, with defaults such as h = rho = 0 filled in).
+ */
+export function prepareExperiment(target: ExperimentTarget | PreparedExperiment): PreparedExperiment {
+  if (target.kind === 'prepared') return target;
+  const specs = target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [target.spec];
+  const scans = specs.map((s) => prepareScan(parseSpec(s)));
+  if (target.kind === 'preset') return { kind: 'prepared', id: target.id, title: PRESETS[target.id].title, scale: target.scale, scans };
+  const name = target.spec.name ?? 'scan';
+  return { kind: 'prepared', id: name, title: target.spec.description ?? name, scale: 'custom', scans };
 }
 
-function targetInfo(target: ExperimentTarget): { id: string; title: string; scale: string } {
-  if (target.kind === 'preset') return { id: target.id, title: PRESETS[target.id].title, scale: target.scale };
-  const name = target.spec.name ?? 'scan';
-  return { id: name, title: target.spec.description ?? name, scale: 'custom' };
+/** The parsed specs of a target. */
+export function targetSpecs(target: ExperimentTarget | PreparedExperiment): ParsedSpec[] {
+  return prepareExperiment(target).scans.map((s) => s.spec);
 }
 
 /**
  * The grid cells of each scan that shard i of n runs: the experiment's (scan, cell) units in
  * order, cut into n contiguous runs of about equal router-steps. Deterministic.
  */
-export function shardCells(specs: ScanSpec[], shard: Shard): [number, number][] {
-  const sizes = specs.map((s) => expandGrid(s).cells.length);
-  const costs = specs.map((s) => specRouterSteps(s, [0, 1]));
+export function shardCells(scans: readonly PreparedScan[], shard: Shard): [number, number][] {
+  const sizes = scans.map((s) => s.cells);
+  const costs = scans.map((s) => s.cellCost);
   const total = sizes.reduce((sum, n, i) => sum + n * costs[i], 0);
   const lo = (total * shard.index) / shard.count;
   const hi = (total * (shard.index + 1)) / shard.count;
   let before = 0;
-  return specs.map((_, i) => {
+  return scans.map((_, i) => {
     // Unit (i, c) belongs to the shard whose range holds its starting cost.
     const first = Math.max(0, Math.min(sizes[i], Math.ceil((lo - before) / costs[i])));
     const last = Math.max(0, Math.min(sizes[i], shard.index === shard.count - 1 ? sizes[i] : Math.ceil((hi - before) / costs[i])));
@@ -107,35 +123,47 @@ export function shardCells(specs: ScanSpec[], shard: Shard): [number, number][] 
 }
 
 /** Refuses (InputError on --resume) a checkpoint of another experiment, spec, shard or version. */
-export function checkResume(target: ExperimentTarget, shard: Shard, resume: ExperimentCheckpoint): void {
-  const info = targetInfo(target);
-  const hashes = targetSpecs(target).map(specHash);
+export function checkResume(target: ExperimentTarget | PreparedExperiment, shard: Shard, resume: ExperimentCheckpoint): void {
+  const info = prepareExperiment(target);
+  const hashes = info.scans.map((s) => s.hash);
   const problems = [
     resume.id !== info.id && `it is a checkpoint of ${resume.id}, not ${info.id}`,
     resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
-    (resume.shard.index !== shard.index || resume.shard.count !== shard.count)
-      && `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
-    resume.specHashes.join() !== hashes.join()
-      && `its specs (${resume.specHashes.join(', ')}) differ from this run's (${hashes.join(', ')}): another scale, seed or spec`,
+    (resume.shard.index !== shard.index || resume.shard.count !== shard.count) &&
+      `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
+    resume.specHashes.join() !== hashes.join() &&
+      `its specs (${resume.specHashes.join(', ')}) differ from this run's (${hashes.join(', ')}): another scale, seed or spec`,
   ].filter(Boolean);
   if (problems.length) throw new InputError('--resume', `the checkpoint cannot be resumed here: ${problems.join('; ')}`);
 }
 
 /** Runs a shard of an experiment (all of it by default) and returns its part. */
-export async function runExperimentPart(engine: Engine, target: ExperimentTarget, options: ExperimentOptions = {}): Promise<ExperimentPart> {
-  const specs = targetSpecs(target);
-  const info = targetInfo(target);
+export async function runExperimentPart(
+  engine: Engine,
+  target: ExperimentTarget | PreparedExperiment,
+  options: ExperimentOptions = {},
+): Promise<ExperimentPart> {
+  const experiment = prepareExperiment(target);
+  const prepared = experiment.scans;
+  const specs = prepared.map((s) => s.spec);
+  const info = { id: experiment.id, title: experiment.title, scale: experiment.scale };
   const shard = options.shard ?? { index: 0, count: 1 };
-  const ranges = shardCells(specs, shard);
-  const hashes = specs.map(specHash);
+  const ranges = shardCells(prepared, shard);
+  const hashes = prepared.map((s) => s.hash);
   const resume = options.resume;
-  if (resume) checkResume(target, shard, resume);
-  const total = specs.reduce((sum, s, i) => sum + specRouterSteps(s, ranges[i]), 0);
+  if (resume) checkResume(experiment, shard, resume);
+  const total = prepared.reduce((sum, s, i) => sum + cellsCost(s, ranges[i]), 0);
   const t0 = performance.now();
   const scans: ScanPart[] = resume ? structuredClone(resume.scans) : [];
-  let before = scans.reduce((sum, s, i) => sum + specRouterSteps(specs[i], s.cells), 0);
+  let before = scans.reduce((sum, s, i) => sum + cellsCost(prepared[i], s.cells), 0);
   const checkpointOf = (current: ScanSnapshot | null): ExperimentCheckpoint => ({
-    format: 'moe-cusp-checkpoint', version: PACKAGE_VERSION, id: info.id, shard, specHashes: hashes, scans, current,
+    format: 'moe-cusp-checkpoint',
+    version: PACKAGE_VERSION,
+    id: info.id,
+    shard,
+    specHashes: hashes,
+    scans,
+    current,
   });
   const interrupt = async (current: ScanSnapshot | null): Promise<never> => {
     const c = checkpointOf(current);
@@ -147,9 +175,9 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
     const resumeHere = resume && i === resume.scans.length && resume.current ? resume.current : undefined;
     if (options.stop?.requested) await interrupt(resumeHere ?? null);
     const save = options.checkpoint && ((current: ScanSnapshot) => options.checkpoint!.save(checkpointOf(current)));
-    let run;
+    let run: SpecRun;
     try {
-      run = await runSpec(engine, specs[i], {
+      run = await runSpec(engine, prepared[i], {
         cells: ranges[i],
         resume: resumeHere,
         checkpoint: save && { intervalMs: options.checkpoint!.intervalMs, save },
@@ -162,7 +190,7 @@ export async function runExperimentPart(engine: Engine, target: ExperimentTarget
       throw err;
     }
     scans.push({ cells: ranges[i], results: partResults(run), provenance: run.provenance });
-    before += specRouterSteps(specs[i], ranges[i]);
+    before += cellsCost(prepared[i], ranges[i]);
     // A checkpoint between scans, so a resume does not redo a finished scan (unless
     // checkpoints are only wanted when a stop interrupts: intervalMs = Infinity).
     if (options.checkpoint && Number.isFinite(options.checkpoint.intervalMs)) await options.checkpoint.save(checkpointOf(null));
@@ -184,9 +212,14 @@ export function mergeProvenance(list: Provenance[]): Provenance {
   const routerSteps = list.reduce((s, p) => s + p.routerSteps, 0);
   return {
     ...list[0],
-    engine: uniq((p) => p.engine) as Provenance['engine'], adapter: uniq((p) => p.adapter), backend: uniq((p) => p.backend),
-    startedAt: list.map((p) => p.startedAt).sort()[0], elapsedMs, routerSteps,
-    routers: list.reduce((s, p) => s + p.routers, 0), routerStepsPerSecond: elapsedMs > 0 ? (routerSteps * 1000) / elapsedMs : 0,
+    engine: uniq((p) => p.engine) as Provenance['engine'],
+    adapter: uniq((p) => p.adapter),
+    backend: uniq((p) => p.backend),
+    startedAt: list.map((p) => p.startedAt).sort()[0],
+    elapsedMs,
+    routerSteps,
+    routers: list.reduce((s, p) => s + p.routers, 0),
+    routerStepsPerSecond: elapsedMs > 0 ? (routerSteps * 1000) / elapsedMs : 0,
   };
 }
 
@@ -203,7 +236,8 @@ export function mergeParts(parts: { label: string; part: ExperimentPart }[]): Ex
       part.format !== 'moe-cusp-part' && 'not a moe-cusp part',
       part.id !== first.part.id && `experiment ${part.id}, not ${first.part.id}`,
       part.version !== first.part.version && `version ${part.version}, not ${first.part.version}`,
-      part.specHashes.join() !== first.part.specHashes.join() && `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
+      part.specHashes.join() !== first.part.specHashes.join() &&
+        `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
       part.shard.count !== count && `one of ${part.shard.count} shards, not ${count}`,
     ].filter(Boolean);
     if (foreign.length) throw new InputError(label, `foreign part (${first.label} sets the experiment): ${foreign.join('; ')}`);
@@ -220,19 +254,17 @@ export function mergeParts(parts: { label: string; part: ExperimentPart }[]): Ex
   const specs = first.part.specs;
   const scans: ScanPart[] = specs.map((spec, i) => {
     const pieces = ordered.map((p) => p.scans[i]);
-    const n = expandGrid(spec).cells.length;
+    const n = prepareScan(spec).cells;
     let at = 0;
     for (const piece of pieces) {
-      if (piece.cells[0] !== at) throw new InputError('parts', `scan ${i} is not covered exactly once (cells from ${at} expected, got [${piece.cells}))`);
+      if (piece.cells[0] !== at)
+        throw new InputError('parts', `scan ${i} is not covered exactly once (cells from ${at} expected, got [${piece.cells}))`);
       at = piece.cells[1];
     }
     if (at !== n) throw new InputError('parts', `scan ${i} is not covered: cells ${at}..${n} missing`);
-    // [family or speed][cell]: concatenate each row over the pieces, in cell order.
-    const pick = <T>(rows: (r: PartResults) => T[][] | undefined): T[][] | undefined =>
-      rows(pieces[0].results)?.map((_, j) => pieces.flatMap((p) => rows(p.results)![j]));
     return {
       cells: [0, n],
-      results: { relax: pick((r) => r.relax), trace: pick((r) => r.trace), sweep: pick((r) => r.sweep) },
+      results: joinResults(pieces),
       provenance: mergeProvenance(pieces.filter((p) => p.cells[1] > p.cells[0]).map((p) => p.provenance)),
     };
   });
@@ -245,14 +277,20 @@ export function completeExperiment(part: ExperimentPart): ExperimentResult {
   const outcomes: ScanOutcome[] = part.specs.map((spec, i) => {
     const { results, provenance } = part.scans[i];
     const outcome = outcomeOf(spec, results);
-    return { spec, grid: expandGrid(spec), outcome, provenance };
+    return { spec, grid: prepareScan(spec).grid, outcome, provenance };
   });
   const analysis = part.scale === 'custom' ? analyzeSpec(outcomes[0]) : analyzePreset(part.id as PresetId, outcomes);
   return { id: part.id, title: part.title, scale: part.scale, specs: part.specs, provenance: outcomes.map((o) => o.provenance), ...analysis };
 }
 
 /** A named experiment of the paper at a scale; scan i uses seed + i. */
-export async function runPreset(engine: Engine, id: PresetId, scale: Scale, seed: number, options: ExperimentOptions = {}): Promise<ExperimentResult> {
+export async function runPreset(
+  engine: Engine,
+  id: PresetId,
+  scale: Scale,
+  seed: number,
+  options: ExperimentOptions = {},
+): Promise<ExperimentResult> {
   return completeExperiment(await runExperimentPart(engine, { kind: 'preset', id, scale, seed }, options));
 }
 

@@ -3,6 +3,7 @@
 // Plain data, JSON-serializable, no Node-only imports.
 
 import type { ProgressReport, Provenance } from '../core/scan.js';
+import type { CellStats } from '../core/reductions.js';
 
 /** Router parameters a spec may fix or scan (MODEL.md section 1). */
 export const PARAM_NAMES = ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta'] as const;
@@ -89,23 +90,10 @@ export interface ExpandedGrid {
   families: 1 | 2;
 }
 
-/** Statistics across the replicates of one grid cell (and family) under `relax`. */
-export interface RelaxCell {
-  /** mean over replicates of the window mean of u_hat */ meanLoad: number;
-  /** mean over replicates of the window mean of |u_hat| */ meanAbsLoad: number;
-  /** standard error of meanAbsLoad */ meanAbsLoadSE: number;
-  /** mean over replicates of |window mean of u_hat|: the paper's "final |u_hat|" */ absMeanLoad: number;
-  /** standard error of absMeanLoad */ absMeanLoadSE: number;
-  /** mean over replicates of the window mean of u_hat^2 */ meanSqLoad: number;
-  meanFinalY: number;
-  /** unbiased variance of the final y across replicates */ varFinalY: number;
-  /** fraction of replicates whose window mean u_hat is > 0 */ fractionPositive: number;
-}
-
 export interface RelaxOutcome {
   kind: 'relax';
   /** [family][gridCell] */
-  cells: RelaxCell[][];
+  cells: CellStats[][];
 }
 
 /** One leg of a sweep: the values in visiting order and per-point statistics across replicates. */
@@ -156,13 +144,28 @@ export type ScanProgress = (p: ProgressReport) => void;
 // Figures: what the PNG renderer, the HTML report and the web page draw.
 // ---------------------------------------------------------------------------------------
 
+/**
+ * What a series, overlay or vertical line shows; src/report/colors.ts picks its colour (one
+ * set for line plots, one that reads on the heatmap's viridis). A name is a meaning:
+ *   measured  the simulation's curve           fit        an estimate fitted or extrapolated
+ *   theory    an analytic curve (mean field)   theory-alt a second analytic curve beside it
+ *   reference a reference line (y = x, T_c)    onset      the finite-time onset
+ *   up, down  the up and down legs of a sweep  fold       the folds +-H(a)
+ *   secondary a second measured quantity
+ * A number is an index into the categorical palette (several curves of one kind, e.g. one
+ * per gamma); { ramp: k } is step k of the sequential ramp (ordered curves, e.g. sweep
+ * speeds, faster to slower). No role: the palette by position.
+ */
+export type RoleName = 'measured' | 'fit' | 'theory' | 'theory-alt' | 'reference' | 'onset' | 'up' | 'down' | 'fold' | 'secondary';
+export type ColorRole = RoleName | number | { ramp: number };
+
 /** A polyline in data coordinates drawn over a figure (a vertical line is two points). */
 export interface Overlay {
   label: string;
   x: number[];
   y: number[];
   dashed?: boolean;
-  color?: string;
+  role?: ColorRole;
 }
 
 export interface HeatmapFigure {
@@ -188,7 +191,7 @@ export interface Series {
   /** optional band (e.g. +-1 s.d. or a confidence interval), same length as x */
   lower?: (number | null)[];
   upper?: (number | null)[];
-  color?: string;
+  role?: ColorRole;
 }
 
 export interface LineFigure {
@@ -198,14 +201,25 @@ export interface LineFigure {
   x: { label: string; log?: boolean; range?: [number, number] };
   y: { label: string; log?: boolean; range?: [number, number] };
   series: Series[];
-  /** vertical reference lines, e.g. the folds +-H(a) or a - rho = 2 gamma T */
-  vlines?: { x: number; label: string; color?: string }[];
+  /** vertical reference lines, e.g. the folds +-H(a) or a - rho = 2 gamma T (role default 'reference') */
+  vlines?: VLine[];
+}
+
+export interface VLine {
+  x: number;
+  label: string;
+  role?: ColorRole;
 }
 
 export type Figure = HeatmapFigure | LineFigure;
 
 /** An estimate next to its theoretical prediction (the report's comparison table). */
 export interface Estimate {
+  /**
+   * Stable identifier, `<experiment>.<quantity>[.<param>=<value>]...` (the scheme is in
+   * presets/index.ts): what tests, the page and scripts match on; `name` is for display.
+   */
+  id: string;
   name: string;
   value: number;
   /** standard error, where known */
@@ -216,6 +230,15 @@ export interface Estimate {
   /** what the prediction is, e.g. 'T_c = a/(2 gamma)' */
   predictionLabel?: string;
   note?: string;
+}
+
+/** What an analysis gives: estimates, figures, tables and its JSON observables and predictions. */
+export interface Analysis {
+  estimates: Estimate[];
+  figures: Figure[];
+  tables: Table[];
+  observables: unknown;
+  predictions: unknown;
 }
 
 /** A CSV table: every curve and grid of an experiment is written as one. */

@@ -35,10 +35,12 @@ class Pool {
     });
   }
   async all(request: (i: number) => WorkerRequest | null): Promise<void> {
-    await Promise.all(this.workers.map((_, i) => {
-      const r = request(i);
-      return r ? this.call(i, r) : Promise.resolve();
-    }));
+    await Promise.all(
+      this.workers.map((_, i) => {
+        const r = request(i);
+        return r ? this.call(i, r) : Promise.resolve();
+      }),
+    );
   }
   async close(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
@@ -75,7 +77,11 @@ class CpuSession implements RouterSession {
   private readonly blocks: { offset: number; count: number }[];
   private readonly timing: ChunkTiming = { msPerRouterStep: 0 };
 
-  constructor(private readonly pool: Pool, private readonly plan: ScanPlan, private readonly options: CpuEngineOptions) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly plan: ScanPlan,
+    private readonly options: CpuEngineOptions,
+  ) {
     this.routers = routerCount(plan);
     this.buffers = readoutOf(() => new SharedArrayBuffer(this.routers * 8));
     const per = Math.ceil(this.routers / pool.size);
@@ -83,7 +89,15 @@ class CpuSession implements RouterSession {
   }
 
   setup(): Promise<void> {
-    return this.pool.all((i) => ({ kind: 'setup', ...this.blocks[i], buffers: this.buffers, cells: this.plan.cells, replicates: this.plan.replicates, seed: this.plan.seed, firstRouter: this.plan.firstRouter ?? 0 }));
+    return this.pool.all((i) => ({
+      kind: 'setup',
+      ...this.blocks[i],
+      buffers: this.buffers,
+      cells: this.plan.cells,
+      replicates: this.plan.replicates,
+      seed: this.plan.seed,
+      firstRouter: this.plan.firstRouter ?? 0,
+    }));
   }
 
   initialize(): Promise<void> {
@@ -100,8 +114,14 @@ class CpuSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    await advanceInChunks({ ...range, tokenMode: this.plan.tokenMode }, this.routers, this.timing, this.options.stepsPerChunk,
-      (sub) => this.pool.all((i) => (this.blocks[i].count > 0 ? { kind: 'advance', range: sub } : null)), onRouterSteps);
+    await advanceInChunks(
+      { ...range, tokenMode: this.plan.tokenMode },
+      this.routers,
+      this.timing,
+      this.options.stepsPerChunk,
+      (sub) => this.pool.all((i) => (this.blocks[i].count > 0 ? { kind: 'advance', range: sub } : null)),
+      onRouterSteps,
+    );
   }
 
   async restore(readout: RouterReadout): Promise<void> {

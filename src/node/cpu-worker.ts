@@ -6,7 +6,16 @@ import type { RouterCell } from '../core/model.js';
 
 export type WorkerRequest =
   /** buffers: the session's readout columns (READOUT_FIELDS), 8 bytes per router; this worker's block is [offset, offset + count) */
-  | { kind: 'setup'; offset: number; count: number; buffers: Record<ReadoutField, SharedArrayBuffer>; cells: RouterCell[]; replicates: number; seed: number; firstRouter: number }
+  | {
+      kind: 'setup';
+      offset: number;
+      count: number;
+      buffers: Record<ReadoutField, SharedArrayBuffer>;
+      cells: RouterCell[];
+      replicates: number;
+      seed: number;
+      firstRouter: number;
+    }
   | { kind: 'cells'; cells: RouterCell[] }
   | { kind: 'initialize' }
   | { kind: 'reset' }
@@ -25,10 +34,18 @@ parentPort!.on('message', (msg: WorkerRequest) => {
         ({ cells, replicates, seed, firstRouter } = msg);
         block = allocateBlock(msg.offset, msg.count, newReadout(msg.count, msg.buffers, msg.offset));
         break;
-      case 'cells': cells = msg.cells; break;
-      case 'initialize': initializeBlock(block, cells, replicates, seed, firstRouter); break;
-      case 'reset': resetBlockTallies(block); break;
-      case 'advance': advanceBlock(block, cells, replicates, seed, msg.range, firstRouter); break;
+      case 'cells':
+        cells = msg.cells;
+        break;
+      case 'initialize':
+        initializeBlock(block, cells, replicates, seed, firstRouter);
+        break;
+      case 'reset':
+        resetBlockTallies(block);
+        break;
+      case 'advance':
+        advanceBlock(block, cells, replicates, seed, msg.range, firstRouter);
+        break;
     }
     parentPort!.postMessage({ ok: true });
   } catch (error) {

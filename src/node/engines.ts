@@ -12,8 +12,8 @@ export type EngineChoice = 'auto' | 'webgpu' | 'cpu';
 export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'webgpu', 'cpu'];
 
 export interface EngineRequest {
-  engine?: EngineChoice;
-  adapter?: AdapterChoice;
+  engine?: EngineChoice | undefined;
+  adapter?: AdapterChoice | undefined;
   requireGpu?: boolean;
   gpu?: WebGpuEngineOptions;
   cpu?: CpuEngineOptions;
@@ -23,7 +23,8 @@ export interface EngineRequest {
 
 function pick<T extends string>(field: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new InputError(field, `must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
   return value as T;
 }
 
@@ -43,9 +44,12 @@ export async function createEngine(request: EngineRequest = {}): Promise<Engine>
   if (engine === 'cpu') return new CpuEngine(request.cpu);
   const gpu = await acquireGpu(adapter);
   if (gpu) {
-    return new WebGpuEngine(gpu.device,
+    return new WebGpuEngine(
+      gpu.device,
       { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend },
-      { replaceDevice: () => gpu.newDevice(), ...request.gpu }, () => gpu.release());
+      { replaceDevice: () => gpu.newDevice(), ...request.gpu },
+      () => gpu.release(),
+    );
   }
   const why = `no WebGPU adapter found (adapter=${adapter}); for a software GPU on Debian: ${SOFTWARE_GPU_INSTALL}`;
   if (engine === 'webgpu' || requireGpu) throw new Error(why);

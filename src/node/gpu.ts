@@ -38,8 +38,12 @@ const ATTEMPTS: Attempt[] = [
   { choice: 'hardware', backend: 'default', flags: [], featureLevel: 'core' },
   { choice: 'llvmpipe', backend: 'opengl', flags: ['backend=opengl'], featureLevel: 'compatibility' },
   {
-    choice: 'swiftshader', backend: 'vulkan', flags: ['backend=vulkan'], featureLevel: 'core',
-    env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD }, available: () => existsSync(SWIFTSHADER_ICD),
+    choice: 'swiftshader',
+    backend: 'vulkan',
+    flags: ['backend=vulkan'],
+    featureLevel: 'core',
+    env: { VK_ICD_FILENAMES: SWIFTSHADER_ICD },
+    available: () => existsSync(SWIFTSHADER_ICD),
   },
 ];
 
@@ -79,8 +83,14 @@ function describe(adapter: GPUAdapter): string {
 
 /** The adapter's highest limits that matter to the engine. */
 function requiredLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const;
+  const names = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
   return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
 }
 
@@ -107,10 +117,14 @@ async function tryAttempt(attempt: Attempt): Promise<AcquiredGpu | null> {
     const backend = attempt.backend === 'default' ? ((adapter.info as unknown as { backendType?: string }).backendType ?? 'native') : attempt.backend;
     const options = { featureLevel: attempt.featureLevel, powerPreference: 'high-performance' } as GPURequestAdapterOptions;
     return {
-      device, adapter, description, backend: String(backend).toLowerCase(), featureLevel: attempt.featureLevel,
+      device,
+      adapter,
+      description,
+      backend: String(backend).toLowerCase(),
+      featureLevel: attempt.featureLevel,
       async newDevice() {
         // An adapter hands out one device: ask the same GPU object for a fresh adapter.
-        const fresh = gpu && await gpu.requestAdapter(options);
+        const fresh = gpu && (await gpu.requestAdapter(options));
         if (!fresh) throw new Error(`no ${attempt.choice} adapter to replace the lost device`);
         device = await fresh.requestDevice({ requiredLimits: limits });
         return device;

@@ -13,8 +13,24 @@
 
 import { randomBytes } from 'node:crypto';
 import {
-  closeSync, existsSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync,
-  renameSync, rmdirSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  type Stats,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -33,19 +49,32 @@ export function randomTag(): string {
 export function errnoWords(err: unknown): string {
   const code = (err as NodeJS.ErrnoException)?.code;
   const words: Record<string, string> = {
-    EACCES: 'permission denied', EPERM: 'operation not permitted', EROFS: 'the file system is read-only',
-    ENOSPC: 'no space left on the device', EDQUOT: 'the disk quota is exceeded', ENOTDIR: 'a part of the path is a file, not a folder',
-    EEXIST: 'it exists already', ENAMETOOLONG: 'the path or one of its names is too long', ENOENT: 'no such file or folder',
-    EISDIR: 'it is a folder', ELOOP: 'too many symbolic links', EIO: 'an input/output error', EMFILE: 'too many open files',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is exceeded',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    EEXIST: 'it exists already',
+    ENAMETOOLONG: 'the path or one of its names is too long',
+    ENOENT: 'no such file or folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many symbolic links',
+    EIO: 'an input/output error',
+    EMFILE: 'too many open files',
     EINVAL: 'the operation is not supported there',
   };
-  return code && words[code] ? `${words[code]} (${code})` : (err as Error)?.message ?? String(err);
+  return code && words[code] ? `${words[code]} (${code})` : ((err as Error)?.message ?? String(err));
 }
 
 /** A failure to write an output: names the file and the reason in words (exit 1, not bad input). */
 export class WriteError extends Error {
   readonly reason: string;
-  constructor(readonly path: string, cause: unknown, more = '') {
+  constructor(
+    readonly path: string,
+    cause: unknown,
+    more = '',
+  ) {
     const reason = typeof cause === 'string' ? cause : errnoWords(cause);
     super(`cannot write ${path}: ${reason}${more}`);
     this.reason = reason;
@@ -64,7 +93,7 @@ export function makeFolders(path: string, created: string[] = []): string[] {
   let at: string = sep;
   for (const part of parts) {
     at = join(at, part);
-    let st;
+    let st: Stats | undefined;
     try {
       st = statSync(at);
     } catch (err) {
@@ -163,7 +192,10 @@ function readLock(path: string): LockInfo | null {
 /** An exclusive lock on one experiment (or shard) of an output folder; release() is idempotent. */
 export class Lock {
   private held = true;
-  constructor(readonly path: string, readonly key: string) {}
+  constructor(
+    readonly path: string,
+    readonly key: string,
+  ) {}
 
   release(): void {
     if (!this.held) return;
@@ -171,7 +203,9 @@ export class Lock {
     rmSync(this.path, { force: true });
     try {
       rmdirSync(dirname(this.path)); // the state folder, when nothing else is in it
-    } catch { /* not empty, or gone */ }
+    } catch {
+      /* not empty, or gone */
+    }
   }
 }
 
@@ -180,7 +214,10 @@ export class OutputFolder {
   private readonly real: string;
   private readonly locks: Lock[] = [];
 
-  private constructor(readonly root: string, private readonly created: string[]) {
+  private constructor(
+    readonly root: string,
+    private readonly created: string[],
+  ) {
     this.real = realpathSync(root);
   }
 
@@ -241,7 +278,8 @@ export class OutputFolder {
       if (existsSync(at)) {
         const real = realpathSync(at);
         const r = relative(this.real, real);
-        if (r.startsWith('..') || isAbsolute(r)) throw new WriteError(at, Object.assign(new Error('it leads outside the output folder'), { code: 'ELOOP' }));
+        if (r.startsWith('..') || isAbsolute(r))
+          throw new WriteError(at, Object.assign(new Error('it leads outside the output folder'), { code: 'ELOOP' }));
       }
     }
     return full;
@@ -272,7 +310,7 @@ export class OutputFolder {
    */
   checkReplaceable(id: string): void {
     const dir = this.path(id);
-    let st;
+    let st: Stats;
     try {
       st = lstatSync(dir);
     } catch {
@@ -324,7 +362,14 @@ export class OutputFolder {
    */
   lock(key: string, command: string): Lock {
     const path = this.path(STATE_DIR, `${key}.lock`);
-    const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), processStart: processStart(process.pid), command };
+    const start = processStart(process.pid);
+    const info: LockInfo = {
+      pid: process.pid,
+      host: hostname(),
+      startedAt: new Date().toISOString(),
+      ...(start !== undefined && { processStart: start }),
+      command,
+    };
     const body = JSON.stringify(info) + '\n';
     for (let attempt = 0; attempt < 3; attempt++) {
       this.folder(STATE_DIR);
@@ -353,18 +398,25 @@ export class OutputFolder {
         }
         try {
           linkSync(aside, path);
-        } catch { /* someone holds it again */ }
+        } catch {
+          /* someone holds it again */
+        }
         rmSync(aside, { force: true });
         throw new InputError('--out', `${this.path(key)}: ${describeHolder(moved, path)}; wait for it to finish`);
       }
       // A lock still being written by its creator reads as empty: give it a moment.
       if (!holder && attempt < 2) {
         const until = Date.now() + 100;
-        while (Date.now() < until) { /* spin briefly */ }
+        while (Date.now() < until) {
+          /* spin briefly */
+        }
         continue;
       }
-      throw new InputError('--out', `${this.path(key)}: ${describeHolder(holder, path)}; wait for it to finish`
-        + (holder && holder.host !== hostname() ? `, or delete ${path} if that run is gone` : ''));
+      throw new InputError(
+        '--out',
+        `${this.path(key)}: ${describeHolder(holder, path)}; wait for it to finish` +
+          (holder && holder.host !== hostname() ? `, or delete ${path} if that run is gone` : ''),
+      );
     }
     throw new InputError('--out', `${this.path(key)}: could not take the lock ${path}`);
   }

@@ -8,7 +8,7 @@ import { buildReportHtml } from '../report/html.js';
 import { loadReportAssets } from '../report/assets.js';
 import { renderFigurePng } from '../report/png.js';
 import { tableToCsv, toJson } from '../report/tables.js';
-import { OutputFolder, writeFileAtomic } from './out-dir.js';
+import { type OutputFolder, writeFileAtomic } from './out-dir.js';
 
 export { tableToCsv, toJson, writeFileAtomic };
 

@@ -147,13 +147,20 @@ function announcedSizes(headText: string): number[] | undefined {
  * length, checksum, header JSON, blob sizes, structure. `path` names the file in errors.
  */
 export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): ExperimentCheckpoint {
-  const fail = (problem: string): never => { throw new InputError(path, problem); };
+  const fail = (problem: string): never => {
+    throw new InputError(path, problem);
+  };
   const magic = bytes.subarray(0, MAGIC.length).toString('latin1');
   if (magic !== MAGIC) {
     const old = OLD_MAGIC.exec(bytes.subarray(0, 40).toString('latin1'));
-    if (old && Number(old[1]) < 2) fail(`was written by an older moe-cusp (checkpoint format ${old[1]}) and cannot be resumed: delete it to start the run over`);
+    if (old && Number(old[1]) < 2)
+      fail(`was written by an older moe-cusp (checkpoint format ${old[1]}) and cannot be resumed: delete it to start the run over`);
     if (old) fail(`checkpoint format ${old[1]} is newer than this moe-cusp reads (format 2): resume with the moe-cusp that wrote it`);
-    fail(bytes.length < MAGIC.length && MAGIC.startsWith(magic) ? `truncated: ${bytes.length} bytes, not even the format marker` : 'not a moe-cusp checkpoint file');
+    fail(
+      bytes.length < MAGIC.length && MAGIC.startsWith(magic)
+        ? `truncated: ${bytes.length} bytes, not even the format marker`
+        : 'not a moe-cusp checkpoint file',
+    );
   }
   const headAt = MAGIC.length + 4;
   const bodyEnd = bytes.length - DIGEST_BYTES;
@@ -167,9 +174,12 @@ export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): Experiment
     // Say what probably happened when the header still tells the file's length.
     const sizes = announcedSizes(headBytes.toString('utf8'));
     const expected = sizes && headAt + headLength + 8 * sizes.reduce((a, b) => a + b, 0) + DIGEST_BYTES;
-    const why = expected === undefined || expected === bytes.length ? ''
-      : expected > bytes.length ? ` (it is truncated: ${bytes.length} bytes, its header announces ${expected})`
-        : ` (${bytes.length - expected} trailing bytes after the ${expected} its header announces)`;
+    const why =
+      expected === undefined || expected === bytes.length
+        ? ''
+        : expected > bytes.length
+          ? ` (it is truncated: ${bytes.length} bytes, its header announces ${expected})`
+          : ` (${bytes.length - expected} trailing bytes after the ${expected} its header announces)`;
     fail(`checksum mismatch: the file is corrupted or was modified${why}`);
   }
   let headText: string;
@@ -179,9 +189,11 @@ export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): Experiment
     return fail('the header is not valid UTF-8');
   }
   const head = parseJson(headText, path, 'the header') as { sizes?: unknown; body?: unknown } | null;
-  if (head === null || typeof head !== 'object' || Array.isArray(head) || !('body' in head)) fail('the header must be an object {"sizes": [...], "body": {...}}');
+  if (head === null || typeof head !== 'object' || Array.isArray(head) || !('body' in head))
+    fail('the header must be an object {"sizes": [...], "body": {...}}');
   const { sizes } = head!;
-  if (!Array.isArray(sizes) || !sizes.every((n) => Number.isSafeInteger(n) && n >= 0)) fail('the header\'s sizes must be a list of non-negative integers');
+  if (!Array.isArray(sizes) || !sizes.every((n) => Number.isSafeInteger(n) && n >= 0))
+    fail("the header's sizes must be a list of non-negative integers");
   // Blobs must fill the file exactly up to the checksum.
   let at = headAt + headLength;
   const blobs = (sizes as number[]).map((n, i) => {
@@ -195,7 +207,8 @@ export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): Experiment
   const revived = parseJson(headText, path, 'the header', (key, v) => {
     if (v && typeof v === 'object' && '$f64' in v && Object.keys(v).length === 1) {
       const i = (v as { $f64: unknown }).$f64;
-      if (!(Number.isInteger(i) && (i as number) >= 0 && (i as number) < blobs.length)) fail(`the header refers to blob ${shownIndex(i)}, the file has ${blobs.length}`);
+      if (!(Number.isInteger(i) && (i as number) >= 0 && (i as number) < blobs.length))
+        fail(`the header refers to blob ${shownIndex(i)}, the file has ${blobs.length}`);
       return blobs[i as number];
     }
     return reviver(key, v);
@@ -204,7 +217,7 @@ export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): Experiment
 }
 
 function shownIndex(i: unknown): string {
-  return typeof i === 'number' ? String(i) : JSON.stringify(i)?.slice(0, 20) ?? String(i);
+  return typeof i === 'number' ? String(i) : (JSON.stringify(i)?.slice(0, 20) ?? String(i));
 }
 
 export function writeCheckpoint(path: string, c: ExperimentCheckpoint): void {

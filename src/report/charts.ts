@@ -5,7 +5,19 @@
 
 import type UPlot from 'uplot';
 import type { HeatmapFigure, LineFigure, Series } from '../experiments/types.js';
-import { axisTicks, drawFigure, FONT_FAMILY, FONT_SIZE, heatmapCellAt, lineDomains, seriesColor, xToPixel, yToPixel, type FigureLayout, type HeatmapCell } from './draw.js';
+import {
+  axisTicks,
+  drawFigure,
+  FONT_FAMILY,
+  FONT_SIZE,
+  heatmapCellAt,
+  lineDomains,
+  xToPixel,
+  yToPixel,
+  type FigureLayout,
+  type HeatmapCell,
+} from './draw.js';
+import { seriesColor, vlineColor } from './colors.js';
 import { formatNumber } from './format.js';
 
 export const LINE_HEIGHT = 340;
@@ -35,8 +47,10 @@ export interface HeatmapOptions {
 }
 
 export function describeCell(cell: HeatmapCell, fig: HeatmapFigure): string {
-  return `${fig.x.label} = ${formatNumber(cell.x, 5)},  ${fig.y.label} = ${formatNumber(cell.y, 5)},  `
-    + `${fig.zLabel} = ${cell.z == null || !Number.isFinite(cell.z) ? 'no data' : formatNumber(cell.z, 5)}`;
+  return (
+    `${fig.x.label} = ${formatNumber(cell.x, 5)},  ${fig.y.label} = ${formatNumber(cell.y, 5)},  ` +
+    `${fig.zLabel} = ${cell.z == null || !Number.isFinite(cell.z) ? 'no data' : formatNumber(cell.z, 5)}`
+  );
 }
 
 /**
@@ -57,10 +71,21 @@ export function mountHeatmap(host: HTMLElement, readout: HTMLElement, first: Hea
   let lastWidth = 0;
   let selected: { ix: number; iy: number } | null = null;
 
-  const label = () => canvas.setAttribute('aria-label', `${fig.title}: heatmap of ${fig.zLabel} over ${fig.x.label} and ${fig.y.label}; arrow keys read out cells`);
+  const label = () =>
+    canvas.setAttribute('aria-label', `${fig.title}: heatmap of ${fig.zLabel} over ${fig.x.label} and ${fig.y.label}; arrow keys read out cells`);
   const show = (cell: HeatmapCell | null) => {
-    if (!cell) { mark.style.display = 'none'; readout.textContent = ''; return; }
-    Object.assign(mark.style, { display: 'block', left: `${cell.rect.left}px`, top: `${cell.rect.top}px`, width: `${cell.rect.width}px`, height: `${cell.rect.height}px` });
+    if (!cell) {
+      mark.style.display = 'none';
+      readout.textContent = '';
+      return;
+    }
+    Object.assign(mark.style, {
+      display: 'block',
+      left: `${cell.rect.left}px`,
+      top: `${cell.rect.top}px`,
+      width: `${cell.rect.width}px`,
+      height: `${cell.rect.height}px`,
+    });
     readout.textContent = describe(cell, fig);
   };
   const cellAtIndex = (ix: number, iy: number): HeatmapCell | null => {
@@ -69,7 +94,8 @@ export function mountHeatmap(host: HTMLElement, readout: HTMLElement, first: Hea
   };
   const draw = (width: number) => {
     lastWidth = width;
-    const height = (options.height ?? heatmapHeight)(width), dpr = window.devicePixelRatio || 1;
+    const height = (options.height ?? heatmapHeight)(width),
+      dpr = window.devicePixelRatio || 1;
     canvas.width = Math.round(width * dpr);
     canvas.height = Math.round(height * dpr);
     canvas.style.width = `${width}px`;
@@ -86,17 +112,40 @@ export function mountHeatmap(host: HTMLElement, readout: HTMLElement, first: Hea
     selected = cell && { ix: cell.ix, iy: cell.iy };
     show(cell);
   });
-  canvas.addEventListener('mouseleave', () => { selected = null; show(null); });
+  canvas.addEventListener('mouseleave', () => {
+    selected = null;
+    show(null);
+  });
   canvas.addEventListener('keydown', (ev) => {
-    const nx = fig.x.values.length, ny = fig.y.values.length;
+    const nx = fig.x.values.length,
+      ny = fig.y.values.length;
     if (!nx || !ny) return;
     const s = selected ?? { ix: Math.floor(nx / 2), iy: Math.floor(ny / 2) };
     const moves: Record<string, () => void> = {
-      ArrowLeft: () => { s.ix = Math.max(0, s.ix - 1); }, ArrowRight: () => { s.ix = Math.min(nx - 1, s.ix + 1); },
-      ArrowDown: () => { s.iy = Math.max(0, s.iy - 1); }, ArrowUp: () => { s.iy = Math.min(ny - 1, s.iy + 1); },
-      Home: () => { s.ix = 0; }, End: () => { s.ix = nx - 1; },
+      ArrowLeft: () => {
+        s.ix = Math.max(0, s.ix - 1);
+      },
+      ArrowRight: () => {
+        s.ix = Math.min(nx - 1, s.ix + 1);
+      },
+      ArrowDown: () => {
+        s.iy = Math.max(0, s.iy - 1);
+      },
+      ArrowUp: () => {
+        s.iy = Math.min(ny - 1, s.iy + 1);
+      },
+      Home: () => {
+        s.ix = 0;
+      },
+      End: () => {
+        s.ix = nx - 1;
+      },
     };
-    if (ev.key === 'Escape') { selected = null; show(null); return; }
+    if (ev.key === 'Escape') {
+      selected = null;
+      show(null);
+      return;
+    }
     const move = moves[ev.key];
     if (!move) return;
     ev.preventDefault();
@@ -104,10 +153,20 @@ export function mountHeatmap(host: HTMLElement, readout: HTMLElement, first: Hea
     selected = s;
     show(cellAtIndex(s.ix, s.iy));
   });
-  canvas.addEventListener('blur', () => { if (selected) { selected = null; show(null); } });
+  canvas.addEventListener('blur', () => {
+    if (selected) {
+      selected = null;
+      show(null);
+    }
+  });
   return {
-    canvas, draw, layout: () => layout,
-    update(next) { fig = next; if (lastWidth > 0) draw(lastWidth); },
+    canvas,
+    draw,
+    layout: () => layout,
+    update(next) {
+      fig = next;
+      if (lastWidth > 0) draw(lastWidth);
+    },
   };
 }
 
@@ -144,30 +203,42 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
   const value = (_u: UPlot, v: number | null) => (v == null ? '—' : formatNumber(v, 5));
   const series: UPlot.Series[] = [{ label: fig.x.label, value }];
   const data: (number | null | undefined)[][] = [xs];
-  const bands: UPlot.Band[] = [], hidden: number[] = [];
+  const bands: UPlot.Band[] = [],
+    hidden: number[] = [];
   fig.series.forEach((s, i) => {
     const color = seriesColor(s, i);
     if (s.lower && s.upper) {
-      for (const [edge, ys] of [['upper', s.upper], ['lower', s.lower]] as const) {
+      for (const [edge, ys] of [
+        ['upper', s.upper],
+        ['lower', s.lower],
+      ] as const) {
         hidden.push(series.length);
         series.push({ label: `${s.label} (${edge})`, stroke: 'transparent', width: 0, points: { show: false }, value });
         data.push(column(s, ys));
       }
       bands.push({ series: [series.length - 2, series.length - 1], fill: withAlpha(color, 0.18) });
     }
-    const style: UPlot.Series = s.style === 'points'
-      ? { paths: () => null, points: { show: true, size: 6, fill: color, stroke: color, width: 0 } }
-      : { width: 1.75, dash: s.style === 'dashed' ? [6, 4] : undefined, points: { show: false } };
+    const style: UPlot.Series =
+      s.style === 'points'
+        ? { paths: () => null, points: { show: true, size: 6, fill: color, stroke: color, width: 0 } }
+        : { width: 1.75, ...(s.style === 'dashed' && { dash: [6, 4] }), points: { show: false } };
     series.push({ label: s.label, stroke: color, value, ...style });
     data.push(column(s, s.y));
   });
 
-  const ink = '#222', font = `${FONT_SIZE.tick}px ${FONT_FAMILY}`, labelFont = `${FONT_SIZE.label}px ${FONT_FAMILY}`;
+  const ink = '#222',
+    font = `${FONT_SIZE.tick}px ${FONT_FAMILY}`,
+    labelFont = `${FONT_SIZE.label}px ${FONT_FAMILY}`;
   // The same ticks and labels as the PNG (draw.ts), spaced for the plot's current size.
   const axis = (label: string, log: boolean | undefined, spacing: number, side: 'width' | 'height'): UPlot.Axis => {
     let labels: string[] = [];
     return {
-      label, stroke: ink, font, labelFont, labelSize: 20, labelGap: 2,
+      label,
+      stroke: ink,
+      font,
+      labelFont,
+      labelSize: 20,
+      labelGap: 2,
       // x: tick + label row; y: the widest label (about 7.5 px per character at 12 px)
       size: side === 'width' ? 28 : (_u, values) => 14 + 7.5 * Math.max(1, ...(values ?? []).map((v) => v.length)),
       grid: { stroke: '#ececec', width: 1 },
@@ -182,15 +253,22 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
   };
   // x: the shared domain until the user zooms (uPlot skips range() for explicit zoom);
   // y: always the figure's domain, so the plot matches its PNG.
-  const scale = (log: boolean | undefined, d: [number, number]): UPlot.Scale => ({ time: false, distr: log ? 3 : 1, log: 10, range: () => [d[0], d[1]] });
+  const scale = (log: boolean | undefined, d: [number, number]): UPlot.Scale => ({
+    time: false,
+    distr: log ? 3 : 1,
+    log: 10,
+    range: () => [d[0], d[1]],
+  });
 
   const drawVlines = (u: UPlot) => {
-    const { ctx } = u, { left, top, width, height } = u.bbox, pr = uPlot.pxRatio;
+    const { ctx } = u,
+      { left, top, width, height } = u.bbox,
+      pr = uPlot.pxRatio;
     for (const v of fig.vlines ?? []) {
       const x = Math.round(u.valToPos(v.x, 'x', true)) + 0.5;
       if (!Number.isFinite(x) || x < left || x > left + width) continue;
       ctx.save();
-      ctx.strokeStyle = ctx.fillStyle = v.color ?? '#555';
+      ctx.strokeStyle = ctx.fillStyle = vlineColor(v);
       ctx.lineWidth = 1.25 * pr;
       ctx.setLineDash([5 * pr, 4 * pr]);
       ctx.beginPath();
@@ -210,20 +288,34 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
   let plot: UPlot | undefined;
   return {
     draw(width: number) {
-      if (plot) { plot.setSize({ width, height: LINE_HEIGHT }); return; }
+      if (plot) {
+        plot.setSize({ width, height: LINE_HEIGHT });
+        return;
+      }
       host.replaceChildren();
-      plot = new uPlot({
-        title: fig.title, width, height: LINE_HEIGHT, series, bands,
-        scales: { x: scale(fig.x.log, domain.x), y: scale(fig.y.log, domain.y) },
-        axes: [axis(fig.x.label, fig.x.log, fig.x.log ? 60 : 90, 'width'), axis(fig.y.label, fig.y.log, 45, 'height')],
-        legend: { live: true },
-        cursor: { drag: { x: true, y: false } },
-        hooks: { draw: [drawVlines] },
-      }, data as UPlot.AlignedData, host);
+      plot = new uPlot(
+        {
+          title: fig.title,
+          width,
+          height: LINE_HEIGHT,
+          series,
+          bands,
+          scales: { x: scale(fig.x.log, domain.x), y: scale(fig.y.log, domain.y) },
+          axes: [axis(fig.x.label, fig.x.log, fig.x.log ? 60 : 90, 'width'), axis(fig.y.label, fig.y.log, 45, 'height')],
+          legend: { live: true },
+          cursor: { drag: { x: true, y: false } },
+          hooks: { draw: [drawVlines] },
+        },
+        data as UPlot.AlignedData,
+        host,
+      );
       // band edges are plumbing, not entries
       const rows = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
       for (const i of hidden) if (rows[i]) rows[i].style.display = 'none';
     },
-    destroy() { plot?.destroy(); plot = undefined; },
+    destroy() {
+      plot?.destroy();
+      plot = undefined;
+    },
   };
 }

@@ -6,7 +6,11 @@ export function formatNumber(v: number, digits = 4): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? '∞' : '−∞';
   if (v === 0) return '0';
   const a = Math.abs(v);
-  if (a >= 1e5 || a < 1e-3) return v.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+  if (a >= 1e5 || a < 1e-3)
+    return v
+      .toExponential(digits - 1)
+      .replace(/\.?0+e/, 'e')
+      .replace('e+', 'e');
   return String(Number(v.toPrecision(digits)));
 }
 
@@ -14,7 +18,10 @@ export function formatNumber(v: number, digits = 4): string {
 export function formatSI(v: number, digits = 3): string {
   const prefixes = ['', 'k', 'M', 'G', 'T', 'P', 'E'];
   let i = 0;
-  while (Math.abs(v) >= 1000 && i < prefixes.length - 1) { v /= 1000; i++; }
+  while (Math.abs(v) >= 1000 && i < prefixes.length - 1) {
+    v /= 1000;
+    i++;
+  }
   return `${Number(v.toPrecision(digits))}${prefixes[i] ? ' ' + prefixes[i] : ''}`;
 }
 
@@ -23,7 +30,8 @@ export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   const s = ms / 1000;
   if (s < 60) return `${Number(s.toPrecision(3))} s`;
-  const total = Math.round(s), min = Math.floor(total / 60);
+  const total = Math.round(s),
+    min = Math.floor(total / 60);
   if (min < 60) return `${min} min ${String(total % 60).padStart(2, '0')} s`;
   return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
 }

@@ -47,7 +47,8 @@ const unique = <T>(xs: T[]) => [...new Set(xs)];
 
 export function summarizeProvenance(list: Provenance[]): ProvenanceSummary | undefined {
   if (!list.length) return undefined;
-  const elapsedMs = list.reduce((s, p) => s + p.elapsedMs, 0), routerSteps = list.reduce((s, p) => s + p.routerSteps, 0);
+  const elapsedMs = list.reduce((s, p) => s + p.elapsedMs, 0),
+    routerSteps = list.reduce((s, p) => s + p.routerSteps, 0);
   return {
     package: list[0].package,
     version: list[0].version,
@@ -67,7 +68,10 @@ export function escapeHtml(s: string): string {
 
 /** JSON safe inside <script>: every '<' escaped, so neither '</script>' nor '<!--' can occur. */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Inline script text with '</script' and '<!--' defused ('\/' and '\u0021' mean the same in JS strings and regexes). */
@@ -76,7 +80,7 @@ function inlineScript(js: string): string {
 }
 
 /** Estimate minus prediction: absolute, in % of |prediction| and in standard errors, where defined. */
-export function estimateGap(e: Estimate): { gap?: number; percent?: number; sigmas?: number } {
+export function estimateGap(e: Estimate): { gap?: number; percent?: number | undefined; sigmas?: number | undefined } {
   if (e.prediction == null || !Number.isFinite(e.prediction)) return {};
   const gap = e.value - e.prediction;
   return {
@@ -88,7 +92,10 @@ export function estimateGap(e: Estimate): { gap?: number; percent?: number; sigm
 
 const DASH = '<span class="na">—</span>';
 
-/** The estimates as an HTML table (escaped): value ± s.e., CI, prediction, gap in % and in s.e. */
+/**
+ * The estimates as an HTML table (escaped): value ± s.e., CI, prediction, gap in % and in
+ * s.e.; each row carries its estimate's id (data-estimate-id, and as the name's tooltip).
+ */
 export function estimatesTable(estimates: Estimate[]): string {
   if (!estimates.length) return '';
   const rows = estimates.map((e) => {
@@ -96,7 +103,7 @@ export function estimatesTable(estimates: Estimate[]): string {
     const far = sigmas != null && Math.abs(sigmas) > 3 ? ' far' : '';
     const signed = (v: number, digits: number) => (v > 0 ? '+' : '') + formatNumber(v, digits);
     const cells = [
-      `<th scope="row">${escapeHtml(e.name)}</th>`,
+      `<th scope="row" title="${escapeHtml(e.id)}">${escapeHtml(e.name)}</th>`,
       `<td class="num">${formatNumber(e.value, 5)}${e.se != null ? ` <span class="se">± ${formatNumber(e.se, 2)}</span>` : ''}</td>`,
       `<td class="num">${e.ci ? `[${formatNumber(e.ci[0], 4)}, ${formatNumber(e.ci[1], 4)}]` : DASH}</td>`,
       `<td class="num">${e.prediction != null ? formatNumber(e.prediction, 5) : DASH}${e.predictionLabel ? ` <span class="label">${escapeHtml(e.predictionLabel)}</span>` : ''}</td>`,
@@ -104,7 +111,7 @@ export function estimatesTable(estimates: Estimate[]): string {
       `<td class="num${far}">${sigmas != null ? `${signed(sigmas, 3)} σ` : DASH}</td>`,
       `<td class="note">${e.note ? escapeHtml(e.note) : ''}</td>`,
     ];
-    return `<tr>${cells.join('')}</tr>`;
+    return `<tr data-estimate-id="${escapeHtml(e.id)}">${cells.join('')}</tr>`;
   });
   return `<table class="estimates">
 <thead><tr><th scope="col">Quantity</th><th scope="col">Estimate ± s.e.</th><th scope="col">CI</th><th scope="col">Prediction</th><th scope="col">Gap</th><th scope="col">Gap / s.e.</th><th scope="col">Note</th></tr></thead>
@@ -132,15 +139,24 @@ function experimentMeta(e: ExperimentResult): string {
   const s = summarizeProvenance(e.provenance);
   const parts = [`scale: ${e.scale}`];
   if (e.specs.length) parts.push(`${e.specs.length} scan${e.specs.length === 1 ? '' : 's'}`);
-  if (s) parts.push(`${formatSI(s.routerSteps)} router-steps in ${formatDuration(s.elapsedMs)} (${formatSI(s.routerStepsPerSecond)}/s)`, `seed${s.seeds.length === 1 ? '' : 's'} ${s.seeds.join(', ')}`);
+  if (s)
+    parts.push(
+      `${formatSI(s.routerSteps)} router-steps in ${formatDuration(s.elapsedMs)} (${formatSI(s.routerStepsPerSecond)}/s)`,
+      `seed${s.seeds.length === 1 ? '' : 's'} ${s.seeds.join(', ')}`,
+    );
   return parts.map(escapeHtml).join(' · ');
 }
 
 function experimentSection(e: ExperimentResult): string {
-  const figures = e.figures.map((f, i) => `<figure class="fig fig-${f.kind}" id="${escapeHtml(`fig-${e.id}-${f.id}`)}" data-figure-id="${escapeHtml(f.id)}" data-figure-index="${i}" data-kind="${f.kind}">
+  const figures = e.figures.map(
+    (
+      f,
+      i,
+    ) => `<figure class="fig fig-${f.kind}" id="${escapeHtml(`fig-${e.id}-${f.id}`)}" data-figure-id="${escapeHtml(f.id)}" data-figure-index="${i}" data-kind="${f.kind}">
 <div class="fig-plot"><p class="pending">Drawing ${escapeHtml(f.title || f.id)}…</p></div>
 <figcaption class="readout" aria-live="polite"></figcaption>
-</figure>`);
+</figure>`,
+  );
   return `<section class="experiment" id="${escapeHtml(`exp-${e.id}`)}" data-experiment-id="${escapeHtml(e.id)}">
 <h2>${escapeHtml(e.title)} <span class="exp-id">${escapeHtml(e.id)}</span></h2>
 <p class="meta">${experimentMeta(e)}</p>

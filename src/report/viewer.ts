@@ -12,12 +12,14 @@ declare const uPlot: typeof UPlot;
 
 function main(): void {
   const data = JSON.parse(document.getElementById(REPORT_DATA_ID)?.textContent ?? '{"experiments":[]}') as ViewerData;
-  let drawn = 0, failed = 0;
+  let drawn = 0,
+    failed = 0;
   const redraws: { host: HTMLElement; draw: (width: number) => void; width: number }[] = [];
   document.querySelectorAll<HTMLElement>('[data-experiment-id]').forEach((section) => {
     const figures = data.experiments.find((e) => e.id === section.dataset.experimentId)?.figures ?? [];
     section.querySelectorAll<HTMLElement>('[data-figure-index]').forEach((el) => {
-      const host = el.querySelector<HTMLElement>('.fig-plot')!, readout = el.querySelector<HTMLElement>('.readout')!;
+      const host = el.querySelector<HTMLElement>('.fig-plot')!,
+        readout = el.querySelector<HTMLElement>('.readout')!;
       try {
         const fig = figures[Number(el.dataset.figureIndex)];
         if (!fig) throw new Error(`figure ${el.dataset.figureId} is missing from the embedded data`);
@@ -43,7 +45,10 @@ function main(): void {
     pending = window.setTimeout(() => {
       for (const r of redraws) {
         const width = Math.floor(r.host.clientWidth);
-        if (width > 0 && width !== r.width) { r.width = width; r.draw(width); }
+        if (width > 0 && width !== r.width) {
+          r.width = width;
+          r.draw(width);
+        }
       }
     }, 150);
   });

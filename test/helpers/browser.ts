@@ -18,7 +18,8 @@ export function browserSkip(): string | false {
 }
 
 export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) throw new Error(`MOE_CUSP_REQUIRE_BROWSER is set but there is no Chromium at ${CHROMIUM_PATH}; install: ${INSTALL}`);
+  if (!existsSync(CHROMIUM_PATH))
+    throw new Error(`MOE_CUSP_REQUIRE_BROWSER is set but there is no Chromium at ${CHROMIUM_PATH}; install: ${INSTALL}`);
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--enable-unsafe-webgpu', '--disable-gpu-sandbox'],

@@ -3,11 +3,30 @@
 // shared constants) and shaders/update_check.wgsl (the router's step functions on given
 // draws). Bind-group layouts and bind groups come from the kernels' binding records.
 import {
-  CHECK_BINDINGS, UPDATE_CHECK_BINDINGS, bindGroupEntries, checkShaderSource, compileModule, createLayouts, dispatchGrid,
-  updateCheckShaderSource, type Bindings,
+  CHECK_BINDINGS,
+  UPDATE_CHECK_BINDINGS,
+  bindGroupEntries,
+  checkShaderSource,
+  compileModule,
+  createLayouts,
+  dispatchGrid,
+  updateCheckShaderSource,
+  type Bindings,
 } from '../../src/core/kernels.js';
 import {
-  CELL, CHECK_PARAMS, TALLY, TALLY_FIELDS, UPDATE_DRAW, UPDATE_OUT, packStructs, packUniform, strideOf, tallyColumns, tallyReadout, uniformSizeOf, unpackStructs,
+  CELL,
+  CHECK_PARAMS,
+  TALLY,
+  TALLY_FIELDS,
+  UPDATE_DRAW,
+  UPDATE_OUT,
+  packStructs,
+  packUniform,
+  strideOf,
+  tallyColumns,
+  tallyReadout,
+  uniformSizeOf,
+  unpackStructs,
   type TallyReadoutField,
 } from '../../src/core/layout.js';
 import type { RouterCell } from '../../src/core/model.js';
@@ -21,7 +40,12 @@ type Params = Partial<Record<string, number>>;
 class Kernel<K extends string> {
   private compiled?: Promise<{ module: GPUShaderModule; layouts: ReturnType<typeof createLayouts> }>;
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
-  constructor(readonly device: GPUDevice, private readonly bindings: Bindings<K>, private readonly source: () => string, private readonly label: string) {}
+  constructor(
+    readonly device: GPUDevice,
+    private readonly bindings: Bindings<K>,
+    private readonly source: () => string,
+    private readonly label: string,
+  ) {}
 
   private pipeline(entryPoint: string): Promise<GPUComputePipeline> {
     this.compiled ??= (async () => ({
@@ -31,7 +55,8 @@ class Kernel<K extends string> {
     let p = this.pipelines.get(entryPoint);
     if (!p) {
       p = this.compiled.then(({ module, layouts }) =>
-        this.device.createComputePipelineAsync({ layout: layouts.pipeline, compute: { module, entryPoint } }));
+        this.device.createComputePipelineAsync({ layout: layouts.pipeline, compute: { module, entryPoint } }),
+      );
       this.pipelines.set(entryPoint, p);
     }
     return p;
@@ -42,7 +67,13 @@ class Kernel<K extends string> {
    * the other bindings (all bindings but `check` and the outputs are inputs); returns the
    * bytes of the bindings named in `outputs`, with their sizes in bytes.
    */
-  async run(entryPoint: string, count: number, params: Params, inputs: Partial<Record<K, ArrayBuffer>>, outputs: Partial<Record<K, number>>): Promise<Partial<Record<K, ArrayBuffer>>> {
+  async run(
+    entryPoint: string,
+    count: number,
+    params: Params,
+    inputs: Partial<Record<K, ArrayBuffer>>,
+    outputs: Partial<Record<K, number>>,
+  ): Promise<Partial<Record<K, ArrayBuffer>>> {
     const { device } = this;
     const pipeline = await this.pipeline(entryPoint);
     const grid = dispatchGrid(count, 64, device.limits.maxComputeWorkgroupsPerDimension);
@@ -52,10 +83,21 @@ class Kernel<K extends string> {
     for (const name of Object.keys(this.bindings) as K[]) {
       if (this.bindings[name].kind === 'uniform') {
         buffers[name] = device.createBuffer({ size: uniformSizeOf(CHECK_PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-        device.queue.writeBuffer(buffers[name], 0, packUniform(CHECK_PARAMS, {
-          seed_lo: lo, seed_hi: hi, count, row_stride: grid.rowStride, n: params.n ?? 0, p: params.p ?? 0,
-          step: params.step ?? 0, tag: params.tag ?? 0, token_mode: params.tokenMode ?? 0,
-        }));
+        device.queue.writeBuffer(
+          buffers[name],
+          0,
+          packUniform(CHECK_PARAMS, {
+            seed_lo: lo,
+            seed_hi: hi,
+            count,
+            row_stride: grid.rowStride,
+            n: params.n ?? 0,
+            p: params.p ?? 0,
+            step: params.step ?? 0,
+            tag: params.tag ?? 0,
+            token_mode: params.tokenMode ?? 0,
+          }),
+        );
         continue;
       }
       const data = inputs[name];
@@ -139,17 +181,34 @@ export class UpdateKernel {
     const n = cases[0]?.draws.length ?? 0;
     if (cases.some((c) => c.draws.length !== n)) throw new Error('update kernel: cases of different lengths');
     const total = cases.length * n;
-    const out = await this.kernel.run('update_steps', cases.length, { n }, {
-      cells: packStructs(CELL, cases.map((c) => c.cell)),
-      start_tallies: packStructs(TALLY, cases.map(({ start }) => tallyColumns(start))),
-      draws: packStructs(UPDATE_DRAW, cases.flatMap((c) => c.draws.map((d) => ({ x: d.x, in_window: d.inWindow ? 1 : 0 })))),
-    }, { out: total * strideOf(UPDATE_OUT), out_tallies: total * strideOf(TALLY) });
+    const out = await this.kernel.run(
+      'update_steps',
+      cases.length,
+      { n },
+      {
+        cells: packStructs(
+          CELL,
+          cases.map((c) => c.cell),
+        ),
+        start_tallies: packStructs(
+          TALLY,
+          cases.map(({ start }) => tallyColumns(start)),
+        ),
+        draws: packStructs(
+          UPDATE_DRAW,
+          cases.flatMap((c) => c.draws.map((d) => ({ x: d.x, in_window: d.inWindow ? 1 : 0 }))),
+        ),
+      },
+      { out: total * strideOf(UPDATE_OUT), out_tallies: total * strideOf(TALLY) },
+    );
     const steps = unpackStructs(UPDATE_OUT, out.out!, total);
     const tallies = tallyReadout(unpackStructs(TALLY, out.out_tallies!, total));
-    return cases.map((_, i) => Array.from({ length: n }, (_, j) => {
-      const k = i * n + j;
-      const sums = Object.fromEntries(TALLY_FIELDS.map((key) => [key, tallies[key][k]])) as Record<TallyReadoutField, number>;
-      return { logit: steps.logit[k], q: steps.q[k], y: steps.y[k], ...sums };
-    }));
+    return cases.map((_, i) =>
+      Array.from({ length: n }, (_, j) => {
+        const k = i * n + j;
+        const sums = Object.fromEntries(TALLY_FIELDS.map((key) => [key, tallies[key][k]])) as Record<TallyReadoutField, number>;
+        return { logit: steps.logit[k], q: steps.q[k], y: steps.y[k], ...sums };
+      }),
+    );
   }
 }

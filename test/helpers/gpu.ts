@@ -26,8 +26,12 @@ export async function gpuSkip(): Promise<string | false> {
 export async function testEngine(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
   const gpu = await testGpu();
   if (!gpu) throw new Error('no GPU');
-  return new WebGpuEngine(gpu.device, { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend },
-    { replaceDevice: () => gpu.newDevice(), ...options }, () => {});
+  return new WebGpuEngine(
+    gpu.device,
+    { engine: 'webgpu', adapter: `${gpu.description} via ${gpu.backend}`, backend: gpu.backend },
+    { replaceDevice: () => gpu.newDevice(), ...options },
+    () => {},
+  );
 }
 
 export async function releaseTestGpu(): Promise<void> {

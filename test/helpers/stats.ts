@@ -37,7 +37,7 @@ export function kolmogorovSf(lambda: number): number {
     let s = 0;
     // P_KS = sqrt(2 pi)/lambda * sum_{j>=1} y^{(2j-1)^2}
     for (let j = 1; j < 100; j++) {
-      const term = Math.pow(y, (2 * j - 1) * (2 * j - 1));
+      const term = y ** ((2 * j - 1) * (2 * j - 1));
       s += term;
       if (term < 1e-17 * s) break;
     }
@@ -46,7 +46,7 @@ export function kolmogorovSf(lambda: number): number {
   const x = Math.exp(-2 * lambda * lambda);
   let s = 0;
   for (let k = 1; k < 100; k++) {
-    const term = Math.pow(x, k * k);
+    const term = x ** (k * k);
     s += k % 2 === 1 ? term : -term;
     if (term < 1e-17) break;
   }

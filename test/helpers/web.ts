@@ -20,8 +20,15 @@ export async function buildWeb(outDir: string): Promise<void> {
 }
 
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.json': 'application/json', '.map': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.wasm': 'application/wasm',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
 };
 
 export interface StaticServer {
@@ -35,11 +42,21 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
-    if (!file.startsWith(base)) { res.statusCode = 403; res.end(); return; }
-    readFile(file).then((body) => {
-      res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
-      res.end(body);
-    }, () => { res.statusCode = 404; res.end('not found'); });
+    if (!file.startsWith(base)) {
+      res.statusCode = 403;
+      res.end();
+      return;
+    }
+    readFile(file).then(
+      (body) => {
+        res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+        res.end(body);
+      },
+      () => {
+        res.statusCode = 404;
+        res.end('not found');
+      },
+    );
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const address = server.address();

@@ -14,11 +14,12 @@ export type WorkerRequest = { id: number; session: number } & (
   | { kind: 'advance'; range: AdvanceRange }
   | { kind: 'read' }
   | { kind: 'restore'; block: BlockData }
-  | { kind: 'close' });
+  | { kind: 'close' }
+);
 
 /** A block's readout columns (READOUT_FIELDS), as read and restored. */
 export type BlockData = RouterReadout;
-export type WorkerReply = { id: number; ok: true; block?: BlockData } | { id: number; ok: false; error: string };
+export type WorkerReply = { id: number; ok: true; block?: BlockData | undefined } | { id: number; ok: false; error: string };
 
 interface SessionState {
   block: RouterBlock;
@@ -29,7 +30,10 @@ interface SessionState {
 }
 
 const sessions = new Map<number, SessionState>();
-const scope = self as unknown as { onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null; postMessage(msg: WorkerReply, transfer?: Transferable[]): void };
+const scope = self as unknown as {
+  onmessage: ((ev: MessageEvent<WorkerRequest>) => void) | null;
+  postMessage(msg: WorkerReply, transfer?: Transferable[]): void;
+};
 
 function state(session: number): SessionState {
   const s = sessions.get(session);
@@ -43,15 +47,25 @@ scope.onmessage = (ev) => {
     let block: BlockData | undefined;
     switch (msg.kind) {
       case 'setup':
-        sessions.set(msg.session, { block: allocateBlock(msg.offset, msg.count), cells: msg.cells, replicates: msg.replicates, seed: msg.seed, firstRouter: msg.firstRouter });
+        sessions.set(msg.session, {
+          block: allocateBlock(msg.offset, msg.count),
+          cells: msg.cells,
+          replicates: msg.replicates,
+          seed: msg.seed,
+          firstRouter: msg.firstRouter,
+        });
         break;
-      case 'cells': state(msg.session).cells = msg.cells; break;
+      case 'cells':
+        state(msg.session).cells = msg.cells;
+        break;
       case 'initialize': {
         const s = state(msg.session);
         initializeBlock(s.block, s.cells, s.replicates, s.seed, s.firstRouter);
         break;
       }
-      case 'reset': resetBlockTallies(state(msg.session).block); break;
+      case 'reset':
+        resetBlockTallies(state(msg.session).block);
+        break;
       case 'advance': {
         const s = state(msg.session);
         advanceBlock(s.block, s.cells, s.replicates, s.seed, msg.range, s.firstRouter);
@@ -67,7 +81,9 @@ scope.onmessage = (ev) => {
         for (const key of READOUT_FIELDS) b[key].set(msg.block[key]);
         break;
       }
-      case 'close': sessions.delete(msg.session); break;
+      case 'close':
+        sessions.delete(msg.session);
+        break;
     }
     scope.postMessage({ id: msg.id, ok: true, block }, block ? READOUT_FIELDS.map((key) => block[key].buffer) : []);
   } catch (error) {

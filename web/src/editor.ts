@@ -8,7 +8,13 @@ import { parseSpec, validateSpecFor } from '../../src/experiments/spec.js';
 import { PARAM_NAMES, type ParamName, type ScanSpec, type ValueGrid } from '../../src/experiments/types.js';
 
 const PARAM_HINTS: Record<ParamName, string> = {
-  a: 'reinforcement', T: 'temperature', gamma: 'forgetting', h: 'skew b1 - b2', rho: 'negative feedback', B: 'tokens per step', eta: 'step size',
+  a: 'reinforcement',
+  T: 'temperature',
+  gamma: 'forgetting',
+  h: 'skew b1 - b2',
+  rho: 'negative feedback',
+  B: 'tokens per step',
+  eta: 'step size',
 };
 
 type Spacing = 'linspace' | 'logspace' | 'list';
@@ -20,7 +26,11 @@ export interface EditorStatus {
   error: InputError | null;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string> = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'text') e.textContent = v;
@@ -51,7 +61,10 @@ function parseNumber(text: string): number | string | undefined {
 function parseList(text: string): (number | string)[] | string {
   const t = text.trim();
   if (t === '') return [];
-  return t.split(/[\s,;]+/).filter(Boolean).map((s) => parseNumber(s) ?? s);
+  return t
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map((s) => parseNumber(s) ?? s);
 }
 
 const fmt = (v: number | undefined) => (v === undefined ? '' : String(v));
@@ -68,12 +81,20 @@ class GridControls {
   private readonly listWrap: HTMLElement;
 
   constructor(prefix: string, what: string) {
-    const sp = select(`${prefix}-spacing`, `${what} spacing`, [['linspace', 'linear'], ['logspace', 'log'], ['list', 'list']]);
+    const sp = select(`${prefix}-spacing`, `${what} spacing`, [
+      ['linspace', 'linear'],
+      ['logspace', 'log'],
+      ['list', 'list'],
+    ]);
     const from = field(`${prefix}-from`, 'from', { inputmode: 'decimal' });
     const to = field(`${prefix}-to`, 'to', { inputmode: 'decimal' });
     const count = field(`${prefix}-count`, 'points', { inputmode: 'numeric', class: 'short' });
     const list = field(`${prefix}-list`, 'values', { placeholder: '1, 2, 3' });
-    this.spacing = sp.select; this.from = from.input; this.to = to.input; this.count = count.input; this.list = list.input;
+    this.spacing = sp.select;
+    this.from = from.input;
+    this.to = to.input;
+    this.count = count.input;
+    this.list = list.input;
     this.spaced = el('span', { class: 'spaced' }, from.wrap, to.wrap, count.wrap);
     this.listWrap = list.wrap;
     this.wrap = el('span', { class: 'grid' }, sp.wrap, this.spaced, this.listWrap);
@@ -95,7 +116,9 @@ class GridControls {
       const kind: Spacing = 'linspace' in g ? 'linspace' : 'logspace';
       const s = 'linspace' in g ? g.linspace : g.logspace;
       this.spacing.value = kind;
-      this.from.value = fmt(s.from); this.to.value = fmt(s.to); this.count.value = fmt(s.count);
+      this.from.value = fmt(s.from);
+      this.to.value = fmt(s.to);
+      this.count.value = fmt(s.count);
     }
     this.sync();
   }
@@ -140,14 +163,26 @@ export class ScanEditor {
   /** the engine's capacity: one grid cell's routers must fit a session */
   maxRouters = Infinity;
 
-  constructor(private readonly root: HTMLElement, private readonly onChange: (status: EditorStatus) => void) {
+  constructor(
+    root: HTMLElement,
+    private readonly onChange: (status: EditorStatus) => void,
+  ) {
     const errorLine = (id: string) => el('p', { id, class: 'field-error', hidden: '' });
 
     // Parameters: fixed or on an axis.
     const params = el('fieldset', { class: 'group' }, el('legend', { text: 'Parameters: fixed, or an axis of the scan' }));
     this.rows = PARAM_NAMES.map((name) => {
       const id = `p-${name}`;
-      const mode = select(`${id}-mode`, `${name}`, [['fixed', 'fixed'], ['x', 'x axis'], ['y', 'y axis']], 'pname');
+      const mode = select(
+        `${id}-mode`,
+        `${name}`,
+        [
+          ['fixed', 'fixed'],
+          ['x', 'x axis'],
+          ['y', 'y axis'],
+        ],
+        'pname',
+      );
       mode.wrap.querySelector('label')!.append(el('span', { class: 'hint', text: ` ${PARAM_HINTS[name]}` }));
       const value = field(`${id}-value`, `${name} value`, { inputmode: 'decimal' });
       value.wrap.querySelector('label')!.className = 'sr-only';
@@ -162,10 +197,23 @@ export class ScanEditor {
     });
 
     // Protocol.
-    const kind = select('protocol-kind', 'Protocol', [['relax', 'relax: fixed cells'], ['sweep', 'sweep: step one parameter through a grid'], ['trace', 'trace: time series']]);
-    const sweepParam = select('sweep-param', 'Swept parameter', PARAM_NAMES.map((p) => [p, p]));
+    const kind = select('protocol-kind', 'Protocol', [
+      ['relax', 'relax: fixed cells'],
+      ['sweep', 'sweep: step one parameter through a grid'],
+      ['trace', 'trace: time series'],
+    ]);
+    const sweepParam = select(
+      'sweep-param',
+      'Swept parameter',
+      PARAM_NAMES.map((p) => [p, p]),
+    );
     this.sweepGrid = new GridControls('sweep', 'sweep');
-    const direction = select('sweep-direction', 'Direction', [['up-down', 'up, then down'], ['down-up', 'down, then up'], ['up', 'up'], ['down', 'down']]);
+    const direction = select('sweep-direction', 'Direction', [
+      ['up-down', 'up, then down'],
+      ['down-up', 'down, then up'],
+      ['up', 'up'],
+      ['down', 'down'],
+    ]);
     const spp = field('sweep-spp', 'Steps per point (one per speed)', { placeholder: '100, 200' });
     const every = field('trace-every', 'Record every (steps)', { inputmode: 'numeric' });
     const protocolError = errorLine('protocol-error');
@@ -173,8 +221,27 @@ export class ScanEditor {
       sweep: el('div', { class: 'sub-group' }, sweepParam.wrap, el('div', { class: 'row-wrap' }, this.sweepGrid.wrap), direction.wrap, spp.wrap),
       trace: el('div', { class: 'sub-group' }, every.wrap),
     };
-    const protocol = el('fieldset', { class: 'group' }, el('legend', { text: 'Protocol' }), kind.wrap, this.sections.sweep, this.sections.trace, protocolError);
-    for (const c of [kind.select, sweepParam.select, this.sweepGrid.spacing, this.sweepGrid.from, this.sweepGrid.to, this.sweepGrid.count, this.sweepGrid.list, direction.select, spp.input, every.input]) {
+    const protocol = el(
+      'fieldset',
+      { class: 'group' },
+      el('legend', { text: 'Protocol' }),
+      kind.wrap,
+      this.sections.sweep,
+      this.sections.trace,
+      protocolError,
+    );
+    for (const c of [
+      kind.select,
+      sweepParam.select,
+      this.sweepGrid.spacing,
+      this.sweepGrid.from,
+      this.sweepGrid.to,
+      this.sweepGrid.count,
+      this.sweepGrid.list,
+      direction.select,
+      spp.input,
+      every.input,
+    ]) {
       this.errors.set(c, protocolError);
     }
 
@@ -188,24 +255,49 @@ export class ScanEditor {
       field('y0', 'Initial y0', { inputmode: 'decimal' }),
       field('asym', 'Random initial asymmetry ±', { inputmode: 'decimal' }),
     ];
-    const families = select('families', 'Start', [['single', 'one family at +y0'], ['opposite', 'two families at ±y0']]);
-    const sampler = select('sampler', 'Sampler', [['btrs', 'exact O(1) binomial'], ['tokens', 'token by token (slow reference)']]);
+    const families = select('families', 'Start', [
+      ['single', 'one family at +y0'],
+      ['opposite', 'two families at ±y0'],
+    ]);
+    const sampler = select('sampler', 'Sampler', [
+      ['btrs', 'exact O(1) binomial'],
+      ['tokens', 'token by token (slow reference)'],
+    ]);
     const name = field('spec-name', 'Name');
-    const run = el('fieldset', { class: 'group' }, el('legend', { text: 'Run' }),
-      el('div', { class: 'row-wrap' }, ...runFields.map((f) => f.wrap), families.wrap, sampler.wrap, name.wrap), runError);
+    const run = el(
+      'fieldset',
+      { class: 'group' },
+      el('legend', { text: 'Run' }),
+      el('div', { class: 'row-wrap' }, ...runFields.map((f) => f.wrap), families.wrap, sampler.wrap, name.wrap),
+      runError,
+    );
     this.general = errorLine('editor-error');
     for (const f of runFields) this.errors.set(f.input, runError);
     for (const c of [families.select, sampler.select, name.input]) this.errors.set(c, runError);
 
     Object.assign(this.inputs, {
-      kind: kind.select, sweepParam: sweepParam.select, direction: direction.select, spp: spp.input, every: every.input,
-      replicates: runFields[0].input, steps: runFields[1].input, window: runFields[2].input, seed: runFields[3].input,
-      y0: runFields[4].input, asym: runFields[5].input, families: families.select, sampler: sampler.select, name: name.input,
+      kind: kind.select,
+      sweepParam: sweepParam.select,
+      direction: direction.select,
+      spp: spp.input,
+      every: every.input,
+      replicates: runFields[0].input,
+      steps: runFields[1].input,
+      window: runFields[2].input,
+      seed: runFields[3].input,
+      y0: runFields[4].input,
+      asym: runFields[5].input,
+      families: families.select,
+      sampler: sampler.select,
+      name: name.input,
     });
 
     root.replaceChildren(params, protocol, run, this.general);
     root.addEventListener('input', () => this.changed());
-    root.addEventListener('change', () => { this.syncVisibility(); this.changed(); });
+    root.addEventListener('change', () => {
+      this.syncVisibility();
+      this.changed();
+    });
     this.syncVisibility();
   }
 
@@ -240,8 +332,13 @@ export class ScanEditor {
     }
     if (p.kind === 'trace') this.inputs.every.value = String(p.every);
     const i = this.inputs;
-    i.replicates.value = fmt(spec.replicates); i.steps.value = fmt(spec.steps); i.window.value = fmt(spec.window); i.seed.value = fmt(spec.seed);
-    i.y0.value = fmt(spec.initial.y0); i.asym.value = fmt(spec.initial.asym); i.families.value = spec.initial.families ?? 'single';
+    i.replicates.value = fmt(spec.replicates);
+    i.steps.value = fmt(spec.steps);
+    i.window.value = fmt(spec.window);
+    i.seed.value = fmt(spec.seed);
+    i.y0.value = fmt(spec.initial.y0);
+    i.asym.value = fmt(spec.initial.asym);
+    i.families.value = spec.initial.families ?? 'single';
     i.sampler.value = spec.sampler ?? 'btrs';
     i.name.value = spec.name ?? '';
     this.description = spec.description;
@@ -250,7 +347,11 @@ export class ScanEditor {
   }
 
   /** The JSON the form describes, and which control holds each JSON path. */
-  read(): { raw: Record<string, unknown>; paths: Map<string, HTMLElement>; layoutError?: { path: string; element: HTMLElement; problem: string } } {
+  read(): {
+    raw: Record<string, unknown>;
+    paths: Map<string, HTMLElement>;
+    layoutError: { path: string; element: HTMLElement; problem: string } | undefined;
+  } {
     const paths = new Map<string, HTMLElement>();
     const i = this.inputs;
     const kind = i.kind.value;
@@ -260,9 +361,12 @@ export class ScanEditor {
     let layoutError: { path: string; element: HTMLElement; problem: string } | undefined;
     const xs = this.rows.filter((r) => r.name !== swept && r.mode.value === 'x');
     const ys = this.rows.filter((r) => r.name !== swept && r.mode.value === 'y');
-    if (xs.length > 1) layoutError = { path: `axes`, element: xs[1].mode, problem: `${xs[0].name} is already the x axis; pick one parameter per axis` };
-    else if (ys.length > 1) layoutError = { path: `axes`, element: ys[1].mode, problem: `${ys[0].name} is already the y axis; pick one parameter per axis` };
-    else if (ys.length && !xs.length) layoutError = { path: `axes`, element: ys[0].mode, problem: 'a y axis needs an x axis; make this the x axis or add one' };
+    if (xs.length > 1)
+      layoutError = { path: `axes`, element: xs[1].mode, problem: `${xs[0].name} is already the x axis; pick one parameter per axis` };
+    else if (ys.length > 1)
+      layoutError = { path: `axes`, element: ys[1].mode, problem: `${ys[0].name} is already the y axis; pick one parameter per axis` };
+    else if (ys.length && !xs.length)
+      layoutError = { path: `axes`, element: ys[0].mode, problem: 'a y axis needs an x axis; make this the x axis or add one' };
     [...xs, ...ys].forEach((r, k) => {
       paths.set(`axes[${k}]`, r.mode);
       paths.set(`axes[${k}].param`, r.mode);
@@ -281,7 +385,13 @@ export class ScanEditor {
       paths.set('protocol.param', i.sweepParam);
       paths.set('protocol.direction', i.direction);
       paths.set('protocol.stepsPerPoint', i.spp);
-      protocol = { kind, param: swept, values: this.sweepGrid.read('protocol.values', paths), direction: i.direction.value, stepsPerPoint: parseList(i.spp.value) };
+      protocol = {
+        kind,
+        param: swept,
+        values: this.sweepGrid.read('protocol.values', paths),
+        direction: i.direction.value,
+        stepsPerPoint: parseList(i.spp.value),
+      };
     } else if (kind === 'trace') {
       paths.set('protocol.every', i.every);
       protocol = { kind, every: parseNumber(i.every.value) };
@@ -296,10 +406,15 @@ export class ScanEditor {
     const raw: Record<string, unknown> = {
       ...(i.name.value.trim() && { name: i.name.value.trim() }),
       ...(this.description !== undefined && { description: this.description }),
-      params, axes,
-      replicates: parseNumber(i.replicates.value), steps: parseNumber(i.steps.value), window: parseNumber(i.window.value),
+      params,
+      axes,
+      replicates: parseNumber(i.replicates.value),
+      steps: parseNumber(i.steps.value),
+      window: parseNumber(i.window.value),
       initial: { y0: parseNumber(i.y0.value), asym: parseNumber(i.asym.value), families: i.families.value },
-      seed: parseNumber(i.seed.value), protocol, sampler: i.sampler.value,
+      seed: parseNumber(i.seed.value),
+      protocol,
+      sampler: i.sampler.value,
     };
     return { raw, paths, layoutError };
   }
@@ -339,7 +454,10 @@ export class ScanEditor {
       this.marked.removeAttribute('aria-invalid');
       this.marked.removeAttribute('aria-errormessage');
       const line = this.errors.get(this.marked);
-      if (line) { line.hidden = true; line.textContent = ''; }
+      if (line) {
+        line.hidden = true;
+        line.textContent = '';
+      }
       this.marked = null;
     }
     this.general.hidden = true;

@@ -24,8 +24,14 @@ function describeAdapter(adapter: GPUAdapter): string {
 
 /** The adapter's highest limits that matter to the engine (bigger scans per session). */
 function requiredLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const;
+  const names = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
   return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
 }
 
@@ -54,8 +60,11 @@ export async function acquireGpu(onError: (message: string) => void): Promise<Gp
   }
   const description = describeAdapter(adapter);
   device.addEventListener('uncapturederror', (ev) => onError(`WebGPU error: ${(ev as GPUUncapturedErrorEvent).error.message}`));
-  const lost = device.lost.then((info) => `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}): `
-    + 'a driver reset, the GPU watchdog, or the browser reclaiming the GPU.');
+  const lost = device.lost.then(
+    (info) =>
+      `The GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''}): ` +
+      'a driver reset, the GPU watchdog, or the browser reclaiming the GPU.',
+  );
   const engine = new WebGpuEngine(device, { engine: 'webgpu', adapter: `${description} (browser WebGPU)`, backend: 'browser' });
   return { ok: true, gpu: { engine, device, description, lost } };
 }

@@ -1,8 +1,8 @@
-// The page: picks an engine (WebGPU on the visitor's GPU, else the CPU in Web Workers), holds
-// its state in the URL, edits scans, runs them in chunks (src/experiments/chunked.ts) with a
-// live figure, progress, Stop, and recovery from a lost GPU device, then shows the figures,
-// estimates and downloads. Everything it computes comes from the project's core: the same
-// specs, kernels, protocols and analysis as the CLI.
+// The page: picks an engine (engines.ts: WebGPU on the visitor's GPU, else the CPU in Web
+// Workers), holds its state in the URL, edits scans, runs them in chunks
+// (src/experiments/chunked.ts) with a live figure, progress, Stop, and recovery from a lost
+// GPU device, then shows the figures, estimates and downloads. Everything it computes comes
+// from the project's core: the same specs, kernels, protocols and analysis as the CLI.
 //
 // For tests and benchmarks: body[data-state] is loading | ready | running | done | stopped |
 // lost | failed, body[data-engine] webgpu | cpu, body[data-chunks] the chunks finished;
@@ -15,41 +15,57 @@ import { InputError } from '../../src/core/model.js';
 import type { ProgressReport } from '../../src/core/scan.js';
 import { defaultWebScale, WEB_SCALE_NOTES, WEB_SCALES, webPresetSpecs, type WebScale } from '../../src/experiments/browser.js';
 import { ChunkedRun, StopError, type ChunkedTarget } from '../../src/experiments/chunked.js';
-import { analyzeSpec } from '../../src/experiments/analysis.js';
-import { PRESET_IDS, PRESETS, type PresetId } from '../../src/experiments/presets.js';
+import { analyzeSpec } from '../../src/experiments/spec-analysis.js';
+import { PRESET_IDS, PRESETS, type PresetId } from '../../src/experiments/presets/index.js';
 import { canonicalJson, parseSpec, parseSpecText, specRouterSteps, validateSpecFor } from '../../src/experiments/spec.js';
 import type { ExperimentResult, ScanSpec } from '../../src/experiments/types.js';
 import { formatDuration, formatSI } from '../../src/report/format.js';
 import { ScanEditor, type EditorStatus } from './editor.js';
-import { acquireGpu, type BrowserGpu } from './gpu.js';
+import { PageEngines, type EngineKind } from './engines.js';
 import { clearResult, download, LiveView, showResult, type ResultViews } from './results.js';
 import { decodeState, encodeState } from './url-state.js';
-import { WorkerCpuEngine } from './worker-engine.js';
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const ui = {
-  engineStatus: $('engine-status'), experiment: $<HTMLSelectElement>('experiment'), note: $('experiment-note'),
-  presetFields: $('preset-fields'), scale: $<HTMLSelectElement>('scale'), presetSeed: $<HTMLInputElement>('preset-seed'),
-  presetSeedError: $('preset-seed-error'), editPreset: $<HTMLButtonElement>('edit-preset'), engine: $<HTMLSelectElement>('engine'),
-  editor: $('editor'), jsonPanel: $<HTMLDetailsElement>('json-panel'), json: $<HTMLTextAreaElement>('spec-json'), jsonError: $('spec-json-error'),
-  downloadSpec: $<HTMLButtonElement>('download-spec'), copyLink: $<HTMLButtonElement>('copy-link'),
-  form: $<HTMLFormElement>('setup-form'), run: $<HTMLButtonElement>('run'), stop: $<HTMLButtonElement>('stop'), summary: $('run-summary'),
-  progress: $<HTMLProgressElement>('progress'), progressText: $('progress-text'),
-  alert: $('alert'), alertText: $('alert-text'), continueGpu: $<HTMLButtonElement>('continue-gpu'), continueCpu: $<HTMLButtonElement>('continue-cpu'),
-  results: $('results'), meta: $('results-meta'),
+  engineStatus: $('engine-status'),
+  experiment: $<HTMLSelectElement>('experiment'),
+  note: $('experiment-note'),
+  presetFields: $('preset-fields'),
+  scale: $<HTMLSelectElement>('scale'),
+  presetSeed: $<HTMLInputElement>('preset-seed'),
+  presetSeedError: $('preset-seed-error'),
+  editPreset: $<HTMLButtonElement>('edit-preset'),
+  engine: $<HTMLSelectElement>('engine'),
+  editor: $('editor'),
+  jsonPanel: $<HTMLDetailsElement>('json-panel'),
+  json: $<HTMLTextAreaElement>('spec-json'),
+  jsonError: $('spec-json-error'),
+  downloadSpec: $<HTMLButtonElement>('download-spec'),
+  copyLink: $<HTMLButtonElement>('copy-link'),
+  form: $<HTMLFormElement>('setup-form'),
+  run: $<HTMLButtonElement>('run'),
+  stop: $<HTMLButtonElement>('stop'),
+  summary: $('run-summary'),
+  progress: $<HTMLProgressElement>('progress'),
+  progressText: $('progress-text'),
+  alert: $('alert'),
+  alertText: $('alert-text'),
+  continueGpu: $<HTMLButtonElement>('continue-gpu'),
+  continueCpu: $<HTMLButtonElement>('continue-cpu'),
+  results: $('results'),
+  meta: $('results-meta'),
 };
-const views: ResultViews = { figures: $('figures'), estimates: $('estimates'), exportsBox: $('exports'), exportButtons: $('export-buttons'), meta: ui.meta };
+const views: ResultViews = {
+  figures: $('figures'),
+  estimates: $('estimates'),
+  exportsBox: $('exports'),
+  exportButtons: $('export-buttons'),
+  meta: ui.meta,
+};
 const live = new LiveView($('live'), $('live-plot'), $('live-readout'));
 
-type EngineKind = 'webgpu' | 'cpu';
-
 const state = {
-  gpu: null as BrowserGpu | null,
-  gpuProblem: '' as string,
-  /** set when the current device is lost; cleared by a new device */
-  lost: null as string | null,
-  cpu: null as WorkerCpuEngine | null,
   editorStatus: null as EditorStatus | null,
   running: null as { run: ChunkedRun; abort: AbortController; kind: EngineKind } | null,
   result: null as ExperimentResult | null,
@@ -58,6 +74,10 @@ const state = {
   applying: false,
 };
 
+const engines = new PageEngines(ui.engine, ui.engineStatus, () => state.running !== null);
+const engineKind = () => engines.kind();
+const currentEngine = () => engines.current();
+
 function setInvalid(e: HTMLElement, invalid: boolean): void {
   if (invalid) e.setAttribute('aria-invalid', 'true');
   else e.removeAttribute('aria-invalid');
@@ -65,68 +85,6 @@ function setInvalid(e: HTMLElement, invalid: boolean): void {
 
 function setBodyState(s: string): void {
   document.body.dataset.state = s;
-}
-
-// ---------------------------------------------------------------------------------------
-// Engines
-// ---------------------------------------------------------------------------------------
-
-function cpuEngine(): WorkerCpuEngine {
-  state.cpu ??= new WorkerCpuEngine();
-  return state.cpu;
-}
-
-function engineKind(): EngineKind {
-  return ui.engine.value === 'webgpu' ? 'webgpu' : 'cpu';
-}
-
-function currentEngine(): Engine {
-  return engineKind() === 'webgpu' && state.gpu ? state.gpu.engine : cpuEngine();
-}
-
-function watchLoss(gpu: BrowserGpu): void {
-  void gpu.lost.then((message) => {
-    if (state.gpu !== gpu) return;
-    state.lost = message;
-    console.warn(`moe-cusp: ${message}`);
-    if (!state.running) ui.engineStatus.textContent = `${message} A new device is requested when you run the next scan.`;
-  });
-}
-
-async function newGpu(): Promise<BrowserGpu | null> {
-  const r = await acquireGpu((m) => { console.error(m); ui.engineStatus.textContent = m; });
-  if (!r.ok) {
-    state.gpuProblem = r.reason;
-    return null;
-  }
-  state.gpu = r.gpu;
-  state.lost = null;
-  watchLoss(r.gpu);
-  return r.gpu;
-}
-
-async function setupEngines(forceCpu: boolean): Promise<void> {
-  const gpu = await newGpu();
-  ui.engine.replaceChildren();
-  const option = (value: string, text: string, disabled = false) => {
-    const o = new Option(text, value);
-    o.disabled = disabled;
-    ui.engine.append(o);
-  };
-  if (gpu) {
-    option('webgpu', `WebGPU: ${gpu.description}`);
-    option('cpu', `CPU: ${cpuEngine().threads} Web Workers`);
-    ui.engine.value = forceCpu ? 'cpu' : 'webgpu';
-    ui.engineStatus.textContent = `WebGPU adapter: ${gpu.description}.`;
-  } else {
-    option('webgpu', 'WebGPU: not available', true);
-    option('cpu', `CPU: ${cpuEngine().threads} Web Workers`);
-    ui.engine.value = 'cpu';
-    ui.engineStatus.textContent = `WebGPU is not available here: ${state.gpuProblem} The scans run on the CPU in Web Workers instead, `
-      + `at a reduced default scale (${defaultWebScale('cpu')}); they are slower than on a GPU.`;
-    ui.engineStatus.classList.add('warn');
-  }
-  document.body.dataset.engine = engineKind();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -164,7 +122,7 @@ function target(): ChunkedTarget | null {
 
 function writeUrl(): void {
   if (state.applying) return;
-  const engine = engineKind() === 'cpu' && state.gpu ? 'cpu' as const : undefined;
+  const engine = engineKind() === 'cpu' && engines.gpu ? ('cpu' as const) : undefined;
   let hash: string | null = null;
   if (isPreset()) {
     const seed = presetSeed();
@@ -215,7 +173,7 @@ function refresh(): void {
     const n = t?.kind === 'preset' ? t.specs.length : 0;
     ui.note.textContent = `${PRESETS[id].description}${n > 1 ? ` Runs ${n} scans (the JSON below shows the first; scan i uses seed + i).` : ''}`;
   } else {
-    ui.note.textContent = 'Any parameter fixed or as an axis; the JSON below is the command line\'s spec format.';
+    ui.note.textContent = "Any parameter fixed or as an axis; the JSON below is the command line's spec format.";
   }
   ui.scale.title = WEB_SCALE_NOTES[ui.scale.value as WebScale] ?? '';
 }
@@ -317,7 +275,8 @@ function setupForm(): void {
     if (ui.scale.value === defaultWebScale(previous)) ui.scale.value = defaultWebScale(engineKind());
     document.body.dataset.engine = engineKind();
     editor.maxRouters = currentEngine().maxRouters;
-    if (isPreset()) presetChanged(); else editorChanged(editor.validate());
+    if (isPreset()) presetChanged();
+    else editorChanged(editor.validate());
   });
   ui.editPreset.addEventListener('click', () => {
     const specs = presetSpecs();
@@ -340,8 +299,13 @@ function setupForm(): void {
   ui.copyLink.addEventListener('click', () => {
     writeUrl();
     void navigator.clipboard?.writeText(location.href).then(
-      () => { ui.summary.textContent = 'Link copied.'; },
-      () => { ui.summary.textContent = `Link: ${location.href}`; });
+      () => {
+        ui.summary.textContent = 'Link copied.';
+      },
+      () => {
+        ui.summary.textContent = `Link: ${location.href}`;
+      },
+    );
   });
   window.addEventListener('hashchange', applyUrl);
 }
@@ -353,8 +317,9 @@ function setupForm(): void {
 function showProgress(p: ProgressReport): void {
   ui.progress.value = p.fraction;
   const eta = Number.isFinite(p.etaSeconds) ? formatDuration(p.etaSeconds * 1000) : '…';
-  ui.progressText.textContent = `${(100 * p.fraction).toFixed(1)} % · ${formatSI(p.routerSteps)} of ${formatSI(p.totalRouterSteps)} router-steps · `
-    + `${formatSI(p.rate)} router-steps/s · ETA ${eta}`;
+  ui.progressText.textContent =
+    `${(100 * p.fraction).toFixed(1)} % · ${formatSI(p.routerSteps)} of ${formatSI(p.totalRouterSteps)} router-steps · ` +
+    `${formatSI(p.rate)} router-steps/s · ETA ${eta}`;
   document.body.dataset.doneSteps = String(p.routerSteps);
 }
 
@@ -365,7 +330,7 @@ function showLive(run: ChunkedRun, scan: number): void {
   try {
     const fig = analyzeSpec(partial).figures[0];
     if (!fig) return;
-    const title = `Live: ${run.title}${run.specs.length > 1 ? `, scan ${scan + 1} of ${run.specs.length}` : ''} (${Math.round(100 * run.doneRouterSteps / run.totalRouterSteps)} %)`;
+    const title = `Live: ${run.title}${run.specs.length > 1 ? `, scan ${scan + 1} of ${run.specs.length}` : ''} (${Math.round((100 * run.doneRouterSteps) / run.totalRouterSteps)} %)`;
     live.show({ ...fig, title }, partial.spec);
   } catch (err) {
     console.warn('moe-cusp: no live figure for this scan:', err);
@@ -373,8 +338,8 @@ function showLive(run: ChunkedRun, scan: number): void {
 }
 
 function engineNote(run: ChunkedRun): string {
-  const engines = [...new Set(run.pieces.flat().map((p) => p.provenance.adapter))];
-  return `engine: ${engines.join(' + ')}`;
+  const adapters = [...new Set(run.pieces.flat().map((p) => p.provenance.adapter))];
+  return `engine: ${adapters.join(' + ')}`;
 }
 
 async function go(run: ChunkedRun, engine: Engine, kind: EngineKind): Promise<void> {
@@ -397,16 +362,18 @@ async function go(run: ChunkedRun, engine: Engine, kind: EngineKind): Promise<vo
     (window as unknown as { moeCusp: Record<string, unknown> }).moeCusp.result = result;
     live.clear();
     showResult(views, result, engineNote(run));
-    ui.progressText.textContent = `Done: ${formatSI(run.doneRouterSteps)} router-steps in ${formatDuration(run.elapsedMs)} `
-      + `(${formatSI((run.doneRouterSteps * 1000) / run.elapsedMs)} router-steps/s) in ${state.chunks} chunks.`;
+    ui.progressText.textContent =
+      `Done: ${formatSI(run.doneRouterSteps)} router-steps in ${formatDuration(run.elapsedMs)} ` +
+      `(${formatSI((run.doneRouterSteps * 1000) / run.elapsedMs)} router-steps/s) in ${state.chunks} chunks.`;
     setBodyState('done');
   } catch (err) {
     if (err instanceof StopError) {
       ui.progressText.textContent = `Stopped after ${state.chunks} chunks (${formatSI(run.doneRouterSteps)} of ${formatSI(run.totalRouterSteps)} router-steps); the figure shows the finished cells.`;
       setBodyState('stopped');
-    } else if (kind === 'webgpu' && (state.lost || (await lostSoon()))) {
-      ui.alertText.textContent = `${state.lost} ${state.chunks} finished chunk${state.chunks === 1 ? ' is' : 's are'} kept `
-        + `(${formatSI(run.doneRouterSteps)} of ${formatSI(run.totalRouterSteps)} router-steps); the scan can continue from there.`;
+    } else if (kind === 'webgpu' && (engines.lost || (await lostSoon()))) {
+      ui.alertText.textContent =
+        `${engines.lost} ${state.chunks} finished chunk${state.chunks === 1 ? ' is' : 's are'} kept ` +
+        `(${formatSI(run.doneRouterSteps)} of ${formatSI(run.totalRouterSteps)} router-steps); the scan can continue from there.`;
       ui.alert.hidden = false;
       ui.continueGpu.focus();
       setBodyState('lost');
@@ -425,7 +392,7 @@ async function go(run: ChunkedRun, engine: Engine, kind: EngineKind): Promise<vo
 /** A device loss is reported asynchronously: give it a moment to arrive after an error. */
 async function lostSoon(): Promise<boolean> {
   await new Promise((r) => setTimeout(r, 100));
-  return state.lost !== null;
+  return engines.lost !== null;
 }
 
 let pendingContinue: ChunkedRun | null = null;
@@ -443,11 +410,11 @@ async function start(): Promise<void> {
   const run = new ChunkedRun(t);
   const kind = engineKind();
   let engine: Engine = currentEngine();
-  if (kind === 'webgpu' && state.lost) {
+  if (kind === 'webgpu' && engines.lost) {
     ui.progressText.textContent = 'Requesting a new GPU device…';
-    const gpu = await newGpu();
+    const gpu = await engines.newGpu();
     if (!gpu) {
-      ui.progressText.textContent = `No new GPU device: ${state.gpuProblem}`;
+      ui.progressText.textContent = `No new GPU device: ${engines.gpuProblem}`;
       return;
     }
     engine = gpu.engine;
@@ -462,15 +429,15 @@ async function continueAfterLoss(on: EngineKind): Promise<void> {
   let engine: Engine;
   if (on === 'webgpu') {
     ui.progressText.textContent = 'Requesting a new GPU device…';
-    const gpu = await newGpu();
+    const gpu = await engines.newGpu();
     if (!gpu) {
-      ui.alertText.textContent = `No new GPU device: ${state.gpuProblem} Continue on the CPU instead.`;
+      ui.alertText.textContent = `No new GPU device: ${engines.gpuProblem} Continue on the CPU instead.`;
       ui.alert.hidden = false;
       return;
     }
     engine = gpu.engine;
   } else {
-    engine = cpuEngine();
+    engine = engines.cpu();
   }
   pendingContinue = null;
   await go(run, engine, on);
@@ -482,16 +449,23 @@ async function main(): Promise<void> {
   (window as unknown as { moeCusp: Record<string, unknown> }).moeCusp = {
     result: null,
     /** Destroys the GPU device, as a driver reset would lose it (tests of the recovery path). */
-    loseDevice: () => state.gpu?.device.destroy(),
+    loseDevice: () => engines.gpu?.device.destroy(),
     canonicalSpec: () => (state.editorStatus?.spec ? canonicalJson(parseSpec(state.editorStatus.spec)) : null),
   };
   const initial = decodeState(location.hash);
-  await setupEngines(initial !== null && !('error' in initial) && initial.engine === 'cpu');
+  await engines.setup(initial !== null && !('error' in initial) && initial.engine === 'cpu');
   setupForm();
-  ui.form.addEventListener('submit', (ev) => { ev.preventDefault(); void start(); });
+  ui.form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void start();
+  });
   ui.stop.addEventListener('click', () => state.running?.abort.abort());
-  ui.continueGpu.addEventListener('click', () => { void continueAfterLoss('webgpu'); });
-  ui.continueCpu.addEventListener('click', () => { void continueAfterLoss('cpu'); });
+  ui.continueGpu.addEventListener('click', () => {
+    void continueAfterLoss('webgpu');
+  });
+  ui.continueCpu.addEventListener('click', () => {
+    void continueAfterLoss('cpu');
+  });
   if (location.hash) applyUrl();
   else presetChanged();
   setBodyState('ready');

@@ -25,12 +25,16 @@ export function download(name: string, data: Blob | string, type = 'text/plain')
 
 /** The figure as a PNG, drawn by draw.ts at the CLI's size and twice the resolution. */
 export function figurePng(fig: Figure): Promise<Blob> {
-  const width = 900, height = fig.kind === 'heatmap' ? 640 : 520, dpr = 2;
+  const width = 900,
+    height = fig.kind === 'heatmap' ? 640 : 520,
+    dpr = 2;
   const canvas = document.createElement('canvas');
   canvas.width = width * dpr;
   canvas.height = height * dpr;
   drawFigure(canvas.getContext('2d')!, fig, { width, height, dpr });
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
+  return new Promise((resolve, reject) =>
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
+  );
 }
 
 /** Hover readout: the cell's axes and value, then the parameters held fixed. */
@@ -38,8 +42,9 @@ export function cellDescriber(spec: ScanSpec | undefined) {
   return (cell: HeatmapCell, fig: HeatmapFigure) => {
     const base = describeCell(cell, fig);
     if (!spec) return base;
-    const fixed = PARAM_NAMES.filter((p) => spec.params[p] !== undefined && !spec.axes.some((a) => a.param === p))
-      .map((p) => `${p} = ${formatNumber(spec.params[p]!, 5)}`);
+    const fixed = PARAM_NAMES.filter((p) => spec.params[p] !== undefined && !spec.axes.some((a) => a.param === p)).map(
+      (p) => `${p} = ${formatNumber(spec.params[p]!, 5)}`,
+    );
     return `${base};  ${fixed.join(', ')}; ${spec.replicates} replicates, ${spec.steps} steps`;
   };
 }
@@ -54,7 +59,10 @@ class Resizer {
       for (const e of entries) {
         const c = this.charts.get(e.target);
         const width = Math.floor(e.contentRect.width);
-        if (c && width > 0 && width !== c.width) { c.width = width; c.chart.draw(width); }
+        if (c && width > 0 && width !== c.width) {
+          c.width = width;
+          c.chart.draw(width);
+        }
       }
     });
   }
@@ -92,9 +100,7 @@ function button(text: string, onClick: () => void, label?: string): HTMLButtonEl
 
 /** Mounts a figure in a host (heatmap or uPlot lines); heatmaps can be updated in place. */
 export function mountFigure(host: HTMLElement, readout: HTMLElement, fig: Figure, spec?: ScanSpec): Chart {
-  const chart = fig.kind === 'heatmap'
-    ? mountHeatmap(host, readout, fig, { describe: cellDescriber(spec) })
-    : mountLines(host, fig, uPlot);
+  const chart = fig.kind === 'heatmap' ? mountHeatmap(host, readout, fig, { describe: cellDescriber(spec) }) : mountLines(host, fig, uPlot);
   resizer.add(host, chart);
   return chart;
 }
@@ -104,7 +110,11 @@ export class LiveView {
   private chart: Chart | null = null;
   private kind: Figure['kind'] | null = null;
 
-  constructor(private readonly box: HTMLElement, private readonly host: HTMLElement, private readonly readout: HTMLElement) {}
+  constructor(
+    private readonly box: HTMLElement,
+    private readonly host: HTMLElement,
+    private readonly readout: HTMLElement,
+  ) {}
 
   show(fig: Figure, spec: ScanSpec): void {
     this.box.hidden = false;
@@ -149,8 +159,9 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   clearResult(v);
   const steps = result.provenance.reduce((s, p) => s + p.routerSteps, 0);
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
-  v.meta.textContent = `${result.title} · scale ${result.scale} · ${formatSI(steps)} router-steps in ${formatDuration(ms)} `
-    + `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} router-steps/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
+  v.meta.textContent =
+    `${result.title} · scale ${result.scale} · ${formatSI(steps)} router-steps in ${formatDuration(ms)} ` +
+    `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} router-steps/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
   const onlySpec = result.specs.length === 1 ? result.specs[0] : undefined;
   result.figures.forEach((fig) => {
     const card = document.createElement('figure');
@@ -165,7 +176,13 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
     const actions = document.createElement('div');
     actions.className = 'fig-actions';
     actions.append(
-      button('PNG', () => { void figurePng(fig).then((b) => download(`${fig.id}.png`, b)); }, `Download ${fig.title || fig.id} as PNG`),
+      button(
+        'PNG',
+        () => {
+          void figurePng(fig).then((b) => download(`${fig.id}.png`, b));
+        },
+        `Download ${fig.title || fig.id} as PNG`,
+      ),
       button('CSV', () => download(`${fig.id}.csv`, tableToCsv(figureTable(fig)), 'text/csv'), `Download the data of ${fig.title || fig.id} as CSV`),
       button('JSON', () => download(`${fig.id}.json`, toJson(fig), 'application/json'), `Download ${fig.title || fig.id} as JSON`),
     );
@@ -180,8 +197,14 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   });
   v.estimates.innerHTML = result.estimates.length ? `<h3>Estimates vs predictions</h3>${estimatesTable(result.estimates)}` : '';
   v.exportButtons.replaceChildren(
-    button('result.json', () => download(`${result.id}-result.json`, toJson(result), 'application/json'), 'Download the whole result as JSON (the CLI\'s result.json)'),
-    ...result.tables.map((t) => button(`${t.name}.csv`, () => download(`${t.name}.csv`, tableToCsv(t), 'text/csv'), `Download table ${t.name} as CSV`)),
+    button(
+      'result.json',
+      () => download(`${result.id}-result.json`, toJson(result), 'application/json'),
+      "Download the whole result as JSON (the CLI's result.json)",
+    ),
+    ...result.tables.map((t) =>
+      button(`${t.name}.csv`, () => download(`${t.name}.csv`, tableToCsv(t), 'text/csv'), `Download table ${t.name} as CSV`),
+    ),
   );
   v.exportsBox.hidden = false;
 }

@@ -4,13 +4,13 @@
 // and, on either, &engine=cpu when the CPU engine was chosen.
 
 import { canonicalJson } from '../../src/experiments/spec.js';
-import { isPresetId, type PresetId } from '../../src/experiments/presets.js';
+import { isPresetId, type PresetId } from '../../src/experiments/presets/index.js';
 import { isWebScale, type WebScale } from '../../src/experiments/browser.js';
 import type { ScanSpec } from '../../src/experiments/types.js';
 
 export type PageState =
-  | { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' }
-  | { kind: 'spec'; text: string; engine?: 'cpu' };
+  | { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
+  | { kind: 'spec'; text: string; engine?: 'cpu' | undefined };
 
 export function base64urlEncode(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -25,7 +25,11 @@ export function base64urlDecode(s: string): string {
   return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
-export function encodeState(state: { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' } | { kind: 'spec'; spec: ScanSpec; engine?: 'cpu' }): string {
+export function encodeState(
+  state:
+    | { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
+    | { kind: 'spec'; spec: ScanSpec; engine?: 'cpu' | undefined },
+): string {
   const params = new URLSearchParams();
   if (state.kind === 'preset') {
     params.set('preset', state.id);
@@ -44,13 +48,13 @@ export function encodeState(state: { kind: 'preset'; id: PresetId; scale: WebSca
  */
 export function decodeState(hash: string): PageState | { error: string } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const engine = params.get('engine') === 'cpu' ? 'cpu' as const : undefined;
+  const engine = params.get('engine') === 'cpu' ? ('cpu' as const) : undefined;
   const spec = params.get('spec');
   if (spec !== null) {
     try {
       return { kind: 'spec', text: JSON.stringify(JSON.parse(base64urlDecode(spec)), null, 2), engine };
     } catch {
-      return { error: 'The link\'s spec is damaged (not base64url-encoded JSON); it was not loaded.' };
+      return { error: "The link's spec is damaged (not base64url-encoded JSON); it was not loaded." };
     }
   }
   const id = params.get('preset');

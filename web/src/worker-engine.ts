@@ -21,7 +21,8 @@ class PooledWorker {
   constructor(onFatal: (message: string) => void) {
     this.worker = new Worker(new URL('./cpu-worker.ts', import.meta.url), { type: 'module', name: 'moe-cusp cpu' });
     this.worker.onmessage = (ev: MessageEvent<WorkerReply>) => {
-      const reply = ev.data, p = this.pending.get(reply.id);
+      const reply = ev.data,
+        p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
       if (reply.ok) p.resolve(reply.block);
@@ -60,7 +61,7 @@ export class WorkerCpuEngine implements Engine {
   /** 32 bytes of state per router in the workers, and as much again while reading back */
   readonly maxRouters = 2 ** 22;
   readonly threads: number;
-  private workers?: PooledWorker[];
+  private workers: PooledWorker[] | undefined;
   private nextSession = 1;
   failure?: string;
 
@@ -70,7 +71,13 @@ export class WorkerCpuEngine implements Engine {
   }
 
   pool(): PooledWorker[] {
-    this.workers ??= Array.from({ length: this.threads }, () => new PooledWorker((m) => { this.failure = m; }));
+    this.workers ??= Array.from(
+      { length: this.threads },
+      () =>
+        new PooledWorker((m) => {
+          this.failure = m;
+        }),
+    );
     return this.workers;
   }
 
@@ -91,7 +98,12 @@ class WorkerSession implements RouterSession {
   private readonly blocks: { worker: PooledWorker; offset: number; count: number }[];
   private readonly timing: ChunkTiming = { msPerRouterStep: 0 };
 
-  constructor(workers: PooledWorker[], private readonly id: number, private readonly plan: ScanPlan, private readonly options: WorkerEngineOptions) {
+  constructor(
+    workers: PooledWorker[],
+    private readonly id: number,
+    private readonly plan: ScanPlan,
+    private readonly options: WorkerEngineOptions,
+  ) {
     this.routers = routerCount(plan);
     const used = Math.min(workers.length, this.routers);
     const per = Math.ceil(this.routers / used);
@@ -99,10 +111,12 @@ class WorkerSession implements RouterSession {
   }
 
   private all(request: (b: { offset: number; count: number }) => Request | null): Promise<(BlockData | undefined)[]> {
-    return Promise.all(this.blocks.map((b) => {
-      const r = request(b);
-      return r ? b.worker.call(this.id, r) : Promise.resolve(undefined);
-    }));
+    return Promise.all(
+      this.blocks.map((b) => {
+        const r = request(b);
+        return r ? b.worker.call(this.id, r) : Promise.resolve(undefined);
+      }),
+    );
   }
 
   async setup(): Promise<void> {
@@ -124,8 +138,14 @@ class WorkerSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    await advanceInChunks({ ...range, tokenMode: this.plan.tokenMode }, this.routers, this.timing, this.options.stepsPerChunk,
-      (sub) => this.all((b) => (b.count > 0 ? { kind: 'advance', range: sub } : null)), onRouterSteps);
+    await advanceInChunks(
+      { ...range, tokenMode: this.plan.tokenMode },
+      this.routers,
+      this.timing,
+      this.options.stepsPerChunk,
+      (sub) => this.all((b) => (b.count > 0 ? { kind: 'advance', range: sub } : null)),
+      onRouterSteps,
+    );
   }
 
   async read(): Promise<RouterReadout> {
@@ -140,10 +160,16 @@ class WorkerSession implements RouterSession {
 
   async restore(readout: RouterReadout): Promise<void> {
     checkReadout(readout, this.routers);
-    await Promise.all(this.blocks.map((b) => {
-      const block = readoutOf((key) => readout[key].slice(b.offset, b.offset + b.count));
-      return b.worker.call(this.id, { kind: 'restore', block }, READOUT_FIELDS.map((key) => block[key].buffer));
-    }));
+    await Promise.all(
+      this.blocks.map((b) => {
+        const block = readoutOf((key) => readout[key].slice(b.offset, b.offset + b.count));
+        return b.worker.call(
+          this.id,
+          { kind: 'restore', block },
+          READOUT_FIELDS.map((key) => block[key].buffer),
+        );
+      }),
+    );
   }
 
   close(): void {

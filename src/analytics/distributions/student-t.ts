@@ -30,9 +30,7 @@ export function studentTSf(t: number, nu: number): number {
 }
 
 function studentTPdf(t: number, nu: number): number {
-  return Math.exp(
-    logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - ((nu + 1) / 2) * Math.log1p((t * t) / nu),
-  );
+  return Math.exp(logGamma((nu + 1) / 2) - logGamma(nu / 2) - 0.5 * Math.log(nu * Math.PI) - ((nu + 1) / 2) * Math.log1p((t * t) / nu));
 }
 
 /**

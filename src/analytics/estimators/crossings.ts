@@ -32,12 +32,7 @@ export interface Crossing {
  * back). xs need not be increasing (a down sweep visits decreasing h). Linear
  * interpolation is second-order accurate in the grid step where the curve is smooth.
  */
-export function crossings(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  level: number,
-  direction: Direction = 'any',
-): Crossing[] {
+export function crossings(xs: ArrayLike<number>, ys: ArrayLike<number>, level: number, direction: Direction = 'any'): Crossing[] {
   checkPairs(xs, ys, 'crossings');
   if (!Number.isFinite(level)) throw new RangeError(`crossings: level must be finite (${level})`);
   const out: Crossing[] = [];
@@ -67,12 +62,7 @@ export interface OnsetOptions {
  * final mean |u_hat| reaches 0.1; being a finite-time, finite-B quantity it lies below
  * T_c = a/(2 gamma) (MODEL.md sec. 3), which `extrapolateCriticalPoint` estimates instead.
  */
-export function finiteTimeOnset(
-  xs: ArrayLike<number>,
-  ys: ArrayLike<number>,
-  level: number,
-  options: OnsetOptions = {},
-): number | null {
+export function finiteTimeOnset(xs: ArrayLike<number>, ys: ArrayLike<number>, level: number, options: OnsetOptions = {}): number | null {
   checkPairs(xs, ys, 'finiteTimeOnset');
   for (let i = 0; i + 1 < xs.length; i++) {
     if (!(xs[i + 1] > xs[i])) throw new RangeError(`finiteTimeOnset: xs must be strictly increasing (xs[${i + 1}] = ${xs[i + 1]} after ${xs[i]})`);

@@ -5,12 +5,15 @@
 // Method: switchingPoint on each up sweep (first - to + sign change) and each down sweep
 // (first + to - change); replicates where either does not switch are excluded and counted.
 // The widths of independent replicates are i.i.d., so se = sd / sqrt(n) (meanWithError).
+// widthsFromSwitching is the one reduction from per-replicate switching points to widths:
+// hysteresisWidths uses it on sweeps given as curves, experiments/reductions.ts on the
+// switching points the sweep protocol streams (src/experiments/protocols.ts).
 // Reference: Kiselev, arXiv:2605.29121, eq. 18 and figs. 7, 10, 11; MODEL.md sec. 3.
 //
 // Unequal numbers of up and down sweeps throw a RangeError (and whatever switchingPoint rejects).
 // Plain TypeScript on f64, no Node-only imports: runs in a browser too.
 
-import { meanWithError } from './mean-with-error.js';
+import { meanWithError, type MeanWithError } from './mean-with-error.js';
 import { switchingPoint } from './switching-point.js';
 
 /** One sweep: the h values in the order visited and the observed (mean) u_hat at each. */
@@ -36,6 +39,9 @@ export interface HysteresisWidths {
   noSwitch: number;
   noSwitchUp: number;
   noSwitchDown: number;
+  /** Statistics of the switching points of each direction, over the replicates that switched that way. */
+  up: MeanWithError;
+  down: MeanWithError;
 }
 
 /**
@@ -52,16 +58,29 @@ export function hysteresisWidths(upSweeps: readonly Sweep[], downSweeps: readonl
   }
   const upSwitch = upSweeps.map((s) => switchingPoint(s.h, s.u, { direction: 'up' }));
   const downSwitch = downSweeps.map((s) => switchingPoint(s.h, s.u, { direction: 'down' }));
+  return widthsFromSwitching(upSwitch, downSwitch);
+}
+
+/**
+ * Hysteresis widths from per-replicate switching points (null = that sweep did not switch):
+ * replicate i pairs upSwitch[i] with downSwitch[i]. Width = h_up - h_down; replicates
+ * without a switch either way are excluded from the width statistics and counted.
+ */
+export function widthsFromSwitching(upSwitch: readonly (number | null)[], downSwitch: readonly (number | null)[]): HysteresisWidths {
+  if (upSwitch.length !== downSwitch.length) {
+    throw new RangeError(`widthsFromSwitching: ${upSwitch.length} up switching points but ${downSwitch.length} down ones`);
+  }
   const widths = upSwitch.map((hu, i) => {
     const hd = downSwitch[i];
     return hu === null || hd === null ? NaN : hu - hd;
   });
   const ok = widths.filter((w) => !Number.isNaN(w));
   const stats = meanWithError(ok);
+  const switched = (xs: readonly (number | null)[]) => xs.filter((x): x is number => x !== null);
   return {
     widths,
-    upSwitch,
-    downSwitch,
+    upSwitch: [...upSwitch],
+    downSwitch: [...downSwitch],
     count: ok.length,
     mean: stats.mean,
     sd: stats.sd,
@@ -69,6 +88,8 @@ export function hysteresisWidths(upSweeps: readonly Sweep[], downSweeps: readonl
     noSwitch: widths.length - ok.length,
     noSwitchUp: upSwitch.filter((x) => x === null).length,
     noSwitchDown: downSwitch.filter((x) => x === null).length,
+    up: meanWithError(switched(upSwitch)),
+    down: meanWithError(switched(downSwitch)),
   };
 }
 

@@ -78,7 +78,7 @@ export function extrapolateSlowSweep(
   const n = rates.length;
   const fitAt = (p: number) =>
     weightedLeastSquares(
-      Array.from(rates, (r) => [1, Math.pow(r, p)]),
+      Array.from(rates, (r) => [1, r ** p]),
       widths,
       weights,
       { absoluteWeights },
@@ -110,7 +110,7 @@ export function extrapolateSlowSweep(
   const rssAt = (p: number) => fitAt(p).rss;
   const nGrid = 96;
   let best = 0;
-  const grid = Array.from({ length: nGrid + 1 }, (_, i) => pLo * Math.pow(pHi / pLo, i / nGrid));
+  const grid = Array.from({ length: nGrid + 1 }, (_, i) => pLo * (pHi / pLo) ** (i / nGrid));
   const rssGrid = grid.map(rssAt);
   for (let i = 1; i <= nGrid; i++) if (rssGrid[i] < rssGrid[best]) best = i;
   // Golden section on the bracket around the best grid point.
@@ -148,7 +148,7 @@ export function extrapolateSlowSweep(
   ];
   for (let i = 0; i < n; i++) {
     const w = weights ? weights[i] : 1;
-    const rp = Math.pow(rates[i], pHat);
+    const rp = rates[i] ** pHat;
     const row = [1, rp, c * rp * Math.log(rates[i])];
     for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) jtj[j][k] += w * row[j] * row[k];
   }

@@ -16,12 +16,7 @@ export interface LineFit extends WlsResult {
 }
 
 /** Straight line y = intercept + slope * x by weighted least squares. */
-export function linearFit(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  weights?: ArrayLike<number>,
-  options: WlsOptions = {},
-): LineFit {
+export function linearFit(x: ArrayLike<number>, y: ArrayLike<number>, weights?: ArrayLike<number>, options: WlsOptions = {}): LineFit {
   if (x.length !== y.length) throw new RangeError(`linearFit: x has ${x.length} entries, y ${y.length}`);
   const design = Array.from({ length: x.length }, (_, i) => [1, x[i]]);
   const r = weightedLeastSquares(design, y, weights, options);

@@ -77,7 +77,8 @@ export function weightedLeastSquares(
   requireFinite(y, 'y');
   let nEff = 0;
   for (let i = 0; i < n; i++) {
-    if (design[i].length !== p) throw new RangeError(`weightedLeastSquares: ragged design (row ${i} has ${design[i].length} columns, row 0 has ${p})`);
+    if (design[i].length !== p)
+      throw new RangeError(`weightedLeastSquares: ragged design (row ${i} has ${design[i].length} columns, row 0 has ${p})`);
     requireFinite(design[i], `design[${i}]`);
     const w = weights ? weights[i] : 1;
     if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weightedLeastSquares: weights[${i}] must be finite and >= 0 (${w})`);

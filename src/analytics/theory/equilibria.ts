@@ -67,8 +67,7 @@ export function equilibria(p: RouterParams): Equilibrium[] {
   const { gamma, T } = p;
   const f = (y: number): number => driftAt(y, aEff, gamma, T, h);
   // rounding-error scale of F(y): its terms' magnitudes times a few ulps
-  const fTol = (y: number): number =>
-    64 * Number.EPSILON * (Math.abs(aEff * Math.tanh(y / (2 * T))) + gamma * Math.abs(y) + Math.abs(h));
+  const fTol = (y: number): number => 64 * Number.EPSILON * (Math.abs(aEff * Math.tanh(y / (2 * T))) + gamma * Math.abs(y) + Math.abs(h));
   const R = ((Math.abs(aEff) + Math.abs(h)) / gamma) * (1 + 1e-9) + 1;
 
   const simple = (y: number): Equilibrium => {
@@ -88,8 +87,7 @@ export function equilibria(p: RouterParams): Equilibrium[] {
     // monotone (strictly decreasing) F: exactly one root
     const fl = f(-R);
     const y = bisect(f, -R, R, fl);
-    const atPitchfork =
-      Math.abs((aEff - 2 * gamma * T) / (2 * gamma * T)) <= 1e-12 && Math.abs(y) <= 1e-6 * T;
+    const atPitchfork = Math.abs((aEff - 2 * gamma * T) / (2 * gamma * T)) <= 1e-12 && Math.abs(y) <= 1e-6 * T;
     return [atPitchfork ? degenerate(y, 3) : simple(y)];
   }
 

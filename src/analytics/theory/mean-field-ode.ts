@@ -43,12 +43,7 @@ function stepsFor(span: number, dt: number): number {
  * n = ceil(tEnd/dt) equal steps (actual step tEnd/n <= dt; last sample exactly at tEnd).
  * Time is t = n_steps * eta in units of the stochastic router.
  */
-export function meanFieldTrajectory(
-  p: RouterParams,
-  y0: number,
-  tEnd: number,
-  dt: number,
-): MeanFieldTrajectory {
+export function meanFieldTrajectory(p: RouterParams, y0: number, tEnd: number, dt: number): MeanFieldTrajectory {
   const fn = 'meanFieldTrajectory';
   checkParams(fn, p);
   requireFinite(fn, 'y0', y0);
@@ -78,12 +73,7 @@ export function meanFieldTrajectory(
  * at most maxDt, by default 0.02 / (|a_eff|/(2T) + gamma) (a bound on |F'|), which keeps the
  * RK4 error far below 1e-6.
  */
-export function meanFieldLoadAt(
-  p: RouterParams,
-  y0: number,
-  times: number[],
-  maxDt?: number,
-): Float64Array {
+export function meanFieldLoadAt(p: RouterParams, y0: number, times: number[], maxDt?: number): Float64Array {
   const fn = 'meanFieldLoadAt';
   checkParams(fn, p);
   requireFinite(fn, 'y0', y0);

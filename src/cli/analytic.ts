@@ -1,0 +1,77 @@
+// `moe-cusp analytic`: the theory at one parameter point (MODEL.md), no simulation: the
+// critical points, the hysteresis half-width and folds, the equilibria and their stability,
+// the cusp normal form and, given B and eta, the linear-noise variance.
+
+import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from '../analytics/theory/critical-points.js';
+import { cuspNormalForm } from '../analytics/theory/cusp.js';
+import { equilibria } from '../analytics/theory/equilibria.js';
+import { foldPoints, hysteresisHalfWidth } from '../analytics/theory/folds.js';
+import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
+import { CELL_RANGES, checkNumber, InputError } from '../core/model.js';
+import { fmt } from './experiments.js';
+
+export interface AnalyticInput {
+  a: number;
+  T: number;
+  gamma: number;
+  h: number;
+  rho: number;
+  B?: number | undefined;
+  eta?: number | undefined;
+  N: number;
+}
+
+export function analyticReport(p: AnalyticInput) {
+  const params = { a: p.a, T: p.T, gamma: p.gamma, h: p.h, rho: p.rho };
+  const H = hysteresisHalfWidth(p.a, p.gamma, p.T, p.rho);
+  const lnaVar = p.B !== undefined && p.eta !== undefined ? linearNoiseVariance(params, p.B, p.eta) : undefined;
+  return {
+    parameters: p,
+    aEff: p.a - p.rho,
+    criticalTemperature: criticalTemperature(params),
+    criticalReinforcement: criticalReinforcement(params),
+    nExpertCriticalReinforcement: { N: p.N, a: nExpertCriticalReinforcement(p.N, p.gamma, p.T) },
+    hysteresisHalfWidth: H,
+    hysteresisWidth: 2 * H,
+    bistable: H > 0 && Math.abs(p.h) < H,
+    equilibria: equilibria(params),
+    foldPoints: foldPoints(params),
+    cuspNormalForm: cuspNormalForm(params),
+    linearNoiseVariance: lnaVar === undefined ? null : Number.isFinite(lnaVar) ? lnaVar : null,
+  };
+}
+
+export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
+  const p = r.parameters;
+  const lines = [
+    `a=${p.a} T=${p.T} gamma=${p.gamma} h=${p.h} rho=${p.rho} (a_eff = ${fmt(r.aEff)})`,
+    `T_c = a_eff/(2 gamma) = ${fmt(r.criticalTemperature, 6)};  a_c = 2 gamma T + rho = ${fmt(r.criticalReinforcement, 6)};  ` +
+      `N=${p.N} experts: a_c = N gamma T = ${fmt(r.nExpertCriticalReinforcement.a, 6)}`,
+    `H(a_eff) = ${fmt(r.hysteresisHalfWidth, 6)};  width 2H = ${fmt(r.hysteresisWidth, 6)};  bistable at this h: ${r.bistable ? 'yes' : 'no'}`,
+    `cusp normal form: mu = ${fmt(r.cuspNormalForm.mu)}, eps = ${fmt(r.cuspNormalForm.eps)} (y = ${fmt(r.cuspNormalForm.scale)} x)`,
+    "equilibria (y*, u* = tanh(y*/2T), F'(y*), stability):",
+    ...r.equilibria.map(
+      (e) =>
+        `  y* = ${fmt(e.y, 6)}  u* = ${fmt(e.load, 6)}  F' = ${fmt(e.slope)}  ${e.stable ? 'stable' : 'unstable'}` +
+        (e.multiplicity > 1 ? ` (multiplicity ${e.multiplicity})` : ''),
+    ),
+    r.foldPoints.length
+      ? `folds: ${r.foldPoints.map((f) => `h = ${fmt(f.h, 6)} at y = ${fmt(f.y)}`).join('; ')}`
+      : 'folds: none (a_eff <= 2 gamma T)',
+  ];
+  if (r.linearNoiseVariance !== null) lines.push(`linear-noise Var(y) = ${fmt(r.linearNoiseVariance, 6)} (B=${p.B}, eta=${p.eta})`);
+  else if (p.B !== undefined) lines.push('linear-noise Var(y): none (not on the balanced side)');
+  return lines.join('\n');
+}
+
+export function checkAnalyticInput(p: AnalyticInput): AnalyticInput {
+  for (const k of ['a', 'T', 'gamma', 'h', 'rho'] as const) checkNumber(`--${k}`, p[k], CELL_RANGES[k]);
+  // The theory divides by gamma (equilibria, folds): a router may forget nothing, the theory may not.
+  checkNumber('--gamma', p.gamma, { ...CELL_RANGES.gamma, minOpen: true });
+  if (p.B !== undefined) checkNumber('--B', p.B, CELL_RANGES.B);
+  if (p.eta !== undefined) checkNumber('--eta', p.eta, CELL_RANGES.eta);
+  if ((p.B === undefined) !== (p.eta === undefined))
+    throw new InputError(p.B === undefined ? '--B' : '--eta', 'the linear-noise variance needs both --B and --eta');
+  checkNumber('--N', p.N, { min: 2, max: 1e6, integer: true });
+  return p;
+}
