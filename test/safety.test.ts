@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LONG_RELAX } from './helpers/specs.js';
 import { OutputFolder } from '../src/node/out-dir.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
@@ -176,19 +177,7 @@ describe('outputs are published as one set', () => {
 describe('one writer per experiment folder', () => {
   const longSpec = (dir: string) => {
     const path = join(dir, 'long.json');
-    writeFileSync(
-      path,
-      JSON.stringify({
-        name: 'long',
-        params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
-        axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-        replicates: 256,
-        steps: 6000,
-        window: 600,
-        seed: 21,
-        initial: { y0: 0, asym: 0.05 },
-      }),
-    );
+    writeFileSync(path, JSON.stringify(LONG_RELAX));
     return path;
   };
   const waitFor = async (cond: () => boolean, ms = 30_000) => {
@@ -273,16 +262,7 @@ describe('one writer per experiment folder', () => {
 describe('SIGTERM writes a checkpoint; --resume loses nothing', () => {
   // A relax scan, a sweep and a trace, each long enough to be stopped mid-way on the CPU engine.
   const specs: Record<string, object> = {
-    relax: {
-      name: 'relax',
-      params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
-      axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-      replicates: 256,
-      steps: 6000,
-      window: 600,
-      seed: 21,
-      initial: { y0: 0, asym: 0.05 },
-    },
+    relax: { ...LONG_RELAX, name: 'relax' },
     sweep: {
       name: 'sweep',
       params: { a: 4, gamma: 1, T: 1, B: 256, eta: 0.01 },

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LONG_RELAX } from './helpers/specs.js';
 import type { Engine } from '../src/core/engine.js';
 import { InputError } from '../src/core/model.js';
 import { WebGpuEngine } from '../src/core/webgpu-engine.js';
@@ -278,19 +279,7 @@ describe('checkpoints', () => {
   test('a run killed with SIGKILL and resumed gives bit-identical results; a foreign checkpoint is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'moe-cusp-kill-'));
     const specPath = join(dir, 'long.json');
-    writeFileSync(
-      specPath,
-      JSON.stringify({
-        name: 'long',
-        params: { a: 3, gamma: 1, B: 256, eta: 0.005 },
-        axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 16 } } }],
-        replicates: 256,
-        steps: 6000,
-        window: 600,
-        seed: 21,
-        initial: { y0: 0, asym: 0.05 },
-      }),
-    );
+    writeFileSync(specPath, JSON.stringify(LONG_RELAX));
     // No relaunch behind the stderr filter (src/cli/launch.ts): the SIGKILL must hit the
     // process doing the work, which then leaves a stale lock for the resume to take over.
     const env = { ...process.env, MOE_CUSP_ENGINE: 'cpu', MOE_CUSP_STDERR_FILTERED: '1' };

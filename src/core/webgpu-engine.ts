@@ -302,3 +302,19 @@ class WebGpuSession implements RouterSession {
     for (const buffer of [this.uniforms, this.cells, this.state, this.tallies]) buffer.destroy();
   }
 }
+
+/**
+ * The adapter's highest limits that matter to the engine (bigger scans per session):
+ * what Node (src/node/gpu.ts) and the page (web/src/gpu.ts) ask of a device.
+ */
+export function requiredLimits(adapter: GPUAdapter): Record<string, number> {
+  const names = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
+  return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
+}

@@ -6,6 +6,7 @@
 import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { requiredLimits } from '../core/webgpu-engine.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'llvmpipe' | 'swiftshader';
 export const ADAPTER_CHOICES: readonly AdapterChoice[] = ['auto', 'hardware', 'llvmpipe', 'swiftshader'];
@@ -79,19 +80,6 @@ function describe(adapter: GPUAdapter): string {
   const info = adapter.info;
   const parts = [info.device, info.description, info.vendor, info.architecture].filter(Boolean);
   return parts.length > 0 ? [...new Set(parts)].join(' / ') : 'unknown adapter';
-}
-
-/** The adapter's highest limits that matter to the engine. */
-function requiredLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = [
-    'maxStorageBufferBindingSize',
-    'maxBufferSize',
-    'maxComputeWorkgroupsPerDimension',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxComputeWorkgroupSizeX',
-    'maxStorageBuffersPerShaderStage',
-  ] as const;
-  return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
 }
 
 async function tryAttempt(attempt: Attempt): Promise<AcquiredGpu | null> {

@@ -2,7 +2,7 @@
 // lost device or an uncaptured error into a plain message for the person at the screen, and
 // the project's WebGpuEngine on the device it gets.
 
-import { WebGpuEngine } from '../../src/core/webgpu-engine.js';
+import { requiredLimits, WebGpuEngine } from '../../src/core/webgpu-engine.js';
 
 export interface BrowserGpu {
   engine: WebGpuEngine;
@@ -20,19 +20,6 @@ function describeAdapter(adapter: GPUAdapter): string {
   const parts = [info.vendor, info.architecture, info.device, info.description].filter(Boolean);
   const name = parts.length ? [...new Set(parts)].join(' ') : 'unknown adapter';
   return (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? `${name} (software fallback)` : name;
-}
-
-/** The adapter's highest limits that matter to the engine (bigger scans per session). */
-function requiredLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = [
-    'maxStorageBufferBindingSize',
-    'maxBufferSize',
-    'maxComputeWorkgroupsPerDimension',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxComputeWorkgroupSizeX',
-    'maxStorageBuffersPerShaderStage',
-  ] as const;
-  return Object.fromEntries(names.map((n) => [n, adapter.limits[n]]));
 }
 
 /**
