@@ -7,13 +7,16 @@ import {
   canonicalJson,
   expandGrid,
   gridValues,
+  parseCount,
   parseSpec,
   parseSpecText,
+  prepareScan,
   specHash,
   specRouterSteps,
   specRouters,
   sweepLegs,
   validateSpecFor,
+  type ParsedSpec,
 } from '../src/experiments/spec.js';
 
 const MINIMAL = { params: { a: 3, T: 1, gamma: 1, B: 512, eta: 0.002 }, replicates: 8, steps: 1000, window: 100 };
@@ -522,4 +525,18 @@ describe('grids, counting, hashing', () => {
     );
     assert.equal(canonicalJson({ b: [2, { d: 1, c: 0 }], a: 'x' }), '{"a":"x","b":[2,{"c":0,"d":1}]}');
   });
+});
+
+test('prepareScan parses a plain object once (JavaScript callers) and reuses a parsed spec as it is', () => {
+  const before = parseCount.calls;
+  const plain = prepareScan(MINIMAL as unknown as ParsedSpec);
+  assert.equal(parseCount.calls - before, 1, 'an unparsed object is parsed');
+  assert.equal(plain.spec.initial.families, 'single', 'with its defaults filled in');
+  const parsed = parseSpec(MINIMAL);
+  const mark = parseCount.calls;
+  const a = prepareScan(parsed);
+  assert.equal(prepareScan(parsed), a, 'prepared once per spec object');
+  assert.equal(parseCount.calls, mark, 'a parsed spec is not parsed again');
+  assert.equal(a.hash, plain.hash);
+  assert.equal(a.cells, 1);
 });

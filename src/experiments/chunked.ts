@@ -13,7 +13,7 @@ import { PRESETS, type PresetId } from './presets/index.js';
 import { runSpec } from './protocols.js';
 import { joinResults } from './reductions.js';
 import { completeExperiment, mergeProvenance, partResults, type ScanPart } from './run.js';
-import { parseSpec, prepareScan, type PreparedScan } from './spec.js';
+import { prepareScan, type ParsedSpec, type PreparedScan } from './spec.js';
 import { CELL_STAT_FIELDS, type CellStats } from '../core/reductions.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
@@ -73,13 +73,14 @@ export class ChunkedRun {
 
   constructor(target: ChunkedTarget) {
     if (target.kind === 'preset') {
-      this.scans = target.specs.map((s) => prepareScan(parseSpec(s)));
+      // prepareScan parses a spec only if parseSpec did not already (the page parses its own).
+      this.scans = target.specs.map((s) => prepareScan(s as ParsedSpec));
       this.id = target.id;
       this.title = PRESETS[target.id].title;
       this.scale = target.scale;
     } else {
-      const spec = parseSpec(target.spec);
-      this.scans = [prepareScan(spec)];
+      this.scans = [prepareScan(target.spec as ParsedSpec)];
+      const spec = this.scans[0].spec;
       this.id = spec.name ?? 'scan';
       this.title = spec.description ?? this.id;
       this.scale = 'custom';

@@ -304,6 +304,9 @@ declare const parsed: unique symbol;
  */
 export type ParsedSpec = ScanSpec & { readonly [parsed]: true };
 
+/** The specs parseSpec returned: the brand's runtime twin, for callers outside TypeScript. */
+const parsedSpecs = new WeakSet<object>();
+
 /** How often parseSpec ran (the tests hold a run to one parse per scan). */
 export const parseCount = { calls: 0 };
 
@@ -328,7 +331,9 @@ export function parseSpec(json: unknown): ParsedSpec {
     protocol: p as Protocol,
     sampler,
   };
-  return checkRules(spec, window) as ParsedSpec;
+  const out = checkRules(spec, window) as ParsedSpec;
+  parsedSpecs.add(out);
+  return out;
 }
 
 /** parseSpec on JSON text; a syntax error or a text over MAX_SPEC_TEXT_CHARS is an InputError on 'spec'. */
@@ -407,7 +412,9 @@ export interface PreparedScan {
 const prepared = new WeakMap<ParsedSpec, PreparedScan>();
 
 /** The prepared form of a parsed spec (computed once per spec object, then reused). */
-export function prepareScan(spec: ParsedSpec): PreparedScan {
+export function prepareScan(input: ParsedSpec): PreparedScan {
+  // A plain object passed from JavaScript (no brand at run time) is parsed here, once.
+  const spec = parsedSpecs.has(input) ? input : parseSpec(input);
   let scan = prepared.get(spec);
   if (!scan) {
     const grid = expandGrid(spec);
