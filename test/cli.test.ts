@@ -118,6 +118,22 @@ test('run a spec file, --json to stdout', () => {
   assert.ok(!existsSync(join(dir, 'out', 'report.html')));
 });
 
+test('analytic --N: the N-expert threshold, the saddle-node below it and the one-winner states (MODEL.md section 5)', () => {
+  const r = cli(['analytic', '--a', '3.4', '--T', '1', '--gamma', '1', '--N', '4', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const n = JSON.parse(r.stdout).nExperts;
+  assert.ok(Math.abs(n.saddleNode.K - 3.218741) < 1e-6, String(n.saddleNode.K));
+  assert.equal(n.criticalTemperature, 0.85);
+  assert.match(n.regime, /^bistable/);
+  const stable = n.oneWinner.filter((e: { stable: boolean }) => e.stable);
+  assert.equal(stable.length, 1);
+  assert.ok(Math.abs(stable[0].winnerShare - 0.8) < 0.01, String(stable[0].winnerShare));
+  const below = JSON.parse(cli(['analytic', '--a', '3', '--N', '4', '--json']).stdout).nExperts;
+  assert.equal(below.regime, 'balanced only');
+  assert.deepEqual(below.oneWinner, []);
+  assert.match(cli(['analytic', '--a', '3.4', '--N', '4']).stdout, /saddle-node K_sn = 3\.218741 .*bistable/);
+});
+
 test('analytic: the reference values of MODEL.md', () => {
   const r = cli(['analytic', '--a', '4', '--T', '1', '--gamma', '1', '--json']);
   assert.equal(r.code, 0, r.stderr);

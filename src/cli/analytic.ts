@@ -1,12 +1,21 @@
 // `moe-cusp analytic`: the theory at one parameter point (MODEL.md), no simulation: the
 // critical points, the hysteresis half-width and folds, the equilibria and their stability,
-// the cusp normal form and, given B and eta, the linear-noise variance.
+// the cusp normal form and, given B and eta, the linear-noise variance; for N experts
+// (docs/MODEL.md section 5) the balanced threshold, the saddle-node K_sn(N) below it, the
+// one-winner equilibria with their stability, and the loss-free bias threshold.
 
 import { criticalReinforcement, criticalTemperature, nExpertCriticalReinforcement } from '../analytics/theory/critical-points.js';
 import { cuspNormalForm } from '../analytics/theory/cusp.js';
 import { equilibria } from '../analytics/theory/equilibria.js';
 import { foldPoints, hysteresisHalfWidth } from '../analytics/theory/folds.js';
 import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
+import {
+  linearNoiseContrast,
+  lossFreeBiasThreshold,
+  nExpertCriticalTemperature,
+  oneWinnerBranch,
+  saddleNodeK,
+} from '../analytics/theory/n-experts.js';
 import { CELL_RANGES, checkNumber, InputError } from '../core/model.js';
 import { fmt } from './experiments.js';
 
@@ -19,6 +28,35 @@ export interface AnalyticInput {
   B?: number | undefined;
   eta?: number | undefined;
   N: number;
+}
+
+/**
+ * The N-expert picture at this point: with K = a_eff/(gamma T), the balanced state is stable
+ * for K < N; a stable collapsed (one-winner) state exists from K_sn(N) on, so between the
+ * two both are (hysteresis at h = 0 for N >= 3).
+ */
+export function nExpertReport(p: AnalyticInput) {
+  const aEff = p.a - p.rho;
+  const K = aEff / (p.gamma * p.T);
+  const sn = saddleNodeK(p.N);
+  const regime = !(K > sn.K) ? 'balanced only' : K < p.N ? 'bistable: balanced and collapsed' : 'collapsed: the balanced state is unstable';
+  const contrast = p.B !== undefined && p.eta !== undefined ? linearNoiseContrast(aEff, p.N, p.gamma, p.T, p.B, p.eta) : undefined;
+  return {
+    N: p.N,
+    K,
+    criticalTemperature: nExpertCriticalTemperature(aEff, p.N, p.gamma),
+    saddleNode: { K: sn.K, winnerShare: sn.winnerShare, temperature: aEff / (sn.K * p.gamma) },
+    regime,
+    oneWinner: (aEff > 0 ? oneWinnerBranch(K, p.N, p.gamma) : []).map((e) => ({
+      d: e.d,
+      winnerShare: e.highShare,
+      loserShare: e.lowShare,
+      stable: e.stable,
+      fold: e.fold,
+    })),
+    lossFreeBiasThreshold: lossFreeBiasThreshold(aEff, p.N, p.gamma, p.T),
+    linearNoiseContrast: contrast === undefined || !Number.isFinite(contrast) ? null : contrast,
+  };
 }
 
 export function analyticReport(p: AnalyticInput) {
@@ -38,6 +76,7 @@ export function analyticReport(p: AnalyticInput) {
     foldPoints: foldPoints(params),
     cuspNormalForm: cuspNormalForm(params),
     linearNoiseVariance: lnaVar === undefined ? null : Number.isFinite(lnaVar) ? lnaVar : null,
+    nExperts: nExpertReport(p),
   };
 }
 
@@ -61,6 +100,16 @@ export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
   ];
   if (r.linearNoiseVariance !== null) lines.push(`linear-noise Var(y) = ${fmt(r.linearNoiseVariance, 6)} (B=${p.B}, eta=${p.eta})`);
   else if (p.B !== undefined) lines.push('linear-noise Var(y): none (not on the balanced side)');
+  const n = r.nExperts;
+  lines.push(
+    `N=${n.N} experts: K = a_eff/(gamma T) = ${fmt(n.K, 6)}; balanced threshold K = N (T_c = a_eff/(N gamma) = ${fmt(n.criticalTemperature, 6)}); ` +
+      `saddle-node K_sn = ${fmt(n.saddleNode.K, 7)} (T_sn = ${fmt(n.saddleNode.temperature, 6)}, winner share ${fmt(n.saddleNode.winnerShare, 4)}): ${n.regime}`,
+    ...n.oneWinner.map(
+      (e) => `  one winner: d = ${fmt(e.d, 6)}  winner share ${fmt(e.winnerShare, 6)}  ${e.fold ? 'fold' : e.stable ? 'stable' : 'unstable'}`,
+    ),
+    `loss-free bias (linear): the balanced state is stable for u > max(a_eff - N gamma T, 0) = ${fmt(Math.max(n.lossFreeBiasThreshold, 0), 6)}`,
+  );
+  if (n.linearNoiseContrast !== null) lines.push(`linear-noise E[S] = ${fmt(n.linearNoiseContrast, 6)} (N=${n.N}, B=${p.B}, eta=${p.eta})`);
   return lines.join('\n');
 }
 
@@ -72,6 +121,6 @@ export function checkAnalyticInput(p: AnalyticInput): AnalyticInput {
   if (p.eta !== undefined) checkNumber('--eta', p.eta, CELL_RANGES.eta);
   if ((p.B === undefined) !== (p.eta === undefined))
     throw new InputError(p.B === undefined ? '--B' : '--eta', 'the linear-noise variance needs both --B and --eta');
-  checkNumber('--N', p.N, { min: 2, max: 1e6, integer: true });
+  checkNumber('--N', p.N, { min: 2, max: 65536, integer: true });
   return p;
 }
