@@ -27,7 +27,7 @@ import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
 import { errnoWords, OutputFolder, WriteError } from '../node/out-dir.js';
 import { toJson, writeExperiment, writeReport } from '../node/outputs.js';
-import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, writeCheckpoint } from '../node/parts.js';
+import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, runKey, writeCheckpoint } from '../node/parts.js';
 import { ExitCode, SignalStop } from './signals.js';
 import { provenanceLine } from './demo.js';
 import { progressBar } from './progress.js';
@@ -129,16 +129,7 @@ function experimentTarget(target: Target, scale: Scale, seed: number | undefined
   return prepareExperiment({ kind: 'spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } });
 }
 
-function targetId(target: PreparedExperiment): string {
-  return target.id;
-}
-
 const WHOLE: Shard = { index: 0, count: 1 };
-
-/** The lock and checkpoint key of an experiment or one of its shards. */
-function runKey(id: string, shard: Shard): string {
-  return shard.count === 1 ? id : `${id}-${shard.index}-of-${shard.count}`;
-}
 
 function commandLine(): string {
   const text = ['moe-cusp', ...process.argv.slice(2)].join(' ');
@@ -206,7 +197,7 @@ async function runOne(
   control: RunControl,
   resume?: ExperimentCheckpoint,
 ): Promise<ExperimentPart> {
-  const id = targetId(target);
+  const id = target.id;
   const shard = control.shard ?? WHOLE;
   const checkpointPath = session.checkpointPath(id, shard);
   const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
@@ -277,7 +268,7 @@ export async function runCommand(
   control: RunControl,
 ): Promise<void> {
   const t = experimentTarget(target, scale, seed);
-  const id = targetId(t);
+  const id = t.id;
   const shard = control.shard ?? WHOLE;
   // Checked before anything is created: a missing checkpoint is bad input.
   if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
@@ -336,18 +327,18 @@ export async function reproduceCommand(
 ): Promise<void> {
   const ids = only ?? [...PRESET_IDS];
   const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
-  if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, targetId(t), WHOLE)))) {
+  if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, t.id, WHOLE)))) {
     throw new InputError('--resume', `no checkpoint of ${ids.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
   }
   const out = OutputFolder.prepare(flags.out);
   const session = new OutputSession(out);
   try {
     for (const t of targets) {
-      session.lock(runKey(targetId(t), WHOLE));
-      out.checkReplaceable(targetId(t));
+      session.lock(runKey(t.id, WHOLE));
+      out.checkReplaceable(t.id);
     }
     const resumes = targets.map((t) => {
-      const path = session.checkpointPath(targetId(t), WHOLE);
+      const path = session.checkpointPath(t.id, WHOLE);
       return control.resume !== false && existsSync(path) ? loadResume(t, WHOLE, path) : undefined;
     });
     await withEngine(engineFlags, async (engine) => {
@@ -356,12 +347,12 @@ export async function reproduceCommand(
       for (const [i, t] of targets.entries()) {
         const part = await runOne(engine, t, session, { ...control, shard: undefined }, resumes[i]);
         const result = completeExperiment(part);
-        explainWriteError(session.checkpointPath(targetId(t), WHOLE), () => writeExperiment(out, result, { png: flags.png }));
+        explainWriteError(session.checkpointPath(t.id, WHOLE), () => writeExperiment(out, result, { png: flags.png }));
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
       }
       if (flags.report) writeReport(out, `moe-cusp: the paper's experiments at ${scale} scale`, results);
-      for (const t of targets) rmSync(session.checkpointPath(targetId(t), WHOLE), { force: true });
+      for (const t of targets) rmSync(session.checkpointPath(t.id, WHOLE), { force: true });
       if (flags.json) process.stdout.write(toJson(results));
       else process.stdout.write(`outputs: ${out.root}${flags.report ? ` (open ${out.path('report.html')})` : ''}\n`);
     });

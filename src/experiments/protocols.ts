@@ -140,13 +140,9 @@ function relaxBody(perRouter: RouterMeans | undefined, offset: number): PassBody
   return async (run, session, plan, pass, from) => {
     const windowBegin = plan.steps - plan.window;
     let step = from?.step ?? 0;
-    let msPerRouterStep = 0;
     while (step < plan.steps) {
-      const len = run.segmentSteps(session.routers, plan.steps - step, msPerRouterStep);
-      const t = performance.now();
-      const reached = await run.advance(session, step, step + len, windowBegin);
-      msPerRouterStep = (performance.now() - t) / ((reached - step) * session.routers);
-      step = reached;
+      const len = run.segmentSteps(session.routers, plan.steps - step);
+      step = await run.advance(session, step, step + len, windowBegin);
       if (step < plan.steps && run.stopping) await run.interrupt({ step, segment: 0, acc: null }, session);
       if (step < plan.steps && run.snapshotDue()) await run.snapshot({ step, segment: 0, acc: null }, await session.read());
     }

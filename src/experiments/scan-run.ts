@@ -190,7 +190,7 @@ export class Run {
     let step = begin;
     while (step < end) {
       if (step > begin && this.stopping) return step;
-      const slice = this.options.stop ? this.sliceSteps(session.routers, end - step) : end - step;
+      const slice = this.options.stop ? this.secondOfSteps(session.routers, end - step) : end - step;
       const before = this.done;
       const t = performance.now();
       const report = (done: number) => this.options.onProgress?.(progressReport(before + done, this.total, this.elapsedMs()));
@@ -202,8 +202,8 @@ export class Run {
     return step;
   }
 
-  /** Steps of about one second of work (one step until the cost is known). */
-  private sliceSteps(routers: number, left: number): number {
+  /** At most `left` steps of about one second of work (one step until the cost is measured). */
+  private secondOfSteps(routers: number, left: number): number {
     if (!(this.msPerRouterStep > 0)) return Math.min(left, 1);
     return Math.max(1, Math.min(left, Math.floor(1000 / (this.msPerRouterStep * routers))));
   }
@@ -280,10 +280,9 @@ export class Run {
   }
 
   /** Segment length in steps: all at once unless snapshots are wanted, then ~1 s of work. */
-  segmentSteps(routers: number, left: number, msPerRouterStep: number): number {
+  segmentSteps(routers: number, left: number): number {
     if (this.engine.recover === undefined && this.options.checkpoint === undefined) return left;
-    if (!(msPerRouterStep > 0)) return Math.min(left, 1);
-    return Math.max(1, Math.min(left, Math.floor(1000 / (msPerRouterStep * routers))));
+    return this.secondOfSteps(routers, left);
   }
 
   /**

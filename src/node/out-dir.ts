@@ -406,10 +406,7 @@ export class OutputFolder {
       }
       // A lock still being written by its creator reads as empty: give it a moment.
       if (!holder && attempt < 2) {
-        const until = Date.now() + 100;
-        while (Date.now() < until) {
-          /* spin briefly */
-        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100); // a synchronous 100 ms sleep
         continue;
       }
       throw new InputError(

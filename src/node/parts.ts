@@ -56,8 +56,13 @@ export function partFileName(id: string, shard: Shard): string {
   return `part-${id}-${shard.index}-of-${shard.count}.json`;
 }
 
+/** The lock and checkpoint key of an experiment (its id) or of one of its shards (id-i-of-n). */
+export function runKey(id: string, shard: Shard): string {
+  return shard.count === 1 ? id : `${id}-${shard.index}-of-${shard.count}`;
+}
+
 export function checkpointFileName(id: string, shard: Shard): string {
-  return shard.count === 1 ? `checkpoint-${id}.bin` : `checkpoint-${id}-${shard.index}-of-${shard.count}.bin`;
+  return `checkpoint-${runKey(id, shard)}.bin`;
 }
 
 const PART_PREFIX = /^\{"sha256":"([0-9a-f]{64})","part":/;

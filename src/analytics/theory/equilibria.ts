@@ -17,6 +17,7 @@
 import { driftAt, driftSlopeAt, loadAt } from './drift.js';
 import { foldParameter } from './folds.js';
 import { aEffOf, checkParams, hOf, type RouterParams } from './params.js';
+import { bisect } from '../bisect.js';
 
 /** One equilibrium of dy/dt = F(y). */
 export interface Equilibrium {
@@ -30,24 +31,6 @@ export interface Equilibrium {
   stable: boolean;
   /** 1 = simple root, 2 = fold (saddle-node) double root, 3 = pitchfork triple root */
   multiplicity: 1 | 2 | 3;
-}
-
-/** Bisection for a root of f on [lo, hi] with f(lo), f(hi) of strictly opposite signs. */
-function bisect(f: (x: number) => number, lo: number, hi: number, flo: number): number {
-  for (let i = 0; i < 400; i++) {
-    const mid = lo + (hi - lo) / 2;
-    if (mid <= lo || mid >= hi) return mid;
-    const fm = f(mid);
-    if (fm === 0) return mid;
-    if (fm > 0 === flo > 0) {
-      lo = mid;
-      flo = fm;
-    } else {
-      hi = mid;
-    }
-    if (hi - lo <= 1e-15 * Math.max(1, Math.abs(lo), Math.abs(hi))) break;
-  }
-  return lo + (hi - lo) / 2;
 }
 
 /**

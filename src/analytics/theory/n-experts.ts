@@ -25,6 +25,7 @@
 // Plain TypeScript in f64 with no platform imports: runs in Node and in a browser.
 
 import { requireFinite, requireNonNegative, requirePositive } from './params.js';
+import { bisect } from '../bisect.js';
 
 function checkN(fn: string, N: number): void {
   if (!(Number.isInteger(N) && N >= 2)) throw new RangeError(`${fn}: N must be an integer >= 2, got ${N}`);
@@ -60,24 +61,6 @@ function expm1MinusX(x: number): number {
 /** h(d), of the sign of dK_k/dd (see the header). */
 function slopeSign(d: number, N: number, k: number): number {
   return k * expm1MinusX(d) - (N - k) * expm1MinusX(-d);
-}
-
-/** Bisection for a root of f on [lo, hi], f(lo) and f(hi) of opposite signs (flo = f(lo)). */
-function bisect(f: (x: number) => number, lo: number, hi: number, flo: number): number {
-  for (let i = 0; i < 400; i++) {
-    const mid = lo + (hi - lo) / 2;
-    if (mid <= lo || mid >= hi) return mid;
-    const fm = f(mid);
-    if (fm === 0) return mid;
-    if (fm > 0 === flo > 0) {
-      lo = mid;
-      flo = fm;
-    } else {
-      hi = mid;
-    }
-    if (hi - lo <= 1e-15 * Math.max(1, Math.abs(lo), Math.abs(hi))) break;
-  }
-  return lo + (hi - lo) / 2;
 }
 
 /** The minimiser d* > 0 of K_k (k < N/2 only): the root of h, bracketed by doubling. */
