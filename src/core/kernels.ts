@@ -5,7 +5,19 @@
 // kind and type are written in one place.
 
 import { WGSL_CONSTANTS, type SharedConstant } from './constants.js';
-import { CELL, CHECK_PARAMS, PARAMS, STATE, TALLY, UPDATE_DRAW, UPDATE_OUT, wgslStruct, type ScalarType, type StructLayout } from './layout.js';
+import {
+  CELL,
+  CHECK_PARAMS,
+  EXPERT_CELL,
+  PARAMS,
+  STATE,
+  TALLY,
+  UPDATE_DRAW,
+  UPDATE_OUT,
+  wgslStruct,
+  type ScalarType,
+  type StructLayout,
+} from './layout.js';
 import { WGSL_SOURCES } from './shaders.generated.js';
 
 // ---- Bindings.
@@ -51,6 +63,15 @@ export const ROUTER_BINDINGS = bindings({
   cells: { binding: 1, kind: 'read-only-storage', type: { arrayOf: CELL } },
   state: { binding: 2, kind: 'storage', type: { arrayOf: STATE } },
   tallies: { binding: 3, kind: 'storage', type: { arrayOf: TALLY } },
+});
+
+/** router_n.wgsl: the uniforms, the cells and their per-expert vectors, the routers' state and tallies (flat arrays, strides per N). */
+export const EXPERT_BINDINGS = bindings({
+  params: { binding: 0, kind: 'uniform', type: PARAMS },
+  cells: { binding: 1, kind: 'read-only-storage', type: { arrayOf: EXPERT_CELL } },
+  vectors: { binding: 2, kind: 'read-only-storage', type: { arrayOf: 'f32' } },
+  state: { binding: 3, kind: 'storage', type: { arrayOf: 'f32' } },
+  tallies: { binding: 4, kind: 'storage', type: { arrayOf: 'u32' } },
 });
 
 /** sampler_check.wgsl (test-only). */
@@ -157,6 +178,12 @@ function compose(record: Bindings, sources: readonly string[]): string {
 
 export function routerShaderSource(): string {
   return compose(ROUTER_BINDINGS, [WGSL_SOURCES.threefry, WGSL_SOURCES.binomial, WGSL_SOURCES.router_step, WGSL_SOURCES.router]);
+}
+
+/** The N-expert kernel for N experts (N a compile-time constant: one module per N). */
+export function expertShaderSource(N: number): string {
+  if (!(Number.isInteger(N) && N >= 2 && N <= 256)) throw new RangeError(`expertShaderSource: N must be an integer in [2, 256], got ${N}`);
+  return compose(EXPERT_BINDINGS, [`const N_EXPERTS: u32 = ${N}u;\n`, WGSL_SOURCES.threefry, WGSL_SOURCES.binomial, WGSL_SOURCES.router_n]);
 }
 
 export function checkShaderSource(): string {

@@ -52,6 +52,24 @@ export const CELL = struct('Cell', [
   ['B', 'u32'], // tokens per step
 ] as const);
 
+/**
+ * One parameter cell of the N-expert router (shaders/router_n.wgsl); its per-expert vectors
+ * b and r0 are in a separate f32 array, 2 N per cell. capacity: the token limit per expert
+ * (B when there is none); bias_mode 0 off, 1 linear, 2 sign.
+ */
+export const EXPERT_CELL = struct('ExpertCell', [
+  ['a', 'f32'],
+  ['rho', 'f32'],
+  ['T', 'f32'],
+  ['gamma', 'f32'],
+  ['eta', 'f32'],
+  ['asym', 'f32'],
+  ['bias_rate', 'f32'],
+  ['B', 'u32'],
+  ['capacity', 'u32'],
+  ['bias_mode', 'u32'],
+] as const);
+
 /** The state of one router: its score gap y = r1 - r2. */
 export const STATE = struct('State', [['y', 'f32']] as const);
 
