@@ -19,6 +19,7 @@ import {
 import { EXPERT_BINDINGS, bindGroupEntries, compileModule, createLayouts, dispatchGrid, expertShaderSource } from './kernels.js';
 import { EXPERT_CELL, PARAMS, packStructs, packUniform, strideOf, uniformSizeOf } from './layout.js';
 import { seedKey } from './threefry.js';
+import { LOOP_ITERATION_BUDGET } from './webgpu-engine.js';
 
 export interface ExpertEngineOptions {
   workgroupSize?: number;
@@ -207,7 +208,10 @@ class WebGpuExpertSession implements ExpertSession {
       const slices = Math.ceil(this.routers / slice);
       routers = Math.min(this.routers, Math.ceil(this.routers / slices / workgroupSize) * workgroupSize);
     }
-    const steps = options.stepsPerDispatch ?? Math.max(1, Math.floor(work / routers));
+    // llvmpipe's cap on loop iterations per invocation (webgpu-engine.ts): a step runs ~4 N
+    // iterations of its loops over experts and N - 1 binomials of ~12 iterations each
+    const maxSteps = Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (16 * this.N)));
+    const steps = options.stepsPerDispatch ?? Math.max(1, Math.min(Math.floor(work / routers), maxSteps));
     return { steps: Math.min(steps, stepsLeft), routers };
   }
 
