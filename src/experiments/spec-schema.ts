@@ -23,7 +23,7 @@ export const MAX_GRID_POINTS = 1_000_000;
 const ANY = { min: -Infinity, max: Infinity };
 const POSITIVE = { min: 0, max: Infinity, minOpen: true };
 const COUNT = { min: 1, max: MAX_GRID_POINTS, integer: true };
-const STEPS = { min: 1, max: MAX_STEPS, integer: true };
+export const STEPS = { min: 1, max: MAX_STEPS, integer: true };
 
 export function describe(r: Range): string {
   const kind = r.integer ? 'an integer' : 'a number';
@@ -46,14 +46,14 @@ function expected(r: Range, input: unknown): string {
 }
 
 /** A number in range r (NaN and +-Infinity rejected). */
-function num(r: Range) {
+export function num(r: Range) {
   return z.number({ error: (iss) => expected(r, iss.input) }).superRefine((v, ctx) => {
     if (outOfRange(r, v)) ctx.addIssue({ code: 'custom', message: expected(r, v) });
   });
 }
 
 /** A strict object: an unknown key is named with the keys allowed. */
-function strict<S extends z.ZodRawShape>(shape: S) {
+export function strict<S extends z.ZodRawShape>(shape: S) {
   const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
     error: (iss) =>
@@ -65,7 +65,7 @@ function strict<S extends z.ZodRawShape>(shape: S) {
   });
 }
 
-function oneOf<T extends string>(values: readonly [T, ...T[]]) {
+export function oneOf<T extends string>(values: readonly [T, ...T[]]) {
   return z.enum(values, {
     error: (iss) =>
       `${iss.input === undefined ? 'is required; ' : ''}must be one of ${values.join(', ')}${iss.input === undefined ? '' : `, got ${shown(iss.input)}`}`,
@@ -77,7 +77,7 @@ function oneOf<T extends string>(values: readonly [T, ...T[]]) {
  * and only the first bad item is reported: zod would collect an issue for every bad item
  * of a million-item list, and spreading that many into the parent's issues overflows the stack.
  */
-function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
+export function list<T extends z.ZodType>(item: T, min: number, max: number, what: string) {
   const size = min === 0 ? `at most ${max} ${what}` : `${min} to ${max} ${what}`;
   return z
     .array(z.unknown(), {
@@ -105,7 +105,7 @@ function list<T extends z.ZodType>(item: T, min: number, max: number, what: stri
 const spaced = (end: Range) => strict({ from: num(end), to: num(end), count: num(COUNT) });
 
 /** Exactly one of linspace, logspace, list (checked in gridShape's refinement). */
-const valueGrid = strict({
+export const valueGrid = strict({
   linspace: spaced(ANY).optional(),
   logspace: spaced(POSITIVE).optional(),
   list: list(num(ANY), 1, MAX_GRID_POINTS, 'numbers').optional(),
@@ -145,22 +145,22 @@ const protocol = z.discriminatedUnion(
 );
 
 /** A safe identifier (src/core/names.ts): it names the output folder and files. */
-const safeName = z.string({ error: 'must be a string' }).superRefine((name, ctx) => {
+export const safeName = z.string({ error: 'must be a string' }).superRefine((name, ctx) => {
   const problem = unsafeNameReason(name);
   // The rule's own wording quotes reserved and device names; quote the others here, briefly (the rule is long).
   if (problem !== null)
     ctx.addIssue({ code: 'custom', message: problem.startsWith('must be') ? `${problem}, got ${shownValue(name, 80)}` : problem });
 });
 
+/** A spec's free-text description. */
+export const descriptionSchema = z.string({ error: 'must be a string' }).max(MAX_DESCRIPTION_LENGTH, {
+  error: (iss) => `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters, got ${(iss.input as string).length}`,
+});
+
 /** The shape of a scan spec (JSON); cross-field rules are checked by parseSpec. */
 export const specSchema = strict({
   name: safeName.optional(),
-  description: z
-    .string({ error: 'must be a string' })
-    .max(MAX_DESCRIPTION_LENGTH, {
-      error: (iss) => `must be a string of at most ${MAX_DESCRIPTION_LENGTH} characters, got ${(iss.input as string).length}`,
-    })
-    .optional(),
+  description: descriptionSchema.optional(),
   params: strict(
     Object.fromEntries(PARAM_NAMES.map((p) => [p, num(CELL_RANGES[p]).optional()])) as Record<ParamName, z.ZodOptional<ReturnType<typeof num>>>,
   ),

@@ -4,6 +4,7 @@
 
 import type { ProgressReport, Provenance } from '../core/scan.js';
 import type { CellStats } from '../core/reductions.js';
+import type { ExpertScanSpec } from './experts/spec.js';
 
 /** Router parameters a spec may fix or scan (MODEL.md section 1). */
 export const PARAM_NAMES = ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta'] as const;
@@ -252,8 +253,8 @@ export interface ExperimentResult {
   id: string;
   title: string;
   scale: string;
-  /** the specs run (one or more scans make up an experiment) */
-  specs: ScanSpec[];
+  /** the specs run (one or more scans make up an experiment): two-expert scans, or N-expert ones (model 'experts') */
+  specs: (ScanSpec | ExpertScanSpec)[];
   provenance: Provenance[];
   estimates: Estimate[];
   figures: Figure[];

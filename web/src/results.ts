@@ -162,7 +162,8 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   v.meta.textContent =
     `${result.title} · scale ${result.scale} · ${formatSI(steps)} router-steps in ${formatDuration(ms)} ` +
     `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} router-steps/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
-  const onlySpec = result.specs.length === 1 ? result.specs[0] : undefined;
+  const single = result.specs.length === 1 ? result.specs[0] : undefined;
+  const onlySpec = single && !('model' in single) ? single : undefined;
   result.figures.forEach((fig) => {
     const card = document.createElement('figure');
     card.className = `fig fig-${fig.kind}`;

@@ -279,3 +279,50 @@ export function lossFreeBiasEigenvalues(aEff: number, N: number, gamma: number, 
   const thresholdOmega = uc > 0 && gamma > 0 ? Math.sqrt(uc * k * gamma) : NaN;
   return { trace, det, discriminant, eigenvalues, stable, thresholdOmega };
 }
+
+/**
+ * E[S] of the linearised router with the linear loss-free bias, on its stable side: each of
+ * the N - 1 contrast modes is the discrete-time pair (x score contrast, z bias contrast)
+ *   X_{n+1} = M X_n + eta (a_eff, -u)^T xi_n,  M = I + eta [[a_eff k - gamma, a_eff k], [-u k, -u k]],
+ * k = 1/(N T), Var(xi) = 1/(N B) (the multinomial noise of a share along a unit contrast
+ * vector), so the stationary covariance solves Sigma = M Sigma M^T + Q (a 3x3 linear system
+ * for its entries), and E[S] = (N - 1) Sigma_xx. Infinity where M has an eigenvalue on or
+ * outside the unit circle (the discrete threshold sits O(eta) above u_c = a_eff - N gamma T).
+ * At u = 0 with gamma > 0 the bias mode is neutral, so the result is Infinity there too.
+ */
+export function lossFreeBiasContrast(aEff: number, N: number, gamma: number, T: number, B: number, eta: number, u: number): number {
+  const fn = 'lossFreeBiasContrast';
+  requireFinite(fn, 'aEff', aEff);
+  checkN(fn, N);
+  requireNonNegative(fn, 'gamma', gamma);
+  requirePositive(fn, 'T', T);
+  requirePositive(fn, 'B', B);
+  requirePositive(fn, 'eta', eta);
+  requireNonNegative(fn, 'u', u);
+  const k = 1 / (N * T);
+  const m11 = 1 + eta * (aEff * k - gamma);
+  const m12 = eta * aEff * k;
+  const m21 = -eta * u * k;
+  const m22 = 1 - eta * u * k;
+  // stability of M: |det| < 1 and |trace| < 1 + det (Jury's conditions for a 2x2 map)
+  const tr = m11 + m22;
+  const det = m11 * m22 - m12 * m21;
+  if (!(Math.abs(det) < 1 && Math.abs(tr) < 1 + det)) return Infinity;
+  const s = (eta * eta) / (N * B);
+  const q = [s * aEff * aEff, -s * aEff * u, s * u * u];
+  // (p, c, r) = Sigma's xx, xz, zz: Sigma - M Sigma M^T = Q
+  const A = [
+    [1 - m11 * m11, -2 * m11 * m12, -m12 * m12],
+    [-m11 * m21, 1 - (m11 * m22 + m12 * m21), -m12 * m22],
+    [-m21 * m21, -2 * m21 * m22, 1 - m22 * m22],
+  ];
+  const det3 = (m: number[][]) =>
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+    m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+    m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  const d = det3(A);
+  if (!(Math.abs(d) > 0)) return Infinity;
+  const withColumn = A.map((row, i) => [q[i], row[1], row[2]]);
+  const p = det3(withColumn) / d; // Cramer's rule for Sigma_xx
+  return p > 0 ? (N - 1) * p : Infinity;
+}

@@ -1,0 +1,69 @@
+// The N-expert presets (MODEL.md section 5), one module each, and how one runs into an
+// ExperimentResult like the two-expert presets' (the same outputs, report and page code).
+// Scan i of a preset runs with seed + i. Estimate ids follow presets/index.ts's scheme.
+
+import type { ProgressReport } from '../../../core/scan.js';
+import type { ExpertEngine } from '../../../core/experts.js';
+import type { Scale } from '../../presets/index.js';
+import type { ExperimentResult } from '../../types.js';
+import { expertScanCost, runExpertScan, type ExpertScanOutcome } from '../run.js';
+import { parseExpertSpec, type ExpertScanSpec } from '../spec.js';
+import { nexpBalancing } from './nexp-balancing.js';
+import { nexpBistability } from './nexp-bistability.js';
+import { nexpHysteresis } from './nexp-hysteresis.js';
+import { nexpThreshold } from './nexp-threshold.js';
+import type { ExpertPresetDefinition } from './shared.js';
+
+const MODULES = [nexpThreshold, nexpHysteresis, nexpBistability, nexpBalancing] as const;
+
+export type ExpertPresetId = (typeof MODULES)[number]['id'];
+export const EXPERT_PRESET_IDS: readonly ExpertPresetId[] = MODULES.map((p) => p.id);
+export const EXPERT_PRESETS = Object.fromEntries(MODULES.map((p) => [p.id, p])) as Record<ExpertPresetId, ExpertPresetDefinition>;
+
+export function isExpertPresetId(name: string): name is ExpertPresetId {
+  return (EXPERT_PRESET_IDS as readonly string[]).includes(name);
+}
+
+/** The parsed scans of a preset at a scale, scan i with seed + i. */
+export function expertPresetSpecs(id: ExpertPresetId, scale: Scale, seed: number): ExpertScanSpec[] {
+  return EXPERT_PRESETS[id].scans(scale).map((s, i) => parseExpertSpec({ model: 'experts', ...s, seed: seed + i }));
+}
+
+/** Runs every scan of a preset on one engine, with progress over the whole preset. */
+export async function runExpertPreset(
+  engine: ExpertEngine,
+  id: ExpertPresetId,
+  scale: Scale,
+  seed: number,
+  onProgress?: (p: ProgressReport) => void,
+): Promise<ExperimentResult> {
+  const preset = EXPERT_PRESETS[id];
+  const specs = expertPresetSpecs(id, scale, seed);
+  const costs = specs.map(expertScanCost);
+  const total = costs.reduce((s, c) => s + c, 0);
+  const started = performance.now();
+  const outcomes: ExpertScanOutcome[] = [];
+  let before = 0;
+  for (const [i, spec] of specs.entries()) {
+    outcomes.push(
+      await runExpertScan(engine, spec, {
+        onProgress: (p) => {
+          const done = before + p.routerSteps;
+          const ms = performance.now() - started;
+          const rate = ms > 0 ? (done * 1000) / ms : 0;
+          onProgress?.({
+            fraction: done / total,
+            routerSteps: done,
+            totalRouterSteps: total,
+            elapsedMs: ms,
+            rate,
+            etaSeconds: rate > 0 ? (total - done) / rate : Infinity,
+          });
+        },
+      }),
+    );
+    before += costs[i];
+  }
+  const analysis = preset.analyze(outcomes, scale);
+  return { id, title: preset.title, scale, specs, provenance: outcomes.map((o) => o.provenance), ...analysis };
+}
