@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets/index.js';
+import { EXPERT_PRESET_IDS, isExpertPresetId, type ExpertPresetId } from '../experiments/experts/presets/index.js';
+import { runExpertExperiment } from './experts.js';
 import {
   checkResume,
   completeExperiment,
@@ -106,7 +108,7 @@ export function formatEstimates(estimates: Estimate[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-function summary(result: ExperimentResult): string {
+export function summary(result: ExperimentResult): string {
   const steps = result.provenance.reduce((s, p) => s + p.routerSteps, 0);
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
   return (
@@ -140,7 +142,7 @@ function commandLine(): string {
  * One CLI run's hold on its output folder: the locks it took and the signal handler that
  * stops it gracefully. close() releases both (also on errors).
  */
-class OutputSession {
+export class OutputSession {
   readonly stop: SignalStop;
   private readonly onExit = () => this.out.releaseAll();
   constructor(readonly out: OutputFolder) {
@@ -231,7 +233,7 @@ async function runOne(
 }
 
 /** Outputs that could not be written (full disk...): say what is kept and how to finish. */
-function explainWriteError(checkpointPath: string, write: () => void): void {
+export function explainWriteError(checkpointPath: string, write: () => void): void {
   try {
     write();
   } catch (err) {
@@ -322,10 +324,12 @@ export async function reproduceCommand(
   seed: number | undefined,
   engineFlags: EngineFlags,
   flags: OutputFlags,
-  only: PresetId[] | undefined,
+  only: (PresetId | ExpertPresetId)[] | undefined,
   control: RunControl,
 ): Promise<void> {
-  const ids = only ?? [...PRESET_IDS];
+  const chosen = only ?? [...PRESET_IDS, ...EXPERT_PRESET_IDS];
+  const ids = chosen.filter((id): id is PresetId => !isExpertPresetId(id));
+  const expertIds = chosen.filter(isExpertPresetId);
   const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
   if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, t.id, WHOLE)))) {
     throw new InputError('--resume', `no checkpoint of ${ids.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
@@ -333,9 +337,9 @@ export async function reproduceCommand(
   const out = OutputFolder.prepare(flags.out);
   const session = new OutputSession(out);
   try {
-    for (const t of targets) {
-      session.lock(runKey(t.id, WHOLE));
-      out.checkReplaceable(t.id);
+    for (const id of [...targets.map((t) => t.id), ...expertIds]) {
+      session.lock(runKey(id, WHOLE));
+      out.checkReplaceable(id);
     }
     const resumes = targets.map((t) => {
       const path = session.checkpointPath(t.id, WHOLE);
@@ -348,6 +352,13 @@ export async function reproduceCommand(
         const part = await runOne(engine, t, session, { ...control, shard: undefined }, resumes[i]);
         const result = completeExperiment(part);
         explainWriteError(session.checkpointPath(t.id, WHOLE), () => writeExperiment(out, result, { png: flags.png }));
+        results.push(result);
+        if (!flags.json) process.stdout.write(summary(result) + '\n');
+      }
+      // The N-expert presets (no checkpoints yet: they run afresh on --resume).
+      for (const id of expertIds) {
+        const result = await runExpertExperiment({ kind: 'expert-preset', id }, scale, seed, engine, session);
+        explainWriteError('', () => writeExperiment(out, result, { png: flags.png }));
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
       }

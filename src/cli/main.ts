@@ -25,6 +25,8 @@ import {
 } from './experiments.js';
 import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag } from './flags.js';
 import { sampleCommand, sampleSpec } from './sample.js';
+import { resolveExpertTarget, runExpertCommand } from './experts.js';
+import { EXPERT_PRESET_IDS } from '../experiments/experts/presets/index.js';
 
 interface DemoFlags {
   engine?: string;
@@ -135,7 +137,7 @@ export function buildProgram(): Command {
   runOptions(
     program
       .command('run')
-      .argument('<target>', `a preset (${PRESET_IDS.join(', ')}) or a spec file (JSON, see README)`)
+      .argument('<target>', `a preset (${[...PRESET_IDS, ...EXPERT_PRESET_IDS].join(', ')}) or a spec file (JSON, see README)`)
       .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'),
   )
     .option('--shard <i/n>', 'run only shard i of n (0-based) and write a part for `merge`')
@@ -143,14 +145,16 @@ export function buildProgram(): Command {
     .action(async (target: string, flags: RunFlags & { shard?: string; shards?: string }) => {
       const parsed = parseRunFlags(flags);
       const shard = resolveShard(flags.shard, flags.shards);
-      await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
+      const experts = resolveExpertTarget(target);
+      if (experts) await runExpertCommand(experts, parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
+      else await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
     });
 
   runOptions(program.command('reproduce').description('run every preset of the paper at one scale and write one report (<out>/report.html)'))
-    .option('--only <list>', `comma-separated subset of ${PRESET_IDS.join(',')}`)
+    .option('--only <list>', `comma-separated subset of ${[...PRESET_IDS, ...EXPERT_PRESET_IDS].join(',')}`)
     .action(async (flags: RunFlags & { only?: string }) => {
       const parsed = parseRunFlags(flags);
-      const only = flags.only === undefined ? undefined : parseChoiceListFlag('--only', flags.only, PRESET_IDS);
+      const only = flags.only === undefined ? undefined : parseChoiceListFlag('--only', flags.only, [...PRESET_IDS, ...EXPERT_PRESET_IDS]);
       await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only, parsed.control);
     });
 

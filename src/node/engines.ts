@@ -2,6 +2,9 @@
 // with a one-line notice. MOE_CUSP_ENGINE / MOE_CUSP_ADAPTER override the choice;
 // MOE_CUSP_REQUIRE_GPU=1 turns a missing adapter into an error (CI uses it).
 
+import { CpuExpertEngine } from '../core/experts-cpu.js';
+import { WebGpuExpertEngine } from '../core/experts-engine.js';
+import type { ExpertEngine } from '../core/experts.js';
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import { WebGpuEngine, type WebGpuEngineOptions } from '../core/webgpu-engine.js';
@@ -55,4 +58,11 @@ export async function createEngine(request: EngineRequest = {}): Promise<Engine>
   if (engine === 'webgpu' || requireGpu) throw new Error(why);
   notice(`moe-cusp: ${why}; running on the CPU engine instead`);
   return new CpuEngine(request.cpu);
+}
+
+/** The N-expert engine on the same device or threads as a two-expert engine (MODEL.md sec. 5). */
+export function expertEngineFor(engine: Engine): ExpertEngine {
+  if (engine instanceof WebGpuEngine)
+    return new WebGpuExpertEngine(engine.device, { engine: 'webgpu', adapter: engine.info.adapter, backend: engine.info.backend });
+  return new CpuExpertEngine();
 }

@@ -142,7 +142,20 @@ function cellStats(readout: ExpertReadout, cells: readonly ExpertCell[], p: numb
 
 export interface ExpertRunOptions {
   onProgress?: (p: ProgressReport) => void;
+  /** checked between slices of about a second of work: a requested stop throws ExpertRunStopped */
+  stop?: { readonly requested: boolean };
 }
+
+/** A run stopped by its stop token. N-expert runs keep no checkpoint yet: a rerun starts afresh. */
+export class ExpertRunStopped extends Error {
+  constructor() {
+    super('the N-expert run was stopped');
+    this.name = 'ExpertRunStopped';
+  }
+}
+
+/** Router-steps per advance slice: about a second on a software GPU, so a stop lands soon. */
+const SLICE_ROUTER_STEPS = 2e7;
 
 /** Router-steps of a whole scan. */
 export function expertScanCost(spec: ExpertScanSpec): number {
@@ -161,7 +174,7 @@ export async function runExpertScan(engine: ExpertEngine, spec: ExpertScanSpec, 
   const started = performance.now();
   const startedAt = new Date().toISOString();
   let done = 0;
-  const report = (extra: number) => options.onProgress?.(progressReport(done + extra, total, performance.now() - started));
+  const report = (inCall: number) => options.onProgress?.(progressReport(done + inCall, total, performance.now() - started));
   const relax: ExpertCellStats[][] | undefined = spec.protocol.kind === 'relax' ? families.map(() => []) : undefined;
   const sweep: ExpertSweepLeg[][] | undefined = spec.protocol.kind === 'sweep' ? [] : undefined;
   // Groups of consecutive grid cells with one N, cut to what the engine holds.
@@ -181,13 +194,21 @@ export async function runExpertScan(engine: ExpertEngine, spec: ExpertScanSpec, 
     const session = await engine.open(plan);
     try {
       await session.initialize();
+      const slice = Math.max(1, Math.floor(SLICE_ROUTER_STEPS / session.routers));
+      const advance = async (stepBegin: number, stepEnd: number, windowBegin: number) => {
+        for (let s = stepBegin; s < stepEnd; s += slice) {
+          if (options.stop?.requested) throw new ExpertRunStopped();
+          const e = Math.min(stepEnd, s + slice);
+          await session.advance({ stepBegin: s, stepEnd: e, windowBegin }, report);
+          done += session.routers * (e - s);
+        }
+      };
       if (spec.protocol.kind === 'relax') {
-        await session.advance({ stepBegin: 0, stepEnd: spec.steps, windowBegin: spec.steps - spec.window }, report);
-        done += session.routers * spec.steps;
+        await advance(0, spec.steps, spec.steps - spec.window);
         const readout = await session.read();
         cells.forEach((_, p) => relax![p % F].push(cellStats(readout, cells, p, R, N, spec.window)));
       } else {
-        sweep!.push(...(await runSweep(spec, session, cells, R, N, report, (n) => (done += n))));
+        sweep!.push(...(await runSweep(spec, session, cells, R, N, advance)));
       }
     } finally {
       session.close();
@@ -219,8 +240,7 @@ async function runSweep(
   cells: ExpertCell[],
   R: number,
   N: number,
-  report: (extra: number) => void,
-  count: (n: number) => void,
+  advance: (stepBegin: number, stepEnd: number, windowBegin: number) => Promise<void>,
 ): Promise<ExpertSweepLeg[][]> {
   const p = spec.protocol as Extract<ExpertScanSpec['protocol'], { kind: 'sweep' }>;
   const values = gridValues(p.values);
@@ -243,8 +263,7 @@ async function runSweep(
   const out: ExpertSweepLeg[][] = cells.map(() => []);
   let step = 0;
   await session.setCells(at(legs[0].values[0]));
-  await session.advance({ stepBegin: 0, stepEnd: spec.steps, windowBegin: spec.steps }, report);
-  count(session.routers * spec.steps);
+  await advance(0, spec.steps, spec.steps);
   step = spec.steps;
   let previous: Float64Array | null = null;
   let previousValue = NaN;
@@ -259,9 +278,8 @@ async function runSweep(
     for (const value of leg.values) {
       await session.setCells(at(value));
       await session.resetTallies();
-      await session.advance({ stepBegin: step, stepEnd: step + p.stepsPerPoint, windowBegin: step + p.stepsPerPoint - spec.window }, report);
+      await advance(step, step + p.stepsPerPoint, step + p.stepsPerPoint - spec.window);
       step += p.stepsPerPoint;
-      count(session.routers * p.stepsPerPoint);
       const readout = await session.read();
       const { maxLoad, sumSq } = observables(readout, cells, R, spec.window);
       for (let c = 0; c < n; c++) {

@@ -2,11 +2,11 @@
 // ExperimentResult like the two-expert presets' (the same outputs, report and page code).
 // Scan i of a preset runs with seed + i. Estimate ids follow presets/index.ts's scheme.
 
-import type { ProgressReport } from '../../../core/scan.js';
 import type { ExpertEngine } from '../../../core/experts.js';
 import type { Scale } from '../../presets/index.js';
 import type { ExperimentResult } from '../../types.js';
-import { expertScanCost, runExpertScan, type ExpertScanOutcome } from '../run.js';
+import { analyzeExpertSpec } from '../analysis.js';
+import { expertScanCost, runExpertScan, type ExpertRunOptions, type ExpertScanOutcome } from '../run.js';
 import { parseExpertSpec, type ExpertScanSpec } from '../spec.js';
 import { nexpBalancing } from './nexp-balancing.js';
 import { nexpBistability } from './nexp-bistability.js';
@@ -35,10 +35,35 @@ export async function runExpertPreset(
   id: ExpertPresetId,
   scale: Scale,
   seed: number,
-  onProgress?: (p: ProgressReport) => void,
+  options: ExpertRunOptions = {},
 ): Promise<ExperimentResult> {
   const preset = EXPERT_PRESETS[id];
   const specs = expertPresetSpecs(id, scale, seed);
+  const outcomes = await runExpertScans(engine, specs, options);
+  return { id, title: preset.title, scale, specs, provenance: outcomes.map((o) => o.provenance), ...preset.analyze(outcomes, scale) };
+}
+
+/** A user's N-expert spec, with the generic analysis (analysis.ts). */
+export async function runExpertSpec(engine: ExpertEngine, spec: ExpertScanSpec, options: ExpertRunOptions = {}): Promise<ExperimentResult> {
+  const [outcome] = await runExpertScans(engine, [spec], options);
+  const id = spec.name ?? 'experts';
+  return {
+    id,
+    title: spec.description ?? `N-expert scan ${id}`,
+    scale: 'custom',
+    specs: [spec],
+    provenance: [outcome.provenance],
+    ...analyzeExpertSpec(outcome, id),
+  };
+}
+
+/** Runs scans in order on one engine, with progress over all of them. */
+export async function runExpertScans(
+  engine: ExpertEngine,
+  specs: readonly ExpertScanSpec[],
+  options: ExpertRunOptions = {},
+): Promise<ExpertScanOutcome[]> {
+  const { onProgress } = options;
   const costs = specs.map(expertScanCost);
   const total = costs.reduce((s, c) => s + c, 0);
   const started = performance.now();
@@ -47,6 +72,7 @@ export async function runExpertPreset(
   for (const [i, spec] of specs.entries()) {
     outcomes.push(
       await runExpertScan(engine, spec, {
+        ...(options.stop && { stop: options.stop }),
         onProgress: (p) => {
           const done = before + p.routerSteps;
           const ms = performance.now() - started;
@@ -64,6 +90,5 @@ export async function runExpertPreset(
     );
     before += costs[i];
   }
-  const analysis = preset.analyze(outcomes, scale);
-  return { id, title: preset.title, scale, specs, provenance: outcomes.map((o) => o.provenance), ...analysis };
+  return outcomes;
 }
