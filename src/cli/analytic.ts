@@ -10,7 +10,9 @@ import { equilibria } from '../analytics/theory/equilibria.js';
 import { foldPoints, hysteresisHalfWidth } from '../analytics/theory/folds.js';
 import { linearNoiseVariance } from '../analytics/theory/linear-noise.js';
 import {
+  kWinnerBranches,
   linearNoiseContrast,
+  lossFreeBiasEigenvalues,
   lossFreeBiasThreshold,
   nExpertCriticalTemperature,
   oneWinnerBranch,
@@ -55,6 +57,14 @@ export function nExpertReport(p: AnalyticInput) {
       fold: e.fold,
     })),
     lossFreeBiasThreshold: lossFreeBiasThreshold(aEff, p.N, p.gamma, p.T),
+    // the angular frequency of the load oscillation born at u = u_c (time t = n eta); null if u_c <= 0
+    lossFreeBiasOmega: nullIfNaN(
+      lossFreeBiasEigenvalues(aEff, p.N, p.gamma, p.T, Math.max(0, lossFreeBiasThreshold(aEff, p.N, p.gamma, p.T))).thresholdOmega,
+    ),
+    // symmetric branches with k >= 2 winners at this K, with their stability (found, not assumed)
+    kWinner: (aEff > 0 && p.N >= 3 ? kWinnerBranches(K, p.N, p.gamma) : [])
+      .filter((e) => e.k >= 2)
+      .map((e) => ({ k: e.k, d: e.d, highShare: e.highShare, lowShare: e.lowShare, stable: e.stable })),
     linearNoiseContrast: contrast === undefined || !Number.isFinite(contrast) ? null : contrast,
   };
 }
@@ -76,8 +86,24 @@ export function analyticReport(p: AnalyticInput) {
     foldPoints: foldPoints(params),
     cuspNormalForm: cuspNormalForm(params),
     linearNoiseVariance: lnaVar === undefined ? null : Number.isFinite(lnaVar) ? lnaVar : null,
+    oneWinnerFold: oneWinnerFold(p),
     nExperts: nExpertReport(p),
   };
+}
+
+function nullIfNaN(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
+
+/**
+ * Where the stable one-winner branch appears (MODEL.md sec. 5): the a at which it does at this
+ * T and gamma (a - rho = K_sn gamma T), the T at which it does at this a (T = (a - rho)/(K_sn gamma);
+ * null unless a > rho), and the winner's load share there.
+ */
+export function oneWinnerFold(p: AnalyticInput): { a: number; T: number | null; maxLoad: number } {
+  const sn = saddleNodeK(p.N);
+  const aEff = p.a - p.rho;
+  return { a: p.rho + sn.K * p.gamma * p.T, T: aEff > 0 && p.gamma > 0 ? aEff / (sn.K * p.gamma) : null, maxLoad: sn.winnerShare };
 }
 
 export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
@@ -107,7 +133,10 @@ export function formatAnalytic(r: ReturnType<typeof analyticReport>): string {
     ...n.oneWinner.map(
       (e) => `  one winner: d = ${fmt(e.d, 6)}  winner share ${fmt(e.winnerShare, 6)}  ${e.fold ? 'fold' : e.stable ? 'stable' : 'unstable'}`,
     ),
-    `loss-free bias (linear): the balanced state is stable for u > max(a_eff - N gamma T, 0) = ${fmt(Math.max(n.lossFreeBiasThreshold, 0), 6)}`,
+    ...n.kWinner.map((e) => `  ${e.k} winners: d = ${fmt(e.d, 6)}  high share ${fmt(e.highShare, 6)}  ${e.stable ? 'stable' : 'unstable'}`),
+    `one-winner fold: a = ${fmt(r.oneWinnerFold.a, 6)} at this T; T = ${fmt(r.oneWinnerFold.T, 6)} at this a; winner share ${fmt(r.oneWinnerFold.maxLoad, 4)}`,
+    `loss-free bias (linear): the balanced state is stable for u > max(a_eff - N gamma T, 0) = ${fmt(Math.max(n.lossFreeBiasThreshold, 0), 6)}` +
+      (n.lossFreeBiasOmega !== null ? `; loads oscillate at omega = ${fmt(n.lossFreeBiasOmega, 6)} there` : ''),
   );
   if (n.linearNoiseContrast !== null) lines.push(`linear-noise E[S] = ${fmt(n.linearNoiseContrast, 6)} (N=${n.N}, B=${p.B}, eta=${p.eta})`);
   return lines.join('\n');

@@ -24,7 +24,7 @@ import {
   type OutputFlags,
 } from './experiments.js';
 import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag } from './flags.js';
-import { sampleCommand, sampleSpec } from './sample.js';
+import { sampleCommand, sampleExpertCommand, sampleExpertSpec, sampleSpec } from './sample.js';
 import { resolveExpertTarget, runExpertCommand } from './experts.js';
 import { EXPERT_PRESET_IDS } from '../experiments/experts/presets/index.js';
 
@@ -222,6 +222,13 @@ export function buildProgram(): Command {
   ]) {
     sample.option(`--${k} <x>`, help);
   }
+  sample
+    .option('--N <n>', 'experts: the N-expert router (MODEL.md sec. 5), integer in [2, 256] (default: the two-expert router)')
+    .option('--b <list>', 'with --N: per-expert drift b1,..,bN (default 0)')
+    .option('--r0 <list>', 'with --N: initial scores x1,..,xN (default 0)')
+    .option('--bias-rate <u>', 'with --N: loss-free bias rate u >= 0 (default 0)')
+    .option('--bias-mode <mode>', 'with --N: linear or sign (default linear when --bias-rate > 0)')
+    .option('--cf <x>', 'with --N: capacity factor, each expert takes at most ceil(cf B / N) tokens (default 0: none)');
   sample.option('--output <file>', 'write the CSV here instead of stdout').action(async (flags: Record<string, string | undefined>) => {
     const values: Record<string, number | undefined> = {};
     for (const k of ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta', 'y0', 'asym', 'replicates', 'steps', 'window', 'seed']) {
@@ -231,7 +238,21 @@ export function buildProgram(): Command {
       engine: flags.engine === undefined ? undefined : parseChoiceFlag('--engine', flags.engine, ENGINE_CHOICES),
       adapter: flags.adapter === undefined ? undefined : parseChoiceFlag('--adapter', flags.adapter, ADAPTER_CHOICES),
     };
-    await sampleCommand(sampleSpec(values), engine, flags.output);
+    const nOnly = ['b', 'r0', 'biasRate', 'biasMode', 'cf'].find((k) => flags[k] !== undefined);
+    if (flags.N === undefined && nOnly)
+      throw new InputError(`--${nOnly.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, 'needs --N (the N-expert router)');
+    if (flags.N !== undefined) {
+      const N = parseIntegerFlag('--N', flags.N, 2, 256);
+      const spec = sampleExpertSpec(values, {
+        N,
+        b: flags.b,
+        r0: flags.r0,
+        biasRate: num('--bias-rate', flags.biasRate),
+        biasMode: flags.biasMode,
+        cf: num('--cf', flags.cf),
+      });
+      await sampleExpertCommand(spec, engine, flags.output);
+    } else await sampleCommand(sampleSpec(values), engine, flags.output);
   });
 
   addBenchFlags(program.command('bench'))

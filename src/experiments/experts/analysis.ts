@@ -78,18 +78,16 @@ export function analyzeExpertSpec(o: ExpertScanOutcome, id: string): Analysis {
     const p = o.spec.protocol.kind === 'sweep' ? o.spec.protocol.param : 'value';
     const series: Series[] = [];
     const rows: Table['rows'] = [];
-    o.sweep
-      .slice(0, 8)
-      .forEach((legs, c) =>
-        legs.forEach((leg) =>
-          series.push({
-            label: `${label(cells[c]) || 'cell'}: ${leg.direction}`,
-            x: leg.values,
-            y: leg.maxLoad,
-            role: leg.direction === 'up' ? 'up' : 'down',
-          }),
-        ),
-      );
+    o.sweep.slice(0, 8).forEach((legs, c) =>
+      legs.forEach((leg) =>
+        series.push({
+          label: `${label(cells[c]) || 'cell'}: ${leg.direction}`,
+          x: leg.values,
+          y: leg.maxLoad,
+          role: leg.direction === 'up' ? 'up' : 'down',
+        }),
+      ),
+    );
     o.sweep.forEach((legs, c) =>
       legs.forEach((leg) =>
         leg.values.forEach((v, i) => rows.push([c, leg.direction, v, leg.maxLoad[i], leg.maxLoadSd[i], leg.effectiveExperts[i]])),

@@ -64,6 +64,25 @@ function heatmap(o: ExpertScanOutcome, id: string, title: string, yLabel: string
   };
 }
 
+/**
+ * u_c from a threshold scan (relax over u on the stable side, window 1): the zero of a
+ * weighted line through 1/E[S] against u, with its delta-method s.e.
+ */
+export function measureBiasThreshold(threshold: ExpertScanOutcome) {
+  const us = threshold.grid.axes[0].values;
+  const R = threshold.spec.replicates;
+  const S = threshold.relax![0].map((c) => c.contrast);
+  const se = threshold.relax![0].map((c) => c.contrastSd / Math.sqrt(R));
+  const inv = S.map((s) => 1 / s);
+  const fit = linearFit(us, inv, weightsFromStandardErrors(se.map((e, i) => e / (S[i] * S[i]))));
+  const uc = -fit.intercept / fit.slope;
+  const [[vaa, vab], [, vbb]] = fit.cov as [[number, number], [number, number]];
+  const ga = -1 / fit.slope;
+  const gb = fit.intercept / (fit.slope * fit.slope);
+  const ucSe = Math.sqrt(ga * ga * vaa + 2 * ga * gb * vab + gb * gb * vbb);
+  return { us, R, S, se, inv, fit, uc, ucSe };
+}
+
 export const nexpBalancing = defineExpertPreset({
   id: 'nexp-balancing',
   title: 'N experts: the loss-free bias (linear, sign) and rho, at N = 8',
@@ -88,18 +107,7 @@ export const nexpBalancing = defineExpertPreset({
     },
   ],
   analyze([linear, sign, rho, threshold]) {
-    const us = threshold.grid.axes[0].values;
-    const R = threshold.spec.replicates;
-    const S = threshold.relax![0].map((c) => c.contrast);
-    const se = threshold.relax![0].map((c) => c.contrastSd / Math.sqrt(R));
-    const inv = S.map((s) => 1 / s);
-    const fit = linearFit(us, inv, weightsFromStandardErrors(se.map((e, i) => e / (S[i] * S[i]))));
-    const uc = -fit.intercept / fit.slope;
-    // delta method on the zero of the line
-    const [[vaa, vab], [, vbb]] = fit.cov as [[number, number], [number, number]];
-    const ga = -1 / fit.slope;
-    const gb = fit.intercept / (fit.slope * fit.slope);
-    const ucSe = Math.sqrt(ga * ga * vaa + 2 * ga * gb * vab + gb * gb * vbb);
+    const { us, R, S, se, inv, fit, uc, ucSe } = measureBiasThreshold(threshold);
     const predicted = lossFreeBiasThreshold(THRESHOLD_A, N, GAMMA, T);
     const estimates: Estimate[] = [
       {
