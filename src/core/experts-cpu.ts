@@ -5,6 +5,7 @@
 import {
   checkExpertReadout,
   newExpertReadout,
+  validateExpertCell,
   validateExpertPlan,
   type ExpertCell,
   type ExpertEngine,
@@ -53,6 +54,7 @@ class CpuExpertSession implements ExpertSession {
 
   async setCells(cells: readonly ExpertCell[]): Promise<void> {
     if (cells.length !== this.plan.cells.length) throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
+    cells.forEach((c, i) => validateExpertCell(c, this.N, `cells[${i}]`));
     this.cells = [...cells];
   }
 

@@ -8,6 +8,7 @@ import {
   capacityTokens,
   checkExpertReadout,
   newExpertReadout,
+  validateExpertCell,
   validateExpertPlan,
   type ExpertCell,
   type ExpertEngine,
@@ -131,6 +132,7 @@ class WebGpuExpertSession implements ExpertSession {
   private writeCells(cells: readonly ExpertCell[]): void {
     const { N } = this;
     if (cells.length !== this.plan.cells.length) throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
+    cells.forEach((c, i) => validateExpertCell(c, N, `cells[${i}]`)); // a list of the wrong length would spill into its neighbour's
     const records = cells.map((c) => ({
       a: c.a,
       rho: c.rho,
