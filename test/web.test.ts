@@ -257,6 +257,22 @@ describe('web page', { skip }, () => {
     await page.close();
   });
 
+  test('an N-expert preset runs on the page from its link: nexp-threshold, T_c per N next to a/(N gamma)', { timeout: 180_000 }, async () => {
+    const { page, errors } = await open('#preset=nexp-threshold&scale=quick&seed=1');
+    assert.equal(await page.inputValue('#experiment'), 'nexp-threshold');
+    assert.match((await page.textContent('#run-summary')) ?? '', /5 N-expert scans/);
+    const result = await runToEnd(page, 150_000);
+    assert.deepEqual(
+      result.estimates.map((e) => e.id),
+      [2, 3, 4, 8, 16].map((N) => `nexp-threshold.tc.N=${N}`),
+    );
+    // quick scale: 5 temperatures x 256 replicates; T_c = 1 within 5% (the CLI's quick run: within 1%)
+    for (const e of result.estimates) assert.ok(Math.abs(e.value - 1) < 0.05, `${e.id}: ${e.value}`);
+    assert.equal(await page.locator('#figures figure').count(), result.figures.length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   test('the built folder works from a sub-path of a static host (relative URLs, module worker)', { timeout: 120_000 }, async () => {
     const parent = await serveStatic(root);
     try {

@@ -21,53 +21,19 @@ import { canonicalJson, parseSpec, parseSpecText, specRouterSteps, validateSpecF
 import type { ExperimentResult, ScanSpec } from '../../src/experiments/types.js';
 import { formatDuration, formatSI } from '../../src/report/format.js';
 import { ScanEditor, type EditorStatus } from './editor.js';
+import * as experts from './experts.js';
+import type { ExpertPresetId } from './experts.js';
 import { PageEngines, type EngineKind } from './engines.js';
-import { clearResult, download, LiveView, showResult, type ResultViews } from './results.js';
+import { clearResult, download, LiveView, showResult } from './results.js';
 import { decodeState, encodeState } from './url-state.js';
 
-const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
+import { $, ui, views } from './dom.js';
 
-const ui = {
-  engineStatus: $('engine-status'),
-  experiment: $<HTMLSelectElement>('experiment'),
-  note: $('experiment-note'),
-  presetFields: $('preset-fields'),
-  scale: $<HTMLSelectElement>('scale'),
-  presetSeed: $<HTMLInputElement>('preset-seed'),
-  presetSeedError: $('preset-seed-error'),
-  editPreset: $<HTMLButtonElement>('edit-preset'),
-  engine: $<HTMLSelectElement>('engine'),
-  editor: $('editor'),
-  jsonPanel: $<HTMLDetailsElement>('json-panel'),
-  json: $<HTMLTextAreaElement>('spec-json'),
-  jsonError: $('spec-json-error'),
-  downloadSpec: $<HTMLButtonElement>('download-spec'),
-  copyLink: $<HTMLButtonElement>('copy-link'),
-  form: $<HTMLFormElement>('setup-form'),
-  run: $<HTMLButtonElement>('run'),
-  stop: $<HTMLButtonElement>('stop'),
-  summary: $('run-summary'),
-  progress: $<HTMLProgressElement>('progress'),
-  progressText: $('progress-text'),
-  alert: $('alert'),
-  alertText: $('alert-text'),
-  continueGpu: $<HTMLButtonElement>('continue-gpu'),
-  continueCpu: $<HTMLButtonElement>('continue-cpu'),
-  results: $('results'),
-  meta: $('results-meta'),
-};
-const views: ResultViews = {
-  figures: $('figures'),
-  estimates: $('estimates'),
-  exportsBox: $('exports'),
-  exportButtons: $('export-buttons'),
-  meta: ui.meta,
-};
 const live = new LiveView($('live'), $('live-plot'), $('live-readout'));
 
 const state = {
   editorStatus: null as EditorStatus | null,
-  running: null as { run: ChunkedRun; abort: AbortController; kind: EngineKind } | null,
+  running: null as { run: ChunkedRun | null; abort: AbortController; kind: EngineKind } | null,
   result: null as ExperimentResult | null,
   chunks: 0,
   /** set while a state from the URL is applied (no URL writes meanwhile) */
@@ -105,7 +71,13 @@ function presetSeed(): number | null {
   return ok ? v : null;
 }
 
+/** The selected preset is an N-expert one (experts.ts runs it). */
+function isExpertPreset(): boolean {
+  return experts.isExpertPresetId(ui.experiment.value);
+}
+
 function presetSpecs(): ScanSpec[] | null {
+  if (isExpertPreset()) return null;
   const seed = presetSeed();
   // Completed (parseSpec): the JSON box and the editor show every default explicitly.
   return seed === null ? null : webPresetSpecs(ui.experiment.value as PresetId, ui.scale.value as WebScale, seed).map((s) => parseSpec(s));
@@ -126,7 +98,8 @@ function writeUrl(): void {
   let hash: string | null = null;
   if (isPreset()) {
     const seed = presetSeed();
-    if (seed !== null) hash = encodeState({ kind: 'preset', id: ui.experiment.value as PresetId, scale: ui.scale.value as WebScale, seed, engine });
+    if (seed !== null)
+      hash = encodeState({ kind: 'preset', id: ui.experiment.value as PresetId | ExpertPresetId, scale: ui.scale.value as WebScale, seed, engine });
   } else if (state.editorStatus?.spec) {
     hash = encodeState({ kind: 'spec', spec: state.editorStatus.spec, engine });
   }
@@ -158,17 +131,22 @@ function refresh(): void {
       capacity = err instanceof InputError ? `${err.field}: ${err.problem}` : String(err);
     }
   }
-  const ok = t !== null && !jsonBad && capacity === null;
+  const expert = isExpertPreset() ? presetSeed() : null;
+  const ok = (t !== null && !jsonBad && capacity === null) || expert !== null;
   ui.run.disabled = !ok || state.running !== null;
   ui.stop.disabled = state.running === null;
-  if (t && ok) {
+  if (expert !== null) {
+    ui.summary.textContent = experts.expertPresetCost(ui.experiment.value as ExpertPresetId, ui.scale.value as WebScale, expert).summary;
+  } else if (t && ok) {
     const specs = t.kind === 'preset' ? t.specs : [t.spec];
     const steps = specs.reduce((n, s) => n + specRouterSteps(s), 0);
     ui.summary.textContent = `${specs.length} scan${specs.length > 1 ? 's' : ''}, ${formatSI(steps)} router-steps`;
   } else {
     ui.summary.textContent = capacity ?? (t === null || jsonBad ? 'Fix the marked field to run.' : '');
   }
-  if (preset) {
+  if (isExpertPreset()) {
+    ui.note.textContent = `${experts.EXPERT_PRESETS[ui.experiment.value as ExpertPresetId].description} (Stop ends an N-expert run; a rerun starts afresh.)`;
+  } else if (preset) {
     const id = ui.experiment.value as PresetId;
     const n = t?.kind === 'preset' ? t.specs.length : 0;
     ui.note.textContent = `${PRESETS[id].description}${n > 1 ? ` Runs ${n} scans (the JSON below shows the first; scan i uses seed + i).` : ''}`;
@@ -179,6 +157,9 @@ function refresh(): void {
 }
 
 function presetChanged(): void {
+  const seed = presetSeed();
+  if (isExpertPreset() && seed !== null)
+    setJson(JSON.stringify(experts.expertPresetCost(ui.experiment.value as ExpertPresetId, ui.scale.value as WebScale, seed).first, null, 2));
   const specs = presetSpecs();
   if (specs) setJson(JSON.stringify(specs[0], null, 2));
   showJsonError(null);
@@ -253,6 +234,7 @@ function applyUrl(): void {
 
 function setupForm(): void {
   for (const id of PRESET_IDS) ui.experiment.append(new Option(`${PRESETS[id].title}`, id));
+  experts.appendExpertOptions(ui.experiment);
   ui.experiment.append(new Option('Custom scan (editor)', 'custom'));
   for (const s of WEB_SCALES) ui.scale.append(new Option(`${s}: ${WEB_SCALE_NOTES[s]}`, s));
   ui.experiment.value = 'fig8';
@@ -397,7 +379,36 @@ async function lostSoon(): Promise<boolean> {
 
 let pendingContinue: ChunkedRun | null = null;
 
+/** An N-expert preset (experts.ts): run whole with progress; Stop ends it. */
+async function startExpert(id: ExpertPresetId, seed: number): Promise<void> {
+  const abort = new AbortController();
+  clearResult(views);
+  live.clear();
+  state.result = null;
+  state.running = { run: null, abort, kind: engineKind() };
+  setBodyState('running');
+  refresh();
+  const outcome = await experts.runExpertPresetOnPage(currentEngine(), id, ui.scale.value as WebScale, seed, {
+    signal: abort.signal,
+    onProgress: showProgress,
+  });
+  if ('result' in outcome) {
+    state.result = outcome.result;
+    (window as unknown as { moeCusp: Record<string, unknown> }).moeCusp.result = outcome.result;
+    showResult(views, outcome.result, outcome.engineNote);
+  }
+  ui.progressText.textContent = outcome.message;
+  setBodyState(outcome.state);
+  state.running = null;
+  refresh();
+}
+
 async function start(): Promise<void> {
+  if (isExpertPreset() && !state.running) {
+    const seed = presetSeed();
+    if (seed !== null) await startExpert(ui.experiment.value as ExpertPresetId, seed);
+    return;
+  }
   const t = target();
   if (!t || state.running) return;
   pendingContinue = null;

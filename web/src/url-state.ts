@@ -5,11 +5,12 @@
 
 import { canonicalJson } from '../../src/experiments/spec.js';
 import { isPresetId, type PresetId } from '../../src/experiments/presets/index.js';
+import { isExpertPresetId, type ExpertPresetId } from '../../src/experiments/experts/presets/index.js';
 import { isWebScale, type WebScale } from '../../src/experiments/browser.js';
 import type { ScanSpec } from '../../src/experiments/types.js';
 
 export type PageState =
-  | { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
+  | { kind: 'preset'; id: PresetId | ExpertPresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
   | { kind: 'spec'; text: string; engine?: 'cpu' | undefined };
 
 export function base64urlEncode(text: string): string {
@@ -27,7 +28,7 @@ export function base64urlDecode(s: string): string {
 
 export function encodeState(
   state:
-    | { kind: 'preset'; id: PresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
+    | { kind: 'preset'; id: PresetId | ExpertPresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
     | { kind: 'spec'; spec: ScanSpec; engine?: 'cpu' | undefined },
 ): string {
   const params = new URLSearchParams();
@@ -59,7 +60,7 @@ export function decodeState(hash: string): PageState | { error: string } | null 
   }
   const id = params.get('preset');
   if (id === null) return null;
-  if (!isPresetId(id)) return { error: `The link names an unknown figure "${id}".` };
+  if (!isPresetId(id) && !isExpertPresetId(id)) return { error: `The link names an unknown figure "${id}".` };
   const scale = params.get('scale') ?? 'browser';
   if (!isWebScale(scale)) return { error: `The link names an unknown scale "${scale}".` };
   const seed = Number(params.get('seed') ?? '1');
