@@ -41,10 +41,10 @@ export const nexpBistability = defineExpertPreset({
       description: 'Relax from a balanced and a one-winner start over (K, N)',
       params: { T: 1, gamma: 1, B: 4096, eta: 0.02 },
       axes: [
-        { param: 'a' as const, values: { logspace: { from: 1.5, to: 100, count: pick(scale, { quick: 16, paper: 48, large: 96 }) } } },
+        { param: 'a' as const, values: { logspace: { from: 1.5, to: 100, count: pick(scale, { quick: 16, paper: 40, large: 96 }) } } },
         { param: 'N' as const, values: { list: pick(scale, NS) } },
       ],
-      replicates: pick(scale, { quick: 8, paper: 32, large: 256 }),
+      replicates: pick(scale, { quick: 8, paper: 16, large: 256 }),
       steps: pick(scale, { quick: 1500, paper: 3000, large: 10000 }),
       window: 500,
       initial: { family: 'both' as const, asym: 0.01 },

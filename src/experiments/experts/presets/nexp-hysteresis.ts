@@ -65,7 +65,8 @@ export const nexpHysteresis = defineExpertPreset({
         name: `nexp-hysteresis-N${N}-spp${spp}`,
         description: `T swept down then up at N = ${N}, ${spp} steps per point`,
         params: { N, a: aOf(N), gamma: GAMMA, B, eta: ETA },
-        replicates: pick(scale, { quick: 32, paper: 256, large: 2048 }),
+        // B = 65536 makes each replicate's switch nearly deterministic: a few dozen replicates suffice
+        replicates: pick(scale, { quick: 32, paper: 64, large: 1024 }),
         steps: 2000,
         window: Math.min(50, spp),
         initial: { family: 'balanced' as const, asym: 0.01 },
