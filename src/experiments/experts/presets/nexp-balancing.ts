@@ -59,7 +59,15 @@ function heatmap(o: ExpertScanOutcome, id: string, title: string, yLabel: string
     zLabel: 'mean max load share',
     zRange: [1 / N, 1],
     overlays: line
-      ? [{ label: `${yLabel} = a - N gamma T`, x: xs.values, y: xs.values.map((a) => a - N * GAMMA * T), dashed: true, role: 'theory' }]
+      ? [
+          {
+            label: `${yLabel} = a - N gamma T`,
+            x: [N * GAMMA * T, ...xs.values.filter((a) => a > N * GAMMA * T)],
+            y: [0, ...xs.values.filter((a) => a > N * GAMMA * T).map((a) => a - N * GAMMA * T)],
+            dashed: true,
+            role: 'theory',
+          },
+        ]
       : [],
   };
 }
