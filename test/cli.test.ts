@@ -185,7 +185,8 @@ test('reproduce --scale quick: every preset in one report that renders in headle
   const r = cli(['reproduce', '--scale', 'quick', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   let figures = 0;
-  for (const id of ['fig6', 'fig7', 'fig8', 'fig9', 'fig10', 'fig11', 'cusp']) {
+  // the paper's presets, then the N-expert ones
+  for (const id of ['fig6', 'fig7', 'fig8', 'fig9', 'fig10', 'fig11', 'cusp', 'nexp-threshold', 'nexp-hysteresis', 'nexp-bistability', 'nexp-balancing']) {
     const result = JSON.parse(readFileSync(join(out, id, 'result.json'), 'utf8'));
     assert.equal(result.id, id);
     figures += result.figures.length;
