@@ -17,18 +17,13 @@ import {
   type ExpertSession,
   type ExpertStepRange,
 } from './experts.js';
-import { EXPERT_BINDINGS, bindGroupEntries, compileModule, createLayouts, dispatchGrid, expertShaderSource } from './kernels.js';
-import { EXPERT_CELL, PARAMS, packStructs, packUniform, strideOf, uniformSizeOf } from './layout.js';
+import { EXPERT_BINDINGS, bindGroupEntries, compileModule, createLayouts, expertShaderSource } from './kernels.js';
+import { EXPERT_CELL, PARAMS, packStructs, strideOf, uniformSizeOf } from './layout.js';
 import { seedKey } from './threefry.js';
-import { LOOP_ITERATION_BUDGET } from './webgpu-engine.js';
+import { DispatchChunker, LOOP_ITERATION_BUDGET, submitRouterDispatch, type ChunkOptions, type DispatchRange } from './dispatch.js';
 
-export interface ExpertEngineOptions {
+export interface ExpertEngineOptions extends ChunkOptions {
   workgroupSize?: number;
-  /** fixed steps per dispatch; adaptive when absent */
-  stepsPerDispatch?: number;
-  /** fixed routers per dispatch; adaptive when absent */
-  routersPerDispatch?: number;
-  targetDispatchMs?: number;
 }
 
 interface Pipelines {
@@ -98,7 +93,7 @@ class WebGpuExpertSession implements ExpertSession {
   private readonly tallies: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly key: [number, number];
-  private msPerRouterStep = 0;
+  private readonly chunker: DispatchChunker;
 
   constructor(
     private readonly engine: WebGpuExpertEngine,
@@ -127,6 +122,13 @@ class WebGpuExpertSession implements ExpertSession {
       }),
     });
     this.writeCells(plan.cells);
+    // llvmpipe's cap on loop iterations per invocation (dispatch.ts): a step runs ~4 N
+    // iterations of its loops over experts and N - 1 binomials of ~12 iterations each
+    this.chunker = new DispatchChunker(this.routers, engine.workgroupSize, engine.options, {
+      preferredSteps: 64,
+      probe: 16384,
+      maxSteps: Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (16 * N))),
+    });
   }
 
   private writeCells(cells: readonly ExpertCell[]): void {
@@ -158,37 +160,13 @@ class WebGpuExpertSession implements ExpertSession {
     this.writeCells(cells);
   }
 
-  private dispatch(pipeline: GPUComputePipeline, slotBegin: number, slotEnd: number, range: ExpertStepRange): void {
-    const { device, workgroupSize } = this.engine;
-    const grid = dispatchGrid(slotEnd - slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
-    device.queue.writeBuffer(
-      this.uniforms,
-      0,
-      packUniform(PARAMS, {
-        seed_lo: this.key[0],
-        seed_hi: this.key[1],
-        router_offset: this.plan.firstRouter ?? 0,
-        slot_begin: slotBegin,
-        slot_end: slotEnd,
-        replicates: this.plan.replicates,
-        step_begin: range.stepBegin,
-        step_end: range.stepEnd,
-        window_begin: range.windowBegin,
-        token_mode: 0,
-        row_stride: grid.rowStride,
-      }),
-    );
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(grid.x, grid.y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+  private dispatch(pipeline: GPUComputePipeline, d: DispatchRange): void {
+    const plan = { seedKey: this.key, firstRouter: this.plan.firstRouter ?? 0, replicates: this.plan.replicates, tokenMode: false };
+    submitRouterDispatch(this.engine.device, pipeline, this.bindGroup, this.uniforms, this.engine.workgroupSize, plan, d);
   }
 
   async initialize(): Promise<void> {
-    this.dispatch(this.pipelines.initialize, 0, this.routers, { stepBegin: 0, stepEnd: 0, windowBegin: 0 });
+    this.dispatch(this.pipelines.initialize, { slotBegin: 0, slotEnd: this.routers, stepBegin: 0, stepEnd: 0, windowBegin: 0 });
     await this.engine.device.queue.onSubmittedWorkDone();
   }
 
@@ -198,43 +176,15 @@ class WebGpuExpertSession implements ExpertSession {
     this.engine.device.queue.submit([encoder.finish()]);
   }
 
-  /** Steps and routers of the next dispatch: at least 64 steps over slices of >= 16 workgroups, ~targetDispatchMs. */
-  private chunk(stepsLeft: number): { steps: number; routers: number } {
-    const { options, workgroupSize } = this.engine;
-    const work = this.msPerRouterStep > 0 ? (options.targetDispatchMs ?? 30) / this.msPerRouterStep : 16384;
-    let routers: number;
-    if (options.routersPerDispatch !== undefined) routers = Math.min(options.routersPerDispatch, this.routers);
-    else {
-      const wanted = Math.min(stepsLeft, 64);
-      const slice = Math.max(16 * workgroupSize, Math.floor(work / wanted / workgroupSize) * workgroupSize);
-      const slices = Math.ceil(this.routers / slice);
-      routers = Math.min(this.routers, Math.ceil(this.routers / slices / workgroupSize) * workgroupSize);
-    }
-    // llvmpipe's cap on loop iterations per invocation (webgpu-engine.ts): a step runs ~4 N
-    // iterations of its loops over experts and N - 1 binomials of ~12 iterations each
-    const maxSteps = Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / (16 * this.N)));
-    const steps = options.stepsPerDispatch ?? Math.max(1, Math.min(Math.floor(work / routers), maxSteps));
-    return { steps: Math.min(steps, stepsLeft), routers };
-  }
-
   async advance(range: ExpertStepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    const { device } = this.engine;
-    let done = 0;
-    for (let step = range.stepBegin; step < range.stepEnd; ) {
-      const { steps, routers } = this.chunk(range.stepEnd - step);
-      for (let slot = 0; slot < this.routers; slot += routers) {
-        const slotEnd = Math.min(slot + routers, this.routers);
-        const started = performance.now();
-        this.dispatch(this.pipelines.advance, slot, slotEnd, { stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin });
-        await device.queue.onSubmittedWorkDone();
-        const work = (slotEnd - slot) * steps;
-        const measured = (performance.now() - started) / work;
-        this.msPerRouterStep = this.msPerRouterStep > 0 ? 0.5 * this.msPerRouterStep + 0.5 * measured : measured;
-        done += work;
-        onRouterSteps?.(done);
-      }
-      step += steps;
-    }
+    await this.chunker.advance(
+      range,
+      async (d) => {
+        this.dispatch(this.pipelines.advance, d);
+        await this.engine.device.queue.onSubmittedWorkDone();
+      },
+      onRouterSteps,
+    );
   }
 
   async read(): Promise<ExpertReadout> {

@@ -13,7 +13,7 @@
 // sum sum_i N_i^2, sum of dead experts (10 N N_i < B, i.e. share below 1/(10 N)), sum dropped.
 // No Node-only imports: the page runs the same code.
 
-import { checkNumber, CELL_RANGES, InputError, MAX_ROUTERS, MAX_STEPS } from './model.js';
+import { checkNumber, checkPlanShape, CELL_RANGES, InputError, MAX_ROUTERS } from './model.js';
 
 /** Experts a pipeline may have: N is a compile-time constant of the kernel (function-scope arrays). */
 export const MIN_EXPERTS = 2;
@@ -130,21 +130,7 @@ export function validateExpertPlan(plan: ExpertPlan, maxRouters = MAX_ROUTERS): 
   checkExperts('N', plan.N);
   if (!Array.isArray(plan.cells) || plan.cells.length === 0) throw new InputError('cells', 'must be a non-empty list of parameter cells');
   plan.cells.forEach((c, i) => validateExpertCell(c, plan.N, `cells[${i}]`));
-  checkNumber('replicates', plan.replicates, { min: 1, max: MAX_ROUTERS, integer: true });
-  checkNumber('steps', plan.steps, { min: 1, max: MAX_STEPS, integer: true });
-  checkNumber('window', plan.window, { min: 1, max: plan.steps, integer: true });
-  checkNumber('seed', plan.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
-  const routers = plan.cells.length * plan.replicates;
-  if (plan.firstRouter !== undefined) {
-    checkNumber('firstRouter', plan.firstRouter, { min: 0, max: MAX_ROUTERS + 1 - routers, integer: true });
-    if (plan.firstRouter % plan.replicates !== 0) throw new InputError('firstRouter', `must be a multiple of replicates (${plan.replicates})`);
-  }
-  if (routers > Math.min(maxRouters, MAX_ROUTERS)) {
-    throw new InputError(
-      'replicates',
-      `the scan has ${routers} routers; this engine holds at most ${Math.min(maxRouters, MAX_ROUTERS)} at N = ${plan.N}`,
-    );
-  }
+  checkPlanShape(plan, plan.cells.length, maxRouters);
   return plan;
 }
 

@@ -182,11 +182,24 @@ export function validatePlan(plan: ScanPlan, maxRouters = MAX_ROUTERS): ScanPlan
     throw new InputError('cells', 'must be a non-empty list of parameter cells');
   }
   plan.cells.forEach((cell, i) => validateCell(cell, `cells[${i}]`));
+  checkPlanShape(plan, plan.cells.length, maxRouters);
+  return plan;
+}
+
+/**
+ * The checks every engine's plan shares: replicates, steps, window, seed, firstRouter (a
+ * multiple of replicates, the plan inside the u32 router range) and the engine's capacity.
+ */
+export function checkPlanShape(
+  plan: { replicates: number; steps: number; window: number; seed: number; firstRouter?: number | undefined },
+  cells: number,
+  maxRouters: number,
+): void {
   checkNumber('replicates', plan.replicates, { min: 1, max: MAX_ROUTERS, integer: true });
   checkNumber('steps', plan.steps, { min: 1, max: MAX_STEPS, integer: true });
   checkNumber('window', plan.window, { min: 1, max: plan.steps, integer: true });
   checkNumber('seed', plan.seed, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true });
-  const routers = plan.cells.length * plan.replicates;
+  const routers = cells * plan.replicates;
   if (plan.firstRouter !== undefined) {
     checkNumber('firstRouter', plan.firstRouter, { min: 0, max: MAX_ROUTERS + 1 - routers, integer: true });
     if (plan.firstRouter % plan.replicates !== 0)
@@ -196,11 +209,10 @@ export function validatePlan(plan: ScanPlan, maxRouters = MAX_ROUTERS): ScanPlan
   if (routers > limit) {
     throw new InputError(
       'replicates',
-      `the scan has ${routers} routers (${plan.cells.length} cells x ${plan.replicates} replicates); ` +
+      `the scan has ${routers} routers (${cells} cells x ${plan.replicates} replicates); ` +
         `this engine holds at most ${limit}: use fewer cells or replicates`,
     );
   }
-  return plan;
 }
 
 export function routerCount(plan: Pick<ScanPlan, 'cells' | 'replicates'>): number {

@@ -10,7 +10,8 @@
 // (seed, router, step) and its state crosses dispatch boundaries unchanged.
 
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from './engine.js';
-import { ROUTER_BINDINGS, bindGroupEntries, compileModule, createLayouts, dispatchGrid, routerShaderSource } from './kernels.js';
+import { DispatchChunker, LOOP_ITERATION_BUDGET, submitRouterDispatch, type ChunkOptions, type DispatchRange } from './dispatch.js';
+import { ROUTER_BINDINGS, bindGroupEntries, compileModule, createLayouts, routerShaderSource } from './kernels.js';
 import {
   CELL,
   PARAMS,
@@ -19,7 +20,6 @@ import {
   checkReadout,
   packColumns,
   packStructs,
-  packUniform,
   strideOf,
   tallyColumns,
   tallyReadout,
@@ -29,15 +29,9 @@ import {
 import { seedKey } from './threefry.js';
 import { routerCount, type RouterCell, type ScanPlan } from './model.js';
 
-export interface WebGpuEngineOptions {
+export interface WebGpuEngineOptions extends ChunkOptions {
   /** invocations per workgroup (WGSL override WORKGROUP_SIZE) */
   workgroupSize?: number;
-  /** fixed steps per dispatch; adaptive when absent */
-  stepsPerDispatch?: number;
-  /** fixed routers per dispatch; adaptive when absent */
-  routersPerDispatch?: number;
-  /** adaptive chunking aims at dispatches of about this many milliseconds */
-  targetDispatchMs?: number;
   /** cap on one buffer's size in bytes, below the device's limits (tests of multi-pass scans) */
   maxBufferBytes?: number;
   /** a fresh device after a loss (same adapter kind); without it a lost device is fatal */
@@ -46,18 +40,8 @@ export interface WebGpuEngineOptions {
 
 const STATE_BYTES = strideOf(STATE);
 const TALLY_BYTES = strideOf(TALLY);
-/** adaptive chunking: steps a dispatch aims to run, budget permitting (see chunk()) */
+/** adaptive chunking (dispatch.ts): steps a dispatch aims to run, budget permitting */
 const PREFERRED_STEPS = 256;
-/** adaptive chunking: the narrowest slice of routers a dispatch covers, in workgroups */
-const MIN_SLICE_WORKGROUPS = 16;
-
-/**
- * Loop iterations one invocation may run per dispatch. Mesa's llvmpipe (gallivm) caps the
- * loop iterations of one shader invocation, all loops together, at 65535 and then silently
- * leaves every loop: a dispatch of 200000 steps over 8 routers ran about a fifth of its steps
- * (measured: mean load 0.197 against the CPU twin's 0.927). Dispatches stay at half the cap.
- */
-export const LOOP_ITERATION_BUDGET = 32768;
 /** loop iterations per step of the O(1) sampler: ~1.2 attempts, an inversion walk of at most ~n q + a few */
 const ITERATIONS_PER_STEP = 24;
 
@@ -142,8 +126,7 @@ class WebGpuSession implements RouterSession {
   private readonly tallies: GPUBuffer;
   private readonly bindGroup: GPUBindGroup;
   private readonly key: [number, number];
-  /** measured cost, milliseconds per router-step (adaptive chunking) */
-  private msPerRouterStep = 0;
+  private readonly chunker: DispatchChunker;
 
   constructor(
     private readonly engine: WebGpuEngine,
@@ -175,6 +158,11 @@ class WebGpuSession implements RouterSession {
       entries: bindGroupEntries(ROUTER_BINDINGS, { params: this.uniforms, cells: this.cells, state: this.state, tallies: this.tallies }),
     });
     this.writeCells(plan.cells);
+    this.chunker = new DispatchChunker(this.routers, engine.workgroupSize, engine.options, {
+      preferredSteps: PREFERRED_STEPS,
+      probe: 65536,
+      maxSteps: this.maxStepsPerDispatch(),
+    });
   }
 
   async restore(readout: RouterReadout): Promise<void> {
@@ -197,38 +185,18 @@ class WebGpuSession implements RouterSession {
     this.writeCells(cells);
   }
 
-  private dispatch(pipeline: GPUComputePipeline, slotBegin: number, slotEnd: number, range: StepRange): void {
-    const { device } = this;
-    const { workgroupSize } = this.engine;
-    const grid = dispatchGrid(slotEnd - slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
-    device.queue.writeBuffer(
-      this.uniforms,
-      0,
-      packUniform(PARAMS, {
-        seed_lo: this.key[0],
-        seed_hi: this.key[1],
-        router_offset: this.plan.firstRouter ?? 0,
-        slot_begin: slotBegin,
-        slot_end: slotEnd,
-        replicates: this.plan.replicates,
-        step_begin: range.stepBegin,
-        step_end: range.stepEnd,
-        window_begin: range.windowBegin,
-        token_mode: this.plan.tokenMode ? 1 : 0,
-        row_stride: grid.rowStride,
-      }),
-    );
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, this.bindGroup);
-    pass.dispatchWorkgroups(grid.x, grid.y);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
+  private dispatch(pipeline: GPUComputePipeline, d: DispatchRange): void {
+    const plan = {
+      seedKey: this.key,
+      firstRouter: this.plan.firstRouter ?? 0,
+      replicates: this.plan.replicates,
+      tokenMode: this.plan.tokenMode === true,
+    };
+    submitRouterDispatch(this.device, pipeline, this.bindGroup, this.uniforms, this.engine.workgroupSize, plan, d);
   }
 
   async initialize(): Promise<void> {
-    this.dispatch(this.pipelines.initialize, 0, this.routers, { stepBegin: 0, stepEnd: 0, windowBegin: 0 });
+    this.dispatch(this.pipelines.initialize, { slotBegin: 0, slotEnd: this.routers, stepBegin: 0, stepEnd: 0, windowBegin: 0 });
     await this.device.queue.onSubmittedWorkDone();
   }
 
@@ -238,34 +206,6 @@ class WebGpuSession implements RouterSession {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /**
-   * Steps and routers for the next dispatch: fixed by options, else sized from measured cost
-   * to about targetDispatchMs. Within that budget, long runs of steps over a slice of the
-   * routers beat a few steps over all of them: an invocation pays a fixed cost per dispatch
-   * (loading and storing its cell, state and tallies; the tail of the attempt loop, where
-   * lanes that finished wait for the slowest), so a slice runs at least PREFERRED_STEPS
-   * steps while the slice stays at least MIN_SLICE_WORKGROUPS workgroups wide. On llvmpipe
-   * 256 steps x 6k routers runs ~30% faster than 24 steps x 65k routers in the same 30 ms.
-   */
-  private chunk(stepsLeft: number): { steps: number; routers: number } {
-    const { options, workgroupSize } = this.engine;
-    const target = options.targetDispatchMs ?? 30;
-    // Before the first measurement, a small probe.
-    const work = this.msPerRouterStep > 0 ? target / this.msPerRouterStep : 65536;
-    let routers: number;
-    if (options.routersPerDispatch !== undefined) {
-      routers = Math.min(options.routersPerDispatch, this.routers);
-    } else {
-      const wanted = Math.min(stepsLeft, PREFERRED_STEPS);
-      const slice = Math.max(MIN_SLICE_WORKGROUPS * workgroupSize, Math.floor(work / wanted / workgroupSize) * workgroupSize);
-      // equal slices, not full ones and a small remainder (a dispatch of its own for little work)
-      const slices = Math.ceil(this.routers / slice);
-      routers = Math.min(this.routers, Math.ceil(this.routers / slices / workgroupSize) * workgroupSize);
-    }
-    const steps = options.stepsPerDispatch ?? Math.max(1, Math.min(Math.floor(work / routers), this.maxStepsPerDispatch()));
-    return { steps: Math.min(steps, stepsLeft), routers };
-  }
-
   /** Steps per dispatch that keep an invocation's loop iterations within LOOP_ITERATION_BUDGET (token mode: B per step). */
   private maxStepsPerDispatch(): number {
     const perStep = this.plan.tokenMode ? Math.max(...this.plan.cells.map((c) => c.B)) + 2 : ITERATIONS_PER_STEP;
@@ -273,23 +213,14 @@ class WebGpuSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    const { device } = this;
-    let done = 0;
-    for (let step = range.stepBegin; step < range.stepEnd; ) {
-      const { steps, routers } = this.chunk(range.stepEnd - step);
-      for (let slot = 0; slot < this.routers; slot += routers) {
-        const slotEnd = Math.min(slot + routers, this.routers);
-        const started = performance.now();
-        this.dispatch(this.pipelines.advance, slot, slotEnd, { stepBegin: step, stepEnd: step + steps, windowBegin: range.windowBegin });
-        await device.queue.onSubmittedWorkDone();
-        const work = (slotEnd - slot) * steps;
-        const measured = (performance.now() - started) / work;
-        this.msPerRouterStep = this.msPerRouterStep > 0 ? 0.5 * this.msPerRouterStep + 0.5 * measured : measured;
-        done += work;
-        onRouterSteps?.(done);
-      }
-      step += steps;
-    }
+    await this.chunker.advance(
+      range,
+      async (d) => {
+        this.dispatch(this.pipelines.advance, d);
+        await this.device.queue.onSubmittedWorkDone();
+      },
+      onRouterSteps,
+    );
   }
 
   async read(): Promise<RouterReadout> {
