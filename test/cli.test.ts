@@ -186,7 +186,19 @@ test('reproduce --scale quick: every preset in one report that renders in headle
   assert.equal(r.code, 0, r.stderr);
   let figures = 0;
   // the paper's presets, then the N-expert ones
-  for (const id of ['fig6', 'fig7', 'fig8', 'fig9', 'fig10', 'fig11', 'cusp', 'nexp-threshold', 'nexp-hysteresis', 'nexp-bistability', 'nexp-balancing']) {
+  for (const id of [
+    'fig6',
+    'fig7',
+    'fig8',
+    'fig9',
+    'fig10',
+    'fig11',
+    'cusp',
+    'nexp-threshold',
+    'nexp-hysteresis',
+    'nexp-bistability',
+    'nexp-balancing',
+  ]) {
     const result = JSON.parse(readFileSync(join(out, id, 'result.json'), 'utf8'));
     assert.equal(result.id, id);
     figures += result.figures.length;

@@ -192,7 +192,7 @@ describe('N-expert CLI', () => {
       [['sample', '--N', '3', '--b', '1,2', '--a', '1', '--T', '1', '--gamma', '1', '--B', '4', '--eta', '0.1'], /^moe-cusp: --b: must have N = 3/],
       [['sample', '--N', '3', '--bias-mode', 'up', '--a', '1', '--T', '1', '--gamma', '1', '--B', '4', '--eta', '0.1'], /^moe-cusp: --bias-mode: /],
       [['sample', '--r0', '1,2', '--a', '1'], /^moe-cusp: --r0: needs --N/],
-      [['run', 'nexp-threshold', '--shard', '0/2', '--out', join(dir, 'out')], /^moe-cusp: --shard: N-expert/],
+      [['run', 'nexp-threshold', '--resume', '--out', join(dir, 'out')], /^moe-cusp: --resume: no checkpoint at .*checkpoint-nexp-threshold\.bin/],
     ] as [string[], RegExp][]) {
       const r = cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -8,13 +8,13 @@ import { join, resolve } from 'node:path';
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../experiments/presets/index.js';
+import { completeExpertExperiment } from '../experiments/experts/experiment.js';
 import { EXPERT_PRESET_IDS, isExpertPresetId, type ExpertPresetId } from '../experiments/experts/presets/index.js';
-import { runExpertExperiment } from './experts.js';
+import { expertExperiment, loadExpertResume, mergePartFiles, runExpertPart } from './experts.js';
 import {
   checkResume,
   completeExperiment,
   ExperimentInterrupted,
-  mergeParts,
   prepareExperiment,
   runExperimentPart,
   type ExperimentCheckpoint,
@@ -29,7 +29,7 @@ import type { Estimate, ExperimentResult, ScanSpec } from '../experiments/types.
 import { createEngine, type AdapterChoice, type EngineChoice } from '../node/index.js';
 import { errnoWords, OutputFolder, WriteError } from '../node/out-dir.js';
 import { toJson, writeExperiment, writeReport } from '../node/outputs.js';
-import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, readPart, runKey, writeCheckpoint } from '../node/parts.js';
+import { checkpointFileName, encodePart, findPartFiles, partFileName, readCheckpoint, runKey, writeCheckpoint } from '../node/parts.js';
 import { ExitCode, SignalStop } from './signals.js';
 import { provenanceLine } from './demo.js';
 import { progressBar } from './progress.js';
@@ -174,7 +174,7 @@ export class OutputSession {
 }
 
 /** Where the checkpoint of `id` would be, without creating anything (checks before --out is made). */
-function plannedCheckpoint(out: string, id: string, shard: Shard): string {
+export function plannedCheckpoint(out: string, id: string, shard: Shard): string {
   return join(resolve(out), 'checkpoints', checkpointFileName(id, shard));
 }
 
@@ -331,19 +331,25 @@ export async function reproduceCommand(
   const ids = chosen.filter((id): id is PresetId => !isExpertPresetId(id));
   const expertIds = chosen.filter(isExpertPresetId);
   const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
-  if (control.resume === true && !targets.some((t) => existsSync(plannedCheckpoint(flags.out, t.id, WHOLE)))) {
-    throw new InputError('--resume', `no checkpoint of ${ids.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
+  const experts = expertIds.map((id) => expertExperiment({ kind: 'expert-preset', id }, scale, seed));
+  const all = [...targets.map((t) => t.id), ...experts.map((e) => e.id)];
+  if (control.resume === true && !all.some((id) => existsSync(plannedCheckpoint(flags.out, id, WHOLE)))) {
+    throw new InputError('--resume', `no checkpoint of ${all.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
   }
   const out = OutputFolder.prepare(flags.out);
   const session = new OutputSession(out);
   try {
-    for (const id of [...targets.map((t) => t.id), ...expertIds]) {
+    for (const id of all) {
       session.lock(runKey(id, WHOLE));
       out.checkReplaceable(id);
     }
     const resumes = targets.map((t) => {
       const path = session.checkpointPath(t.id, WHOLE);
       return control.resume !== false && existsSync(path) ? loadResume(t, WHOLE, path) : undefined;
+    });
+    const expertResumes = experts.map((e) => {
+      const path = session.checkpointPath(e.id, WHOLE);
+      return control.resume !== false && existsSync(path) ? loadExpertResume(e, WHOLE, path) : undefined;
     });
     await withEngine(engineFlags, async (engine) => {
       for (const t of targets) checkFits(t, engine);
@@ -355,15 +361,15 @@ export async function reproduceCommand(
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
       }
-      // The N-expert presets (no checkpoints yet: they run afresh on --resume).
-      for (const id of expertIds) {
-        const result = await runExpertExperiment({ kind: 'expert-preset', id }, scale, seed, engine, session);
-        explainWriteError('', () => writeExperiment(out, result, { png: flags.png }));
+      // The N-expert presets, with checkpoints and resume alike.
+      for (const [i, e] of experts.entries()) {
+        const result = completeExpertExperiment(await runExpertPart(engine, e, session, { ...control, shard: undefined }, expertResumes[i]));
+        explainWriteError(session.checkpointPath(e.id, WHOLE), () => writeExperiment(out, result, { png: flags.png }));
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
       }
       if (flags.report) writeReport(out, `moe-cusp: the paper's experiments at ${scale} scale`, results);
-      for (const t of targets) rmSync(session.checkpointPath(t.id, WHOLE), { force: true });
+      for (const id of all) rmSync(session.checkpointPath(id, WHOLE), { force: true });
       if (flags.json) process.stdout.write(toJson(results));
       else process.stdout.write(`outputs: ${out.root}${flags.report ? ` (open ${out.path('report.html')})` : ''}\n`);
     });
@@ -372,23 +378,17 @@ export async function reproduceCommand(
   }
 }
 
-/** `merge`: checks the parts (all before writing anything), then writes what a single run would. */
+/** `merge`: checks the parts (all before writing anything; two-expert and N-expert), then writes what a single run would. */
 export function mergeCommand(paths: string[], flags: OutputFlags): void {
-  const files = findPartFiles(paths);
-  const byId = new Map<string, { label: string; part: ExperimentPart }[]>();
-  for (const file of files) {
-    const part = readPart(file);
-    byId.set(part.id, [...(byId.get(part.id) ?? []), { label: file, part }]);
-  }
-  const merged = [...byId.values()].map((parts) => mergeParts(parts));
+  const merged = mergePartFiles(findPartFiles(paths));
   const out = OutputFolder.prepare(flags.out);
   const session = new OutputSession(out);
   try {
-    for (const part of merged) {
-      session.lock(runKey(part.id, WHOLE));
-      out.checkReplaceable(part.id);
+    for (const m of merged) {
+      session.lock(runKey(m.id, WHOLE));
+      out.checkReplaceable(m.id);
     }
-    const results = merged.map((part) => completeExperiment(part));
+    const results = merged.map((m) => m.complete());
     for (const result of results) writeExperiment(out, result, { png: flags.png });
     if (flags.report) writeReport(out, results.length === 1 ? results[0].title : 'moe-cusp: merged experiments', results);
     if (flags.json) process.stdout.write(toJson(results.length === 1 ? results[0] : results));

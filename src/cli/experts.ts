@@ -1,26 +1,54 @@
-// `moe-cusp run <nexp-preset | experts spec>` and the N-expert part of `reproduce`: N-expert
-// scans (MODEL.md sec. 5) run on the same engine and write the same outputs (result.json,
-// CSVs, PNGs, report.html) as the two-expert experiments. They keep no checkpoints and cannot
-// be sharded yet: --shard/--shards/--resume are refused up front (exit 2), and a signal stops
-// the run within about a second, leaving the previous outputs untouched.
+// `moe-cusp run <nexp-preset | experts spec>`, the N-expert part of `reproduce` and of `merge`:
+// N-expert scans (MODEL.md sec. 5) run on the same engine and write the same outputs
+// (result.json, CSVs, PNGs, report.html) as the two-expert experiments, with the same run
+// controls: --shard i/n (or --shards n and the scheduler's index) writes a part for `merge`,
+// --checkpoint-every writes checkpoints, SIGTERM/SIGINT/SIGHUP write one and exit
+// 143/130/129, and --resume (or --resume-if-present) continues from it with the numbers an
+// uninterrupted run gives. A checkpoint of another spec, seed, scale, shard or version is
+// refused (exit 2).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
-import { isExpertPresetId, runExpertPreset, runExpertSpec, type ExpertPresetId } from '../experiments/experts/presets/index.js';
-import { ExpertRunStopped } from '../experiments/experts/run.js';
+import {
+  checkExpertResume,
+  completeExpertExperiment,
+  ExpertExperimentInterrupted,
+  mergeExpertParts,
+  prepareExpertExperiment,
+  runExpertExperimentPart,
+  type ExpertExperimentCheckpoint,
+  type ExpertExperimentPart,
+  type PreparedExpertExperiment,
+} from '../experiments/experts/experiment.js';
+import { checkExpertCheckpoint } from '../experiments/experts/part-schema.js';
+import { isExpertPresetId, type ExpertPresetId } from '../experiments/experts/presets/index.js';
 import { parseExpertSpecText, type ExpertScanSpec } from '../experiments/experts/spec.js';
 import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import type { Scale } from '../experiments/presets/index.js';
+import { completeExperiment, mergeParts, type ExperimentPart, type Shard } from '../experiments/run.js';
 import type { ExperimentResult } from '../experiments/types.js';
 import { expertEngineFor } from '../node/engines.js';
+import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
 import { errnoWords, OutputFolder } from '../node/out-dir.js';
 import { toJson, writeExperiment, writeReport } from '../node/outputs.js';
-import { runKey } from '../node/parts.js';
-import { explainWriteError, OutputSession, summary, withEngine, type EngineFlags, type OutputFlags, type RunControl } from './experiments.js';
+import { partFileName, runKey } from '../node/parts.js';
+import {
+  explainWriteError,
+  OutputSession,
+  plannedCheckpoint,
+  summary,
+  withEngine,
+  type EngineFlags,
+  type OutputFlags,
+  type RunControl,
+} from './experiments.js';
 import { progressBar } from './progress.js';
 import { ExitCode } from './signals.js';
 
 export type ExpertTarget = { kind: 'expert-preset'; id: ExpertPresetId } | { kind: 'expert-spec'; spec: ExpertScanSpec };
+
+const WHOLE: Shard = { index: 0, count: 1 };
 
 /** An N-expert preset id, or a spec file whose JSON says "model": "experts"; null for anything else. */
 export function resolveExpertTarget(raw: string): ExpertTarget | null {
@@ -38,33 +66,71 @@ export function resolveExpertTarget(raw: string): ExpertTarget | null {
   return { kind: 'expert-spec', spec: parseExpertSpecText(text) };
 }
 
-/** Sharding and resuming are two-expert features so far: say so before anything runs. */
-function refuseControls(control: RunControl): void {
-  if (control.shard && control.shard.count > 1) throw new InputError('--shard', 'N-expert experiments cannot be sharded yet; run them whole');
-  if (control.resume === true) throw new InputError('--resume', 'N-expert experiments keep no checkpoints yet; run them again without --resume');
+/** The experiment a target names at a scale and seed, parsed once for the whole command. */
+export function expertExperiment(target: ExpertTarget, scale: Scale, seed: number | undefined): PreparedExpertExperiment {
+  return target.kind === 'expert-preset'
+    ? prepareExpertExperiment({ kind: 'expert-preset', id: target.id, scale, seed: seed ?? 1 })
+    : prepareExpertExperiment({ kind: 'expert-spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } });
 }
 
-/** Runs one N-expert experiment with a progress bar; a signal ends it with its exit code. */
-export async function runExpertExperiment(
-  target: ExpertTarget,
-  scale: Scale,
-  seed: number | undefined,
-  engine: Parameters<Parameters<typeof withEngine>[1]>[0],
+export function expertTargetId(target: ExpertTarget): string {
+  return target.kind === 'expert-preset' ? target.id : (target.spec.name ?? 'experts');
+}
+
+/** Reads and checks an N-expert checkpoint for `experiment` (refused with exit 2 if it belongs elsewhere). */
+export function loadExpertResume(experiment: PreparedExpertExperiment, shard: Shard, path: string): ExpertExperimentCheckpoint {
+  const resume = readExpertCheckpoint(path);
+  checkExpertResume(experiment, shard, resume);
+  // The hashes match: now the results and the snapshot can be checked against the specs.
+  return checkExpertCheckpoint(resume, path, experiment.specs);
+}
+
+/** A stderr note when a checkpoint was written by another engine or adapter than this run's. */
+function noteEngineChange(resume: ExpertExperimentCheckpoint, engine: { info: { engine: string; adapter: string } }): void {
+  const segments = [...resume.scans.map((s) => s.provenance), ...(resume.current?.segments ?? [])];
+  const last = segments[segments.length - 1];
+  const here = engine.info;
+  if (last && (last.engine !== here.engine || last.adapter !== here.adapter)) {
+    process.stderr.write(
+      `moe-cusp: note: the checkpoint was written by ${last.engine} (${last.adapter}); continuing on ${here.engine} ` +
+        `(${here.adapter}); the provenance records both\n`,
+    );
+  }
+}
+
+/** Runs one N-expert experiment (or its shard) with progress, checkpoints and graceful stop. */
+export async function runExpertPart(
+  engine: Engine,
+  experiment: PreparedExpertExperiment,
   session: OutputSession,
-): Promise<ExperimentResult> {
+  control: RunControl,
+  resume?: ExpertExperimentCheckpoint,
+): Promise<ExpertExperimentPart> {
   const experts = expertEngineFor(engine);
-  const label = target.kind === 'expert-preset' ? target.id : (target.spec.name ?? 'experts');
-  const bar = progressBar({ label });
-  const options = { onProgress: bar.onProgress, stop: session.stop };
+  const { id } = experiment;
+  const shard = control.shard ?? WHOLE;
+  const checkpointPath = session.checkpointPath(id, shard);
+  const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
+  if (resume) noteEngineChange(resume, experts);
   try {
-    return target.kind === 'expert-preset'
-      ? await runExpertPreset(experts, target.id, scale, seed ?? 1, options)
-      : await runExpertSpec(experts, seed === undefined ? target.spec : { ...target.spec, seed }, options);
+    return await runExpertExperimentPart(experts, experiment, {
+      shard,
+      resume,
+      onProgress: bar.onProgress,
+      stop: session.stop,
+      checkpoint: {
+        intervalMs: control.checkpointEvery > 0 ? control.checkpointEvery * 1000 : Infinity,
+        save: (c) => {
+          session.out.folder('checkpoints');
+          writeExpertCheckpoint(checkpointPath, c);
+        },
+      },
+    });
   } catch (err) {
-    if (err instanceof ExpertRunStopped) {
+    if (err instanceof ExpertExperimentInterrupted) {
       bar.stop();
       process.stderr.write(
-        `moe-cusp: ${session.stop.signal}: stopped; N-expert runs keep no checkpoint yet, so the previous outputs are untouched\n`,
+        `moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; run the same command with --resume to continue\n`,
       );
       throw new ExitCode(session.stop.exitCode);
     }
@@ -74,11 +140,7 @@ export async function runExpertExperiment(
   }
 }
 
-export function expertTargetId(target: ExpertTarget): string {
-  return target.kind === 'expert-preset' ? target.id : (target.spec.name ?? 'experts');
-}
-
-/** `moe-cusp run` for an N-expert preset or spec. */
+/** `moe-cusp run` for an N-expert preset or spec: whole, or one shard's part. */
 export async function runExpertCommand(
   target: ExpertTarget,
   scale: Scale,
@@ -87,23 +149,84 @@ export async function runExpertCommand(
   flags: OutputFlags,
   control: RunControl,
 ): Promise<void> {
-  refuseControls(control);
-  const id = expertTargetId(target);
+  const experiment = expertExperiment(target, scale, seed);
+  const { id } = experiment;
+  const shard = control.shard ?? WHOLE;
+  // Checked before anything is created: a missing checkpoint is bad input.
+  if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
+    throw new InputError('--resume', `no checkpoint at ${plannedCheckpoint(flags.out, id, shard)}`);
+  }
   const out = OutputFolder.prepare(flags.out);
   const session = new OutputSession(out);
   try {
-    session.lock(runKey(id, { index: 0, count: 1 }));
-    out.checkReplaceable(id);
+    session.lock(runKey(id, shard));
+    if (shard.count === 1) out.checkReplaceable(id);
+    const checkpointPath = session.checkpointPath(id, shard);
+    const resume =
+      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
+        ? loadExpertResume(experiment, shard, checkpointPath)
+        : undefined;
     await withEngine(engineFlags, async (engine) => {
-      const result = await runExpertExperiment(target, scale, seed, engine, session);
-      explainWriteError('', () => {
+      const part = await runExpertPart(engine, experiment, session, control, resume);
+      if (part.shard.count > 1) {
+        // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
+        const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encodeExpertPart(part));
+        rmSync(checkpointPath, { force: true });
+        const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
+        process.stdout.write(
+          flags.json
+            ? toJson({ part: path, shard: part.shard, routerSteps: steps })
+            : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`,
+        );
+        return;
+      }
+      const result = completeExpertExperiment(part);
+      explainWriteError(checkpointPath, () => {
         writeExperiment(out, result, { png: flags.png });
         if (flags.report) writeReport(out, result.title, [result]);
       });
+      rmSync(checkpointPath, { force: true });
       if (flags.json) process.stdout.write(toJson(result));
       else process.stdout.write(summary(result) + `outputs: ${out.path(result.id)}${flags.report ? `, ${out.path('report.html')}` : ''}\n`);
     });
   } finally {
     session.close();
   }
+}
+
+/** Merged experiments of `merge`, in the order their first part was found; complete() gives the result. */
+export interface MergedExperiment {
+  id: string;
+  complete(): ExperimentResult;
+}
+
+/**
+ * Reads every part file (all verified before anything is written), groups them by experiment
+ * and checks each group covers its experiment exactly once: two-expert and N-expert parts alike.
+ */
+export function mergePartFiles(files: string[]): MergedExperiment[] {
+  type Group =
+    | { kind: 'two-expert'; parts: { label: string; part: ExperimentPart }[] }
+    | { kind: 'experts'; parts: { label: string; part: ExpertExperimentPart }[] };
+  const byId = new Map<string, Group>();
+  for (const file of files) {
+    const any = readAnyPart(file);
+    const group = byId.get(any.part.id) ?? (any.kind === 'experts' ? { kind: 'experts', parts: [] } : { kind: 'two-expert', parts: [] });
+    if (group.kind !== any.kind) {
+      throw new InputError(
+        file,
+        `foreign part (${group.parts[0].label} sets the experiment): a ${any.kind === 'experts' ? 'N-expert' : 'two-expert'} part of ${any.part.id}, the other a ${group.kind === 'experts' ? 'N-expert' : 'two-expert'} one`,
+      );
+    }
+    (group.parts as { label: string; part: unknown }[]).push({ label: file, part: any.part });
+    byId.set(any.part.id, group);
+  }
+  return [...byId.entries()].map(([id, group]) => {
+    if (group.kind === 'experts') {
+      const part = mergeExpertParts(group.parts);
+      return { id, complete: () => completeExpertExperiment(part) };
+    }
+    const part = mergeParts(group.parts);
+    return { id, complete: () => completeExperiment(part) };
+  });
 }

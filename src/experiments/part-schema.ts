@@ -4,6 +4,7 @@
 // the results hold exactly one value per family or speed, grid cell, leg, point, replicate
 // and trace interval). Every failure is an InputError on the file's label whose problem
 // starts with the JSON path: `scans[0].results.relax[0]: has 7 cells, the range [0, 6) needs 6`.
+// The building blocks are exported for the N-expert parts and checkpoints (experts/part-schema.ts).
 // Whatever the value, the checks throw nothing else. No Node-only imports.
 
 import { z } from 'zod';
@@ -22,7 +23,7 @@ import type { ScanSpec, TraceCell, ValueGrid } from './types.js';
 // ---------------------------------------------------------------------------------------
 
 /** A value as a message shows it: short, whatever it is. */
-function shown(v: unknown): string {
+export function shown(v: unknown): string {
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
   if (v === null || typeof v === 'boolean') return String(v);
@@ -35,7 +36,7 @@ function shown(v: unknown): string {
 }
 
 /** A value passing `test`; `what` completes "must be ...". */
-function value<T>(test: (v: unknown) => boolean, what: string) {
+export function value<T>(test: (v: unknown) => boolean, what: string) {
   return z.custom<T>(test, {
     error: (iss) => (iss.input === undefined ? `is required; must be ${what}` : `must be ${what}, got ${shown(iss.input)}`),
   });
@@ -43,19 +44,19 @@ function value<T>(test: (v: unknown) => boolean, what: string) {
 
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
-const count = value<number>(isCount, 'a non-negative integer');
+export const count = value<number>(isCount, 'a non-negative integer');
 /** Statistics: any number, NaN included (an s.d. of one replicate is NaN). */
-const stat = value<number>((v) => typeof v === 'number', 'a number');
-const finite = value<number>((v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
-const nonNegative = value<number>((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a finite number >= 0');
-const text = value<string>((v) => typeof v === 'string', 'a string');
-const nonEmpty = value<string>((v) => typeof v === 'string' && v.length > 0, 'a non-empty string');
-const hash = value<string>((v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), 'a spec hash (16 hex digits)');
-const exactly = <T extends string>(s: T) => value<T>((v) => v === s, JSON.stringify(s));
-const oneOf = <T extends string>(values: readonly T[]) => value<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
-const f64 = value<Float64Array>((v) => v instanceof Float64Array, 'a Float64Array (a blob of the checkpoint)');
+export const stat = value<number>((v) => typeof v === 'number', 'a number');
+export const finite = value<number>((v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
+export const nonNegative = value<number>((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a finite number >= 0');
+export const text = value<string>((v) => typeof v === 'string', 'a string');
+export const nonEmpty = value<string>((v) => typeof v === 'string' && v.length > 0, 'a non-empty string');
+export const hash = value<string>((v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), 'a spec hash (16 hex digits)');
+export const exactly = <T extends string>(s: T) => value<T>((v) => v === s, JSON.stringify(s));
+export const oneOf = <T extends string>(values: readonly T[]) => value<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
+export const f64 = value<Float64Array>((v) => v instanceof Float64Array, 'a Float64Array (a blob of the checkpoint)');
 /** [begin, end) of grid cells. */
-const cellRange = value<[number, number]>(
+export const cellRange = value<[number, number]>(
   (v) => Array.isArray(v) && v.length === 2 && isCount(v[0]) && isCount(v[1]) && v[0] <= v[1],
   '[begin, end): two integers with 0 <= begin <= end',
 );
@@ -70,23 +71,23 @@ function objectError(allowed: string) {
 }
 
 /** An object with exactly these keys. */
-function strict<S extends z.ZodRawShape>(shape: S) {
+export function strict<S extends z.ZodRawShape>(shape: S) {
   return z.strictObject(shape, { error: objectError(Object.keys(shape).join(', ')) });
 }
 
 /** An object with at least these keys (others, added by newer code, pass through unchecked). */
-function loose<S extends z.ZodRawShape>(shape: S) {
+export function loose<S extends z.ZodRawShape>(shape: S) {
   return z.looseObject(shape, { error: objectError(Object.keys(shape).join(', ')) });
 }
 
-function list<T extends z.ZodType>(item: T) {
+export function list<T extends z.ZodType>(item: T) {
   return z.array(item, { error: (iss) => (iss.input === undefined ? 'is required; must be a list' : `must be a list, got ${shown(iss.input)}`) });
 }
 
-const shard = strict({ index: count, count });
+export const shard = strict({ index: count, count });
 
 /** src/core/scan.ts Provenance; later fields (segments, recoveries, ...) pass through. */
-const provenance = loose({
+export const provenance = loose({
   package: text,
   version: text,
   engine: text,
@@ -177,7 +178,7 @@ function pathOf(path: readonly PropertyKey[], root: string): string {
 }
 
 /** Parses with a schema; the first issue (unknown keys first) becomes the InputError. */
-function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string, root: string): z.output<S> {
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string, root: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
@@ -190,15 +191,15 @@ function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string
 // Rules across fields
 // ---------------------------------------------------------------------------------------
 
-type Fail = (path: string, problem: string) => never;
+export type Fail = (path: string, problem: string) => never;
 
-const failing =
+export const failing =
   (label: string): Fail =>
   (path, problem) => {
     throw new InputError(label, `${path}: ${problem}`);
   };
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * What a scan's results must hold. From its spec everything is known; a checkpoint has only
@@ -360,12 +361,12 @@ function checkScan(scan: ScanPart, layout: Layout, path: string, fail: Fail): vo
   checkResults(scan.results, scan.cells, layout, `${path}.results`, false, fail);
 }
 
-function checkId(id: string, fail: Fail): void {
+export function checkId(id: string, fail: Fail): void {
   const reason = unsafeNameReason(id);
   if (reason) fail('id', reason);
 }
 
-function checkShard(s: { index: number; count: number }, fail: Fail): void {
+export function checkShard(s: { index: number; count: number }, fail: Fail): void {
   if (s.count < 1) fail('shard.count', `must be at least 1, got ${s.count}`);
   if (s.index >= s.count) fail('shard.index', `must be below shard.count (${s.count}), got ${s.index}`);
 }

@@ -106,7 +106,7 @@ export function targetSpecs(target: ExperimentTarget | PreparedExperiment): Pars
  * The grid cells of each scan that shard i of n runs: the experiment's (scan, cell) units in
  * order, cut into n contiguous runs of about equal router-steps. Deterministic.
  */
-export function shardCells(scans: readonly PreparedScan[], shard: Shard): [number, number][] {
+export function shardCells(scans: readonly Pick<PreparedScan, 'cells' | 'cellCost'>[], shard: Shard): [number, number][] {
   const sizes = scans.map((s) => s.cells);
   const costs = scans.map((s) => s.cellCost);
   const total = sizes.reduce((sum, n, i) => sum + n * costs[i], 0);

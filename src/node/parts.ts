@@ -4,6 +4,8 @@
 // then the structure (src/experiments/part-schema.ts: a cell added, a spec changed). Every
 // problem is an InputError naming the file. Non-finite numbers survive the round trip
 // ({"$num": "NaN"}), so a resumed or merged run computes exactly what an uninterrupted one does.
+// The framings (encodePartBody, decodeCheckpointBody, ...) serve the N-expert files too
+// (expert-parts.ts); the body's `format` tells the two apart.
 //
 // Part file: {"sha256":"<64 hex>","part":<body>}\n, body = the part's JSON, the hash over the
 // body's UTF-8 bytes (the file stays JSON, for jq).
@@ -69,12 +71,22 @@ const PART_PREFIX = /^\{"sha256":"([0-9a-f]{64})","part":/;
 
 /** A part file's text: the checksum, then the part as JSON. */
 export function encodePart(part: ExperimentPart): string {
+  return encodePartBody(part);
+}
+
+/** The part file framing of any part (two-expert or N-expert): the checksum, then the body as JSON. */
+export function encodePartBody(part: unknown): string {
   const body = JSON.stringify(part, replacer);
   return `{"sha256":"${sha256(Buffer.from(body, 'utf8')).toString('hex')}","part":${body}}\n`;
 }
 
 /** A part from a part file's text, verified (checksum, then structure); `label` names the file in errors. */
 export function decodePart(text: string, label: string): ExperimentPart {
+  return checkPart(decodePartBody(text, label), label);
+}
+
+/** A part file's body, its checksum verified and its JSON parsed (non-finite numbers revived); the structure is the caller's to check. */
+export function decodePartBody(text: string, label: string): unknown {
   const m = PART_PREFIX.exec(text);
   if (!m) {
     if (text.startsWith('{"format":"moe-cusp-part"')) {
@@ -88,7 +100,7 @@ export function decodePart(text: string, label: string): ExperimentPart {
   if (sha256(Buffer.from(body, 'utf8')).toString('hex') !== m[1]) {
     throw new InputError(label, 'checksum mismatch: the file is corrupted or was modified');
   }
-  return checkPart(parseJson(body, label, 'the part', reviver), label);
+  return parseJson(body, label, 'the part', reviver);
 }
 
 export function writePart(path: string, part: ExperimentPart): void {
@@ -96,13 +108,15 @@ export function writePart(path: string, part: ExperimentPart): void {
 }
 
 export function readPart(path: string): ExperimentPart {
-  let text: string;
+  return decodePart(readPartText(path), path);
+}
+
+export function readPartText(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (err) {
     throw new InputError(path, `cannot read the part file: ${(err as Error).message}`);
   }
-  return decodePart(text, path);
 }
 
 /** Part files named on the command line: files, or folders searched two levels deep. */
@@ -125,6 +139,11 @@ export function findPartFiles(args: string[]): string[] {
 
 /** Checkpoint bytes: magic, header length, JSON header {sizes, body}, the Float64Arrays' bytes, SHA-256. */
 export function encodeCheckpoint(c: ExperimentCheckpoint): Buffer {
+  return encodeCheckpointBody(c);
+}
+
+/** The checkpoint framing of any body (two-expert or N-expert checkpoints): every Float64Array in it goes to a blob. */
+export function encodeCheckpointBody(c: unknown): Buffer {
   const blobs: Float64Array[] = [];
   const body = JSON.stringify(c, function (this: unknown, key: string, v: unknown) {
     if (v instanceof Float64Array) return { $f64: blobs.push(v) - 1 };
@@ -152,6 +171,11 @@ function announcedSizes(headText: string): number[] | undefined {
  * length, checksum, header JSON, blob sizes, structure. `path` names the file in errors.
  */
 export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): ExperimentCheckpoint {
+  return checkCheckpoint(decodeCheckpointBody(bytes, path), path);
+}
+
+/** A checkpoint file's body, verified up to its structure (the caller's to check), blobs revived to Float64Arrays. */
+export function decodeCheckpointBody(bytes: Buffer, path = 'checkpoint'): unknown {
   const fail = (problem: string): never => {
     throw new InputError(path, problem);
   };
@@ -218,7 +242,7 @@ export function decodeCheckpoint(bytes: Buffer, path = 'checkpoint'): Experiment
     }
     return reviver(key, v);
   }) as { body: unknown };
-  return checkCheckpoint(revived.body, path);
+  return revived.body;
 }
 
 function shownIndex(i: unknown): string {
@@ -230,12 +254,14 @@ export function writeCheckpoint(path: string, c: ExperimentCheckpoint): void {
 }
 
 export function readCheckpoint(path: string): ExperimentCheckpoint {
+  return decodeCheckpoint(readCheckpointBytes(path), path);
+}
+
+export function readCheckpointBytes(path: string): Buffer {
   if (!existsSync(path)) throw new InputError('--resume', `no checkpoint at ${path}`);
-  let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (err) {
     throw new InputError(path, `cannot read the checkpoint: ${(err as Error).message}`);
   }
-  return decodeCheckpoint(bytes, path);
 }

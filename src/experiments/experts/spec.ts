@@ -11,6 +11,7 @@ import { CELL_RANGES, InputError, MAX_ROUTERS } from '../../core/model.js';
 import { MAX_SPEC_TEXT_CHARS } from '../limits.js';
 import { checkDepth, descriptionSchema, list, num, oneOf, safeName, STEPS, strict, toInputError, valueGrid } from '../spec-schema.js';
 import { gridValues } from '../spec-grid.js';
+import { canonicalJson, fnv1a64 } from '../spec.js';
 import type { ValueGrid } from '../types.js';
 
 /** Parameters an N-expert spec may fix or scan: the cell's, the bias rate u, the capacity factor cf, and N. */
@@ -179,6 +180,15 @@ export function parseExpertSpec(json: unknown): ExpertScanSpec {
   const routers = expertGrid(spec).cells.length * familiesOf(spec).length * spec.replicates;
   if (routers > MAX_ROUTERS) throw new InputError('replicates', `the scan has ${routers} routers; at most ${MAX_ROUTERS}`);
   return spec;
+}
+
+/**
+ * 16 hex digits identifying what an N-expert spec computes (as specHash for two experts):
+ * FNV-1a 64 of the canonical JSON of the parsed spec without name and description.
+ */
+export function expertSpecHash(spec: ExpertScanSpec): string {
+  const { name: _n, description: _d, ...rest } = spec;
+  return fnv1a64(canonicalJson(rest)).toString(16).padStart(16, '0');
 }
 
 export function parseExpertSpecText(text: string): ExpertScanSpec {

@@ -37,24 +37,28 @@ export async function runExpertPreset(
   seed: number,
   options: ExpertRunOptions = {},
 ): Promise<ExperimentResult> {
-  const preset = EXPERT_PRESETS[id];
   const specs = expertPresetSpecs(id, scale, seed);
-  const outcomes = await runExpertScans(engine, specs, options);
-  return { id, title: preset.title, scale, specs, provenance: outcomes.map((o) => o.provenance), ...preset.analyze(outcomes, scale) };
+  return expertExperimentResult(id, scale, specs, await runExpertScans(engine, specs, options));
 }
 
 /** A user's N-expert spec, with the generic analysis (analysis.ts). */
 export async function runExpertSpec(engine: ExpertEngine, spec: ExpertScanSpec, options: ExpertRunOptions = {}): Promise<ExperimentResult> {
-  const [outcome] = await runExpertScans(engine, [spec], options);
-  const id = spec.name ?? 'experts';
-  return {
-    id,
-    title: spec.description ?? `N-expert scan ${id}`,
-    scale: 'custom',
-    specs: [spec],
-    provenance: [outcome.provenance],
-    ...analyzeExpertSpec(outcome, id),
-  };
+  return expertExperimentResult(spec.name ?? 'experts', 'custom', [spec], await runExpertScans(engine, [spec], options));
+}
+
+/**
+ * The result of an N-expert experiment from its scans' outcomes: a preset's analysis (scale
+ * one of SCALES), or the generic one of a user's spec (scale 'custom', one spec).
+ */
+export function expertExperimentResult(id: string, scale: string, specs: readonly ExpertScanSpec[], outcomes: ExpertScanOutcome[]): ExperimentResult {
+  const provenance = outcomes.map((o) => o.provenance);
+  if (scale !== 'custom') {
+    if (!isExpertPresetId(id)) throw new Error(`${id} is not an N-expert preset`);
+    const preset = EXPERT_PRESETS[id];
+    return { id, title: preset.title, scale, specs: [...specs], provenance, ...preset.analyze(outcomes, scale as Scale) };
+  }
+  const [spec] = specs;
+  return { id, title: spec.description ?? `N-expert scan ${id}`, scale: 'custom', specs: [spec], provenance, ...analyzeExpertSpec(outcomes[0], id) };
 }
 
 /** Runs scans in order on one engine, with progress over all of them. */

@@ -1,0 +1,248 @@
+// An N-expert experiment (a preset at a scale, or a user's spec) as the CLI runs it: whole or
+// one shard's share, with checkpoints, a graceful stop and resume, as for two experts
+// (src/experiments/run.ts). Its work units are (scan, grid cell) pairs, cut into shards of
+// equal router-steps by the same shardCells; a run produces a part, parts merge exactly into
+// the experiment's result (per-cell statistics join by concatenation in cell order). A
+// checkpoint holds the finished scans' pieces and a snapshot inside the current one. No
+// Node-only imports.
+
+import type { ExpertEngine } from '../../core/experts.js';
+import { InputError } from '../../core/model.js';
+import { progressReport, type ProgressListener } from '../../core/scan.js';
+import { PACKAGE_VERSION } from '../../core/version.generated.js';
+import type { Scale } from '../presets/index.js';
+import { shardCells, type Shard } from '../run.js';
+import type { StopToken } from '../scan-run.js';
+import type { ExperimentResult } from '../types.js';
+import { EXPERT_PRESETS, expertExperimentResult, expertPresetSpecs, type ExpertPresetId } from './presets/index.js';
+import {
+  expertCellCost,
+  ExpertRunStopped,
+  ExpertScanInterrupted,
+  joinExpertPieces,
+  runExpertScanPart,
+  type ExpertScanOutcome,
+  type ExpertScanPiece,
+  type ExpertScanSnapshot,
+} from './run.js';
+import { expertGrid, expertSpecHash, type ExpertScanSpec } from './spec.js';
+
+export type ExpertExperimentTarget =
+  | { kind: 'expert-preset'; id: ExpertPresetId; scale: Scale; seed: number }
+  | { kind: 'expert-spec'; spec: ExpertScanSpec };
+
+/** An N-expert experiment ready to run: its identity, its parsed scans and their hashes. */
+export interface PreparedExpertExperiment {
+  readonly id: string;
+  readonly title: string;
+  /** a preset's scale, or 'custom' for a user's spec */
+  readonly scale: string;
+  readonly specs: readonly ExpertScanSpec[];
+  readonly hashes: readonly string[];
+}
+
+/** What one N-expert run (one shard, or everything) produces; the parts of one experiment merge exactly. */
+export interface ExpertExperimentPart {
+  format: 'moe-cusp-expert-part';
+  version: string;
+  id: string;
+  title: string;
+  scale: string;
+  shard: Shard;
+  specs: ExpertScanSpec[];
+  specHashes: string[];
+  /** per scan: its share of grid cells and their results */
+  scans: ExpertScanPiece[];
+}
+
+/** A checkpoint: the scans finished so far and a snapshot inside the current one. */
+export interface ExpertExperimentCheckpoint {
+  format: 'moe-cusp-expert-checkpoint';
+  version: string;
+  id: string;
+  shard: Shard;
+  specHashes: string[];
+  scans: ExpertScanPiece[];
+  current: ExpertScanSnapshot | null;
+}
+
+export interface ExpertExperimentOptions {
+  onProgress?: ProgressListener | undefined;
+  shard?: Shard | undefined;
+  /** continue from this checkpoint (refused with a clear message if it belongs elsewhere) */
+  resume?: ExpertExperimentCheckpoint | undefined;
+  /** receives a checkpoint at most every intervalMs (and between scans), and when a stop interrupts the run */
+  checkpoint?: { intervalMs: number; save(c: ExpertExperimentCheckpoint): Promise<void> | void } | undefined;
+  /** asks the run to stop within about a second of work: it checkpoints and throws ExpertExperimentInterrupted */
+  stop?: StopToken | undefined;
+  /** router-steps per slice, fixed (tests; see runExpertScanPart) */
+  sliceRouterSteps?: number | undefined;
+}
+
+/** A run stopped by its stop token; `checkpoint` (also given to options.checkpoint.save) continues it. */
+export class ExpertExperimentInterrupted extends ExpertRunStopped {
+  constructor(readonly checkpoint: ExpertExperimentCheckpoint) {
+    super();
+    this.name = 'ExpertExperimentInterrupted';
+  }
+}
+
+const WHOLE: Shard = { index: 0, count: 1 };
+
+export function prepareExpertExperiment(target: ExpertExperimentTarget): PreparedExpertExperiment {
+  if (target.kind === 'expert-preset') {
+    const specs = expertPresetSpecs(target.id, target.scale, target.seed);
+    return { id: target.id, title: EXPERT_PRESETS[target.id].title, scale: target.scale, specs, hashes: specs.map(expertSpecHash) };
+  }
+  const { spec } = target;
+  const id = spec.name ?? 'experts';
+  return { id, title: spec.description ?? `N-expert scan ${id}`, scale: 'custom', specs: [spec], hashes: [expertSpecHash(spec)] };
+}
+
+/** The grid cells of each scan that shard i of n runs: (scan, cell) units cut into runs of about equal router-steps. */
+export function expertShardCells(specs: readonly ExpertScanSpec[], shard: Shard): [number, number][] {
+  return shardCells(
+    specs.map((s) => ({ cells: expertGrid(s).cells.length, cellCost: expertCellCost(s) })),
+    shard,
+  );
+}
+
+/** Refuses (InputError on --resume) a checkpoint of another experiment, spec, seed, scale, shard or version. */
+export function checkExpertResume(experiment: PreparedExpertExperiment, shard: Shard, resume: ExpertExperimentCheckpoint): void {
+  const hashes = experiment.hashes;
+  const problems = [
+    resume.format !== 'moe-cusp-expert-checkpoint' && 'it is not an N-expert checkpoint',
+    resume.id !== experiment.id && `it is a checkpoint of ${resume.id}, not ${experiment.id}`,
+    resume.version !== PACKAGE_VERSION && `it was written by moe-cusp ${resume.version}, this is ${PACKAGE_VERSION}`,
+    (resume.shard.index !== shard.index || resume.shard.count !== shard.count) &&
+      `it is shard ${resume.shard.index}/${resume.shard.count}, this run ${shard.index}/${shard.count}`,
+    resume.specHashes.join() !== hashes.join() &&
+      `its specs (${resume.specHashes.join(', ')}) differ from this run's (${hashes.join(', ')}): another scale, seed or spec`,
+  ].filter(Boolean);
+  if (problems.length) throw new InputError('--resume', `the checkpoint cannot be resumed here: ${problems.join('; ')}`);
+  const ranges = expertShardCells(experiment.specs, shard);
+  resume.scans.forEach((s, i) => {
+    if (s.cells[0] !== ranges[i][0] || s.cells[1] !== ranges[i][1])
+      throw new InputError('--resume', `the checkpoint cannot be resumed here: its scan ${i} covers cells [${s.cells}), this shard [${ranges[i]})`);
+  });
+}
+
+/** Runs a shard of an N-expert experiment (all of it by default) and returns its part. */
+export async function runExpertExperimentPart(
+  engine: ExpertEngine,
+  experiment: PreparedExpertExperiment,
+  options: ExpertExperimentOptions = {},
+): Promise<ExpertExperimentPart> {
+  const { specs } = experiment;
+  const shard = options.shard ?? WHOLE;
+  const ranges = expertShardCells(specs, shard);
+  const resume = options.resume;
+  if (resume) checkExpertResume(experiment, shard, resume);
+  const cost = (i: number, cells: readonly [number, number]) => expertCellCost(specs[i]) * (cells[1] - cells[0]);
+  const total = ranges.reduce((sum, r, i) => sum + cost(i, r), 0);
+  const t0 = performance.now();
+  const scans: ExpertScanPiece[] = resume ? structuredClone(resume.scans) : [];
+  let before = scans.reduce((sum, s, i) => sum + cost(i, s.cells), 0);
+  const checkpointOf = (current: ExpertScanSnapshot | null): ExpertExperimentCheckpoint => ({
+    format: 'moe-cusp-expert-checkpoint',
+    version: PACKAGE_VERSION,
+    id: experiment.id,
+    shard,
+    specHashes: [...experiment.hashes],
+    scans,
+    current,
+  });
+  const interrupt = async (current: ExpertScanSnapshot | null): Promise<never> => {
+    const c = checkpointOf(current);
+    await options.checkpoint?.save(c);
+    throw new ExpertExperimentInterrupted(c);
+  };
+  const cp = options.checkpoint;
+  for (let i = scans.length; i < specs.length; i++) {
+    const done = before;
+    const resumeHere = resume && i === resume.scans.length && resume.current ? resume.current : undefined;
+    if (options.stop?.requested) await interrupt(resumeHere ?? null);
+    let piece: ExpertScanPiece;
+    try {
+      piece = await runExpertScanPart(engine, specs[i], {
+        cells: ranges[i],
+        resume: resumeHere,
+        checkpoint: cp && { intervalMs: cp.intervalMs, save: (s) => cp.save(checkpointOf(s)) },
+        stop: options.stop,
+        sliceRouterSteps: options.sliceRouterSteps,
+        onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
+      });
+    } catch (err) {
+      if (err instanceof ExpertScanInterrupted) await interrupt(err.snapshot);
+      throw err;
+    }
+    scans.push(piece);
+    before += cost(i, ranges[i]);
+    // A checkpoint between scans, so a resume does not redo a finished scan (unless
+    // checkpoints are only wanted when a stop interrupts: intervalMs = Infinity).
+    if (cp && Number.isFinite(cp.intervalMs)) await cp.save(checkpointOf(null));
+  }
+  return {
+    format: 'moe-cusp-expert-part',
+    version: PACKAGE_VERSION,
+    id: experiment.id,
+    title: experiment.title,
+    scale: experiment.scale,
+    shard,
+    specs: [...specs],
+    specHashes: [...experiment.hashes],
+    scans,
+  };
+}
+
+/**
+ * Checks that parts belong to one N-expert experiment and cover it exactly once, and merges
+ * them. Errors are InputErrors naming the part (by its label) and what is missing or foreign.
+ */
+export function mergeExpertParts(parts: { label: string; part: ExpertExperimentPart }[]): ExpertExperimentPart {
+  if (parts.length === 0) throw new InputError('parts', 'no parts given');
+  const [first] = parts;
+  const count = first.part.shard.count;
+  for (const { label, part } of parts) {
+    const foreign = [
+      part.format !== 'moe-cusp-expert-part' && 'not an N-expert part',
+      part.id !== first.part.id && `experiment ${part.id}, not ${first.part.id}`,
+      part.version !== first.part.version && `version ${part.version}, not ${first.part.version}`,
+      part.scale !== first.part.scale && `scale ${part.scale}, not ${first.part.scale}`,
+      part.specHashes.join() !== first.part.specHashes.join() &&
+        `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
+      part.shard.count !== count && `one of ${part.shard.count} shards, not ${count}`,
+    ].filter(Boolean);
+    if (foreign.length) throw new InputError(label, `foreign part (${first.label} sets the experiment): ${foreign.join('; ')}`);
+  }
+  const seen = new Map<number, string>();
+  for (const { label, part } of parts) {
+    const other = seen.get(part.shard.index);
+    if (other !== undefined) throw new InputError(label, `duplicate: shard ${part.shard.index}/${count} is also in ${other}`);
+    seen.set(part.shard.index, label);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length) throw new InputError('parts', `incomplete: missing shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}`);
+  const ordered = [...parts].sort((a, b) => a.part.shard.index - b.part.shard.index).map((p) => p.part);
+  const scans = first.part.specs.map((spec, i): ExpertScanPiece => {
+    let o: ExpertScanOutcome;
+    try {
+      o = joinExpertPieces(
+        spec,
+        ordered.map((p) => p.scans[i]),
+      );
+    } catch (err) {
+      if (err instanceof InputError) throw new InputError('parts', `scan ${i}: ${err.problem}`);
+      throw err;
+    }
+    return { cells: [0, o.grid.cells.length], ...(o.relax && { relax: o.relax }), ...(o.sweep && { sweep: o.sweep }), provenance: o.provenance };
+  });
+  return { ...first.part, shard: WHOLE, scans };
+}
+
+/** The experiment's result from a complete part (one run, or merged shards). */
+export function completeExpertExperiment(part: ExpertExperimentPart): ExperimentResult {
+  if (part.shard.count !== 1) throw new Error(`part ${part.shard.index}/${part.shard.count}: merge the shards first`);
+  const outcomes = part.specs.map((spec, i) => joinExpertPieces(spec, [part.scans[i]]));
+  return expertExperimentResult(part.id, part.scale, part.specs, outcomes);
+}
