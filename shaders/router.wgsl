@@ -60,29 +60,61 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     // rejected tries again while its neighbours in the SIMD group go on to their next steps,
     // so a group runs the mean number of attempts over the dispatch rather than the
     // maximum over its lanes at every step. The words used and the values drawn are those
-    // of binomial_reflected, step by step. q and the BTRS set-up are recomputed from y at
-    // every attempt rather than carried: most iterations start a step in some lane anyway.
+    // of binomial_reflected, step by step. q and the set-ups are recomputed from y at every
+    // attempt rather than carried: most iterations start a step in some lane anyway.
+    // The two samplers run in two loops, BTRS (n q >= 10) and inversion: a router leaves
+    // its loop when a step needs the other sampler, and the outer loop alternates until all
+    // steps are done. A SIMD machine (llvmpipe) runs both sides of a branch its lanes
+    // disagree on, and the inner loops at least once per outer iteration: with one loop
+    // holding both samplers, the inversion cost llvmpipe 1.6x at B = 512 where no lane
+    // ever takes it; split, a run that stays in one regime pays for its own sampler only.
+    // Groups whose lanes keep crossing n q = 10 pay for both per crossing.
     var step = params.step_begin;
     var rng = rng_open(key, step);
+    var tries = 0u; // the inversion's attempts at this step (BTRS counts them in rng.pair)
     loop {
-      if (step >= params.step_end) {
-        break;
-      }
-      let q = minority_probability(router_logit(y, inv_t));
-      var x: f32;
-      if (tokens_f * q < BINOMIAL_INVERSION_LIMIT) {
-        x = f32(binomial_inversion(tokens, q, &rng));
-      } else {
+      loop {
+        if (step >= params.step_end) {
+          break;
+        }
+        let q = minority_probability(router_logit(y, inv_t));
+        if (tokens_f * q < BINOMIAL_INVERSION_LIMIT) {
+          break; // only at the start of a step: y, hence q, is fixed within a step
+        }
         let s = btrs_setup(tokens_f, q);
-        x = btrs_attempt(s, rng_pair(&rng));
+        var x = btrs_attempt(s, rng_pair(&rng));
         if (x < 0.0 && rng.pair == BINOMIAL_MAX_TRIES) { // rng.pair: this step's attempts
           x = s.m;
         }
+        if (x >= 0.0) {
+          router_step(&y, &t, u32(x), cell, step >= params.window_begin);
+          step += 1u;
+          rng = rng_open(key, step);
+        }
       }
-      if (x >= 0.0) {
-        router_step(&y, &t, u32(x), cell, step >= params.window_begin);
-        step += 1u;
-        rng = rng_open(key, step);
+      loop {
+        if (step >= params.step_end) {
+          break;
+        }
+        let q = minority_probability(router_logit(y, inv_t));
+        if (tokens_f * q >= BINOMIAL_INVERSION_LIMIT) {
+          break;
+        }
+        let s = inversion_setup(tokens, q);
+        var x = inversion_attempt(s, tokens, uniform_fine(rng_next(&rng)));
+        tries += 1u;
+        if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
+          x = f32(s.bound); // binomial_inversion's answer when every walk ran out
+        }
+        if (x >= 0.0) {
+          router_step(&y, &t, u32(x), cell, step >= params.window_begin);
+          step += 1u;
+          rng = rng_open(key, step);
+          tries = 0u;
+        }
+      }
+      if (step >= params.step_end) {
+        break;
       }
     }
   }
