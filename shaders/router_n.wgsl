@@ -10,6 +10,25 @@
 // (lo, hi) u32 pairs of sum N_i (N of them), then sum max_i N_i, sum sum_i N_i^2, sum dead
 // experts, sum dropped tokens: exact 64-bit integers, so window means do not depend on
 // chunking.
+//
+// How a step runs (the values are those of binomial_reflected per draw, draw by draw: the same
+// words in the same order, the same f32 expressions, so results are bit-identical to one
+// binomial_reflected call per expert). The N - 1 conditional binomials are drawn by sampler
+// attempts, not by calls: one loop iteration is one attempt of a lane's current draw, so a
+// router whose BTRS candidate is rejected retries while its neighbours in the SIMD group go on
+// to their next experts (as router.wgsl does across steps), and a group runs the maximum over
+// its lanes of the attempts of a whole step rather than, expert by expert, the maximum of each
+// draw's attempts. Lanes meet again at the end of the step (the update and the next step's
+// softmax are O(N) per router, too dear to run masked in every iteration). SIMD CPUs
+// (llvmpipe) execute both sides of a divergent branch and every loop body at least once, so
+// the attempts are split in two loops, BTRS and inversion, entered in turn while any lane
+// needs them: a step with only BTRS draws runs no inversion code but one pass. Other costs met
+// (each measured side by side on llvmpipe, 2026-12-01): the per-lane expert index j would make
+// every array access a gather and every store a branchy per-lane scatter, so for N <=
+// SELECT_ACCESS_LIMIT the arrays are read and written by compare-and-select over constant
+// indices (the loops unroll, the arrays live in registers); the next BTRS attempt's Threefry
+// block is computed one attempt ahead, off the chain from one decision to the next; the terms
+// of the exact test in m alone lose the branches that BTRS's range (n q >= 10) rules out.
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -68,6 +87,76 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
+// ---- One draw's sampler in attempts (binomial.wgsl's values, attempt by attempt; inversion
+// attempts are binomial.wgsl's inversion_setup and inversion_attempt).
+
+// Stirling tail S(k) for k >= 10 from r = 1 / (k + 1): stirling_tail_r's series.
+fn stirling_series(r: f32) -> f32 {
+  let r2 = r * r;
+  return (STIRLING_C1 - (STIRLING_C3 - r2 * STIRLING_C5) * r2) * r;
+}
+
+// log1p_f for |x| <= 1/4: its series alone.
+fn log1p_series(x: f32) -> f32 {
+  let s = x / (2.0 + x);
+  let s2 = s * s;
+  return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0
+         + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0))))));
+}
+
+// btrs_exact with the terms in m alone simplified where their branches are known: BTRS runs
+// at n q >= 10 (in f32) with q <= 1/2, so m = floor((n + 1) q) >= 10 and n - m >= 10 (the
+// Stirling series, not the table) and |delta / (q (n - m + 1))| < 1/5 since |delta| < 1 and
+// q (n - m + 1) >= (n + 1) q (1 - q) >= 5 (log1p_f's series, not log). The same f32
+// expressions as btrs_exact, so the same decisions.
+fn btrs_exact_n(s: BtrsSetup, k: f32, us: f32, v: f32) -> bool {
+  let nf = s.nf;
+  let q = s.q;
+  let m = s.m;
+  let delta = btrs_delta(m, q, nf);
+  let inv_1mq = 1.0 / (1.0 - q);
+  let bound_m = (m + 0.5) * log1p_series(delta / (q * (nf - m + 1.0)))
+                + stirling_series(1.0 / (m + 1.0)) + stirling_series(1.0 / (nf - m + 1.0));
+  let us2 = us * us;
+  let lhs = log(v * s.alpha * us2 / (s.a + s.b * us2));
+  let r_k = 1.0 / (k + 1.0);
+  let r_nk = 1.0 / (nf - k + 1.0);
+  let rhs = bound_m
+            + (nf + 1.0) * log1p_f((k - m) * r_nk)
+            + (k + 0.5) * log1p_f((m - k - delta) * r_k * inv_1mq)
+            - stirling_tail_r(k, r_k) - stirling_tail_r(nf - k, r_nk);
+  return lhs <= rhs;
+}
+
+// btrs_attempt with btrs_exact_n: the candidate k when accepted, -1 when rejected.
+fn btrs_attempt_n(s: BtrsSetup, words: vec2<u32>) -> f32 {
+  let u = uniform_grid(words.x) - 0.5;
+  let v = uniform_fine(words.y);
+  let us = 0.5 - abs(u);
+  let k = floor((s.two_a / us + s.b) * u + s.c);
+  if (k < 0.0 || k > s.nf) {
+    return -1.0;
+  }
+  if ((us >= BTRS_US_MIN && v <= s.v_r) || btrs_exact_n(s, k, us, v)) {
+    return k;
+  }
+  return -1.0;
+}
+
+// The count of a draw of n from its sample x: x, or n - x for a reflected draw (qv < 0, the
+// sign bit of the prepass's signed q).
+fn draw_count(n: u32, x: f32, qv: f32) -> u32 {
+  let xi = u32(max(x, 0.0));
+  return select(n - xi, xi, bitcast<u32>(qv) < 0x80000000u);
+}
+
+// Up to this many experts, per-lane indexed reads and writes of the function-scope arrays
+// (qs, counts) are compare-and-select loops over constant indices: N - 1 selects where a
+// dynamic index costs a gather, and a store a per-lane branchy scatter, on llvmpipe. Above,
+// the loops would not unroll and the selects would gather anyway.
+const SELECT_ACCESS_LIMIT: u32 = 16u;
+const SELECT_ACCESS: bool = N_EXPERTS <= SELECT_ACCESS_LIMIT;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   let slot = expert_slot(gid);
@@ -89,8 +178,8 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   var r: array<f32, N_EXPERTS>;
   var beta: array<f32, N_EXPERTS>;
   var b: array<f32, N_EXPERTS>;
-  var w: array<f32, N_EXPERTS>;
-  var tail: array<f32, N_EXPERTS>;
+  var logit: array<f32, N_EXPERTS>;
+  var qs: array<f32, N_EXPERTS>;
   var counts: array<u32, N_EXPERTS>;
   var sums: array<vec2<u32>, N_EXPERTS>;
   for (var j = 0u; j < N_EXPERTS; j++) {
@@ -105,53 +194,145 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   var sum_dropped = load_u64(tbase + 2u * N_EXPERTS + 6u);
 
   for (var step = params.step_begin; step < params.step_end; step++) {
-    var rng = rng_open(key, step);
-    // The multinomial counts by sequential conditional binomials (experts-router.ts).
+    // The multinomial counts by sequential conditional binomials (experts-router.ts): w_j =
+    // exp(max(s_j - max s, -LOGIT_CAP)), tail_j = sum_(i > j) w_i summed from the last expert,
+    // and expert j's draw q_j = min(0.5, min(w_j, tail_j) / (w_j + tail_j)), kept with the sign
+    // of the reflection (negative: the draw counts n - x).
     var top = -3.0e38;
     for (var j = 0u; j < N_EXPERTS; j++) {
-      w[j] = (r[j] + beta[j]) * inv_t;
-      top = max(top, w[j]);
-    }
-    for (var j = 0u; j < N_EXPERTS; j++) {
-      w[j] = exp(max(w[j] - top, -LOGIT_CAP));
+      logit[j] = (r[j] + beta[j]) * inv_t;
+      top = max(top, logit[j]);
     }
     var acc = 0.0;
     for (var k = 0u; k < N_EXPERTS; k++) {
       let j = N_EXPERTS - 1u - k;
-      tail[j] = acc;
-      acc += w[j];
+      let w = exp(max(logit[j] - top, -LOGIT_CAP));
+      let q = min(0.5, min(w, acc) / (w + acc));
+      qs[j] = select(-q, q, w <= acc);
+      acc += w;
     }
-    var n = tokens;
-    for (var j = 0u; j + 1u < N_EXPERTS; j++) {
-      if (n == 0u) {
-        counts[j] = 0u;
-        continue;
-      }
-      let q = min(0.5, min(w[j], tail[j]) / (w[j] + tail[j]));
-      let x = binomial_reflected(n, q, &rng);
-      let nj = select(n - x, x, w[j] <= tail[j]);
-      counts[j] = nj;
-      n -= nj;
-    }
-    counts[N_EXPERTS - 1u] = n;
 
+    // Draws j = 0 .. N - 2 from the step's stream (rng_open(key, step) in words: pair is the
+    // next Threefry counter, held the y word left by an inversion attempt when used == 1); a
+    // draw with n = 0 takes no words and ends the step (every later count is 0). tries counts
+    // the current draw's attempts for the BINOMIAL_MAX_TRIES fallbacks.
+    var j = 0u;
+    var n = tokens;
+    var pair = 0u;
+    var used = 2u;
+    var held = 0u;
+    var tries = 0u;
+    loop {
+      // BTRS attempts (n q >= BINOMIAL_INVERSION_LIMIT), one per iteration; next: the words of
+      // the following attempt, computed one attempt ahead.
+      var next = threefry2x32_20(vec2<u32>(step, pair), key);
+      loop {
+        var qv: f32;
+        if (SELECT_ACCESS) {
+          qv = qs[0];
+          for (var i = 1u; i + 1u < N_EXPERTS; i++) {
+            qv = select(qv, qs[i], j == i);
+          }
+        } else {
+          qv = qs[j];
+        }
+        let q = abs(qv);
+        let nf = f32(n);
+        if (j + 1u >= N_EXPERTS || n == 0u || nf * q < BINOMIAL_INVERSION_LIMIT) {
+          break;
+        }
+        let fresh = next; // rng_pair: a held y word is dropped
+        pair += 1u;
+        next = threefry2x32_20(vec2<u32>(step, pair), key);
+        used = 2u;
+        tries += 1u;
+        let setup = btrs_setup(nf, q);
+        var x = btrs_attempt_n(setup, fresh);
+        if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
+          x = setup.m;
+        }
+        let take = x >= 0.0;
+        let nj = draw_count(n, x, qv);
+        if (SELECT_ACCESS) {
+          for (var i = 0u; i + 1u < N_EXPERTS; i++) {
+            counts[i] = select(counts[i], nj, take && j == i);
+          }
+        } else if (take) {
+          counts[j] = nj;
+        }
+        if (take) {
+          n -= nj;
+          j += 1u;
+          tries = 0u;
+        }
+      }
+      // Inversion attempts (n q < BINOMIAL_INVERSION_LIMIT), each from one word (rng_next).
+      loop {
+        var qv: f32;
+        if (SELECT_ACCESS) {
+          qv = qs[0];
+          for (var i = 1u; i + 1u < N_EXPERTS; i++) {
+            qv = select(qv, qs[i], j == i);
+          }
+        } else {
+          qv = qs[j];
+        }
+        let q = abs(qv);
+        if (j + 1u >= N_EXPERTS || n == 0u || f32(n) * q >= BINOMIAL_INVERSION_LIMIT) {
+          break;
+        }
+        // rng_next: the held y, else x of a fresh pair (its y held)
+        let had = used == 1u;
+        let fresh = threefry2x32_20(vec2<u32>(step, pair), key);
+        let word = select(fresh.x, held, had);
+        pair += select(1u, 0u, had);
+        held = fresh.y;
+        used = select(1u, 2u, had);
+        tries += 1u;
+        let setup = inversion_setup(n, q);
+        var x = inversion_attempt(setup, n, uniform_fine(word));
+        if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
+          x = f32(setup.bound);
+        }
+        let take = x >= 0.0;
+        let nj = draw_count(n, x, qv);
+        if (SELECT_ACCESS) {
+          for (var i = 0u; i + 1u < N_EXPERTS; i++) {
+            counts[i] = select(counts[i], nj, take && j == i);
+          }
+        } else if (take) {
+          counts[j] = nj;
+        }
+        if (take) {
+          n -= nj;
+          j += 1u;
+          tries = 0u;
+        }
+      }
+      if (j + 1u >= N_EXPERTS || n == 0u) {
+        break;
+      }
+    }
+
+    // Counts: draws 0 .. j - 1 in counts, the remainder n to the last expert (0 to every
+    // expert from j on when n ran out).
     let in_window = step >= params.window_begin;
     var most = 0u;
     var sq = vec2<u32>(0u, 0u);
     var dead = 0u;
     var dropped = 0u;
-    for (var j = 0u; j < N_EXPERTS; j++) {
-      let nj = counts[j];
+    for (var k = 0u; k < N_EXPERTS; k++) {
+      let nj = select(select(0u, n, k == N_EXPERTS - 1u), counts[k], k < j);
       let accepted = min(nj, cell.capacity);
       dropped += nj - accepted;
       let l = f32(accepted) / tokens_f;
-      r[j] = r[j] + cell.eta * (cell.a * l - cell.rho * (l - inv_n) - cell.gamma * r[j] + b[j]);
+      r[k] = r[k] + cell.eta * (cell.a * l - cell.rho * (l - inv_n) - cell.gamma * r[k] + b[k]);
       if (cell.bias_mode != 0u) {
         let gap = inv_n - f32(nj) / tokens_f;
-        beta[j] = beta[j] + rate * select(sign(gap), gap, cell.bias_mode == 1u);
+        beta[k] = beta[k] + rate * select(sign(gap), gap, cell.bias_mode == 1u);
       }
       if (in_window) {
-        sums[j] = add_u64(sums[j], nj);
+        sums[k] = add_u64(sums[k], nj);
         most = max(most, nj);
         sq = add_square_u64(sq, nj);
         dead += select(0u, 1u, 10u * N_EXPERTS * nj < tokens);
