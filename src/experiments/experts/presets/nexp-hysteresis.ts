@@ -109,7 +109,21 @@ export const nexpHysteresis = defineExpertPreset({
             )
           : { intercept: NaN, slope: NaN, cov: [[NaN]], rss: NaN, dof: 0 };
       const t0 = fit.intercept;
-      const t0se = Math.sqrt(fit.cov[0][0]);
+      // The replicates' scatter alone (absolute weights) is tiny at B = 65536: what limits T_0 is
+      // the extrapolation law. So the s.e. is the largest of: the absolute one, the one scaled by
+      // the fit's reduced chi-square (lack of fit, when dof > 0), and the shift of T_0 when the
+      // fastest speed is left out (with three speeds or more).
+      const scaled = fit.dof > 0 ? Math.sqrt(fit.cov[0][0] * (fit.rss / fit.dof)) : 0;
+      const slower =
+        used.length >= 3
+          ? linearFit(
+              x.slice(1),
+              used.slice(1).map(({ p }) => p.recovery.mean),
+              used.slice(1).map(({ p }) => 1 / p.recovery.se ** 2),
+              { absoluteWeights: true },
+            ).intercept
+          : t0;
+      const t0se = Math.max(Math.sqrt(fit.cov[0][0]), scaled, Math.abs(t0 - slower));
       estimates.push({
         id: `nexp-hysteresis.recovery.N=${N}`,
         name: `recovery T (slow-sweep limit) at N = ${N}`,
@@ -117,7 +131,7 @@ export const nexpHysteresis = defineExpertPreset({
         se: t0se,
         prediction: tsn,
         predictionLabel: N >= 3 ? 'T_sn = a/(K_sn gamma)' : 'pitchfork branch at the level (no loop)',
-        note: `T_rec = T_0 + c spp^(-2/3) over ${used.length} speeds (${used.map((u) => u.spp).join(', ')} steps per point); residual chi2 ${fit.rss.toFixed(2)} on ${fit.dof} dof`,
+        note: `T_rec = T_0 + c spp^(-2/3) over ${used.length} speeds (${used.map((u) => u.spp).join(', ')} steps per point); residual chi2 ${fit.rss.toFixed(2)} on ${fit.dof} dof; the s.e. includes the extrapolation's lack of fit and its shift without the fastest speed`,
       });
       if (N >= 3) {
         estimates.push({
