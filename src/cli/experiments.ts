@@ -287,30 +287,52 @@ export async function runCommand(
     await withEngine(engineFlags, async (engine) => {
       checkFits(t, engine);
       const part = await runOne(engine, t, session, control, resume);
-      if (part.shard.count > 1) {
-        // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
-        const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encodePart(part));
-        rmSync(checkpointPath, { force: true });
-        const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
-        process.stdout.write(
-          flags.json
-            ? toJson({ part: path, shard: part.shard, routerSteps: steps })
-            : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`,
-        );
-        return;
-      }
-      const result = completeExperiment(part);
-      explainWriteError(checkpointPath, () => {
-        writeExperiment(out, result, { png: flags.png });
-        if (flags.report) writeReport(out, result.title, [result]);
-      });
-      rmSync(checkpointPath, { force: true });
-      if (flags.json) process.stdout.write(toJson(result));
-      else process.stdout.write(summary(result) + `outputs: ${out.path(result.id)}${flags.report ? `, ${out.path('report.html')}` : ''}\n`);
+      publishRun(
+        out,
+        flags,
+        checkpointPath,
+        part,
+        () => encodePart(part),
+        () => completeExperiment(part),
+      );
     });
   } finally {
     session.close();
   }
+}
+
+/**
+ * What a finished `run` leaves: a shard its part (for `merge`), a whole run its outputs and
+ * report; either way the checkpoint goes, and stdout says what was written (or prints JSON).
+ */
+export function publishRun(
+  out: OutputFolder,
+  flags: OutputFlags,
+  checkpointPath: string,
+  part: { id: string; shard: Shard; scans: readonly { provenance: { routerSteps: number } }[] },
+  encode: () => string,
+  complete: () => ExperimentResult,
+): void {
+  if (part.shard.count > 1) {
+    // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
+    const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encode());
+    rmSync(checkpointPath, { force: true });
+    const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
+    process.stdout.write(
+      flags.json
+        ? toJson({ part: path, shard: part.shard, routerSteps: steps })
+        : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`,
+    );
+    return;
+  }
+  const result = complete();
+  explainWriteError(checkpointPath, () => {
+    writeExperiment(out, result, { png: flags.png });
+    if (flags.report) writeReport(out, result.title, [result]);
+  });
+  rmSync(checkpointPath, { force: true });
+  if (flags.json) process.stdout.write(toJson(result));
+  else process.stdout.write(summary(result) + `outputs: ${out.path(result.id)}${flags.report ? `, ${out.path('report.html')}` : ''}\n`);
 }
 
 /**

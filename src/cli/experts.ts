@@ -7,7 +7,7 @@
 // uninterrupted run gives. A checkpoint of another spec, seed, scale, shard or version is
 // refused (exit 2).
 
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import {
@@ -31,18 +31,8 @@ import type { ExperimentResult } from '../experiments/types.js';
 import { expertEngineFor } from '../node/engines.js';
 import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
 import { errnoWords, OutputFolder } from '../node/out-dir.js';
-import { toJson, writeExperiment, writeReport } from '../node/outputs.js';
-import { partFileName, runKey } from '../node/parts.js';
-import {
-  explainWriteError,
-  OutputSession,
-  plannedCheckpoint,
-  summary,
-  withEngine,
-  type EngineFlags,
-  type OutputFlags,
-  type RunControl,
-} from './experiments.js';
+import { runKey } from '../node/parts.js';
+import { OutputSession, plannedCheckpoint, publishRun, withEngine, type EngineFlags, type OutputFlags, type RunControl } from './experiments.js';
 import { progressBar } from './progress.js';
 import { ExitCode } from './signals.js';
 
@@ -168,26 +158,14 @@ export async function runExpertCommand(
         : undefined;
     await withEngine(engineFlags, async (engine) => {
       const part = await runExpertPart(engine, experiment, session, control, resume);
-      if (part.shard.count > 1) {
-        // A shard leaves its part; `moe-cusp merge` turns all parts into the outputs.
-        const path = out.writeFile(['parts', partFileName(part.id, part.shard)], encodeExpertPart(part));
-        rmSync(checkpointPath, { force: true });
-        const steps = part.scans.reduce((n, s) => n + s.provenance.routerSteps, 0);
-        process.stdout.write(
-          flags.json
-            ? toJson({ part: path, shard: part.shard, routerSteps: steps })
-            : `shard ${part.shard.index}/${part.shard.count} of ${part.id}: ${steps.toExponential(3)} router-steps; part written to ${path}\n`,
-        );
-        return;
-      }
-      const result = completeExpertExperiment(part);
-      explainWriteError(checkpointPath, () => {
-        writeExperiment(out, result, { png: flags.png });
-        if (flags.report) writeReport(out, result.title, [result]);
-      });
-      rmSync(checkpointPath, { force: true });
-      if (flags.json) process.stdout.write(toJson(result));
-      else process.stdout.write(summary(result) + `outputs: ${out.path(result.id)}${flags.report ? `, ${out.path('report.html')}` : ''}\n`);
+      publishRun(
+        out,
+        flags,
+        checkpointPath,
+        part,
+        () => encodeExpertPart(part),
+        () => completeExpertExperiment(part),
+      );
     });
   } finally {
     session.close();
