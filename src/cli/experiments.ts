@@ -178,8 +178,14 @@ export function plannedCheckpoint(out: string, id: string, shard: Shard): string
   return join(resolve(out), 'checkpoints', checkpointFileName(id, shard));
 }
 
+/** What a checkpoint of either kind says about the engines that wrote it. */
+type CheckpointProvenance = {
+  scans: readonly { provenance: { engine: string; adapter: string } }[];
+  current?: { segments?: readonly { engine: string; adapter: string }[] } | null | undefined;
+};
+
 /** A stderr note when a checkpoint was written by another engine or adapter than this run's. */
-function noteEngineChange(resume: ExperimentCheckpoint, engine: Engine): void {
+export function noteEngineChange(resume: CheckpointProvenance, engine: { info: { engine: string; adapter: string } }): void {
   const segments = [...resume.scans.map((s) => s.provenance), ...(resume.current?.segments ?? [])];
   const last = segments[segments.length - 1];
   const here = engine.info;
@@ -191,35 +197,44 @@ function noteEngineChange(resume: ExperimentCheckpoint, engine: Engine): void {
   }
 }
 
-/** Runs one experiment (or its shard) with progress, checkpoints and graceful stop. */
-async function runOne(
-  engine: Engine,
-  target: PreparedExperiment,
+/** The run options both kinds of experiment take from the CLI: shard, progress, stop, checkpoints. */
+export interface ControlledRunOptions<C> {
+  shard: Shard;
+  onProgress: ReturnType<typeof progressBar>['onProgress'];
+  stop: SignalStop;
+  checkpoint: { intervalMs: number; save(c: C): void };
+}
+
+/**
+ * Runs one experiment (or its shard) with a progress bar, periodic checkpoints and graceful
+ * stop: an interruption (`interrupted`) leaves its checkpoint and exits with the signal's code.
+ */
+export async function runWithControls<P, C>(
+  id: string,
   session: OutputSession,
   control: RunControl,
-  resume?: ExperimentCheckpoint,
-): Promise<ExperimentPart> {
-  const id = target.id;
+  writeCheckpointFile: (path: string, c: C) => void,
+  interrupted: (err: unknown) => boolean,
+  run: (options: ControlledRunOptions<C>) => Promise<P>,
+): Promise<P> {
   const shard = control.shard ?? WHOLE;
   const checkpointPath = session.checkpointPath(id, shard);
   const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
-  if (resume) noteEngineChange(resume, engine);
   try {
-    return await runExperimentPart(engine, target, {
+    return await run({
       shard,
-      resume,
       onProgress: bar.onProgress,
       stop: session.stop,
       checkpoint: {
         intervalMs: control.checkpointEvery > 0 ? control.checkpointEvery * 1000 : Infinity,
         save: (c) => {
           session.out.folder('checkpoints');
-          writeCheckpoint(checkpointPath, c);
+          writeCheckpointFile(checkpointPath, c);
         },
       },
     });
   } catch (err) {
-    if (err instanceof ExperimentInterrupted) {
+    if (interrupted(err)) {
       bar.stop();
       process.stderr.write(
         `moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; ` + 'run the same command with --resume to continue\n',
@@ -230,6 +245,25 @@ async function runOne(
   } finally {
     bar.stop();
   }
+}
+
+/** Runs one experiment (or its shard) with progress, checkpoints and graceful stop. */
+function runOne(
+  engine: Engine,
+  target: PreparedExperiment,
+  session: OutputSession,
+  control: RunControl,
+  resume?: ExperimentCheckpoint,
+): Promise<ExperimentPart> {
+  if (resume) noteEngineChange(resume, engine);
+  return runWithControls(
+    target.id,
+    session,
+    control,
+    writeCheckpoint,
+    (err) => err instanceof ExperimentInterrupted,
+    (options) => runExperimentPart(engine, target, { ...options, resume }),
+  );
 }
 
 /** Outputs that could not be written (full disk...): say what is kept and how to finish. */

@@ -32,9 +32,17 @@ import { expertEngineFor } from '../node/engines.js';
 import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
 import { errnoWords, OutputFolder } from '../node/out-dir.js';
 import { runKey } from '../node/parts.js';
-import { OutputSession, plannedCheckpoint, publishRun, withEngine, type EngineFlags, type OutputFlags, type RunControl } from './experiments.js';
-import { progressBar } from './progress.js';
-import { ExitCode } from './signals.js';
+import {
+  noteEngineChange,
+  OutputSession,
+  plannedCheckpoint,
+  publishRun,
+  runWithControls,
+  withEngine,
+  type EngineFlags,
+  type OutputFlags,
+  type RunControl,
+} from './experiments.js';
 
 export type ExpertTarget = { kind: 'expert-preset'; id: ExpertPresetId } | { kind: 'expert-spec'; spec: ExpertScanSpec };
 
@@ -75,21 +83,8 @@ export function loadExpertResume(experiment: PreparedExpertExperiment, shard: Sh
   return checkExpertCheckpoint(resume, path, experiment.specs);
 }
 
-/** A stderr note when a checkpoint was written by another engine or adapter than this run's. */
-function noteEngineChange(resume: ExpertExperimentCheckpoint, engine: { info: { engine: string; adapter: string } }): void {
-  const segments = [...resume.scans.map((s) => s.provenance), ...(resume.current?.segments ?? [])];
-  const last = segments[segments.length - 1];
-  const here = engine.info;
-  if (last && (last.engine !== here.engine || last.adapter !== here.adapter)) {
-    process.stderr.write(
-      `moe-cusp: note: the checkpoint was written by ${last.engine} (${last.adapter}); continuing on ${here.engine} ` +
-        `(${here.adapter}); the provenance records both\n`,
-    );
-  }
-}
-
 /** Runs one N-expert experiment (or its shard) with progress, checkpoints and graceful stop. */
-export async function runExpertPart(
+export function runExpertPart(
   engine: Engine,
   experiment: PreparedExpertExperiment,
   session: OutputSession,
@@ -97,37 +92,15 @@ export async function runExpertPart(
   resume?: ExpertExperimentCheckpoint,
 ): Promise<ExpertExperimentPart> {
   const experts = expertEngineFor(engine);
-  const { id } = experiment;
-  const shard = control.shard ?? WHOLE;
-  const checkpointPath = session.checkpointPath(id, shard);
-  const bar = progressBar({ label: shard.count > 1 ? `${id} ${shard.index}/${shard.count}` : id });
   if (resume) noteEngineChange(resume, experts);
-  try {
-    return await runExpertExperimentPart(experts, experiment, {
-      shard,
-      resume,
-      onProgress: bar.onProgress,
-      stop: session.stop,
-      checkpoint: {
-        intervalMs: control.checkpointEvery > 0 ? control.checkpointEvery * 1000 : Infinity,
-        save: (c) => {
-          session.out.folder('checkpoints');
-          writeExpertCheckpoint(checkpointPath, c);
-        },
-      },
-    });
-  } catch (err) {
-    if (err instanceof ExpertExperimentInterrupted) {
-      bar.stop();
-      process.stderr.write(
-        `moe-cusp: ${session.stop.signal}: stopped; checkpoint written to ${checkpointPath}; run the same command with --resume to continue\n`,
-      );
-      throw new ExitCode(session.stop.exitCode);
-    }
-    throw err;
-  } finally {
-    bar.stop();
-  }
+  return runWithControls(
+    experiment.id,
+    session,
+    control,
+    writeExpertCheckpoint,
+    (err) => err instanceof ExpertExperimentInterrupted,
+    (options) => runExpertExperimentPart(experts, experiment, { ...options, resume }),
+  );
 }
 
 /** `moe-cusp run` for an N-expert preset or spec: whole, or one shard's part. */
