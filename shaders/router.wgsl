@@ -31,7 +31,7 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   let cell = cells[slot / params.replicates];
   var rng = rng_open(stream_key(seed_key(), router, TAG_INITIAL), 0u);
   let jitter = 2.0 * uniform_grid(rng_next(&rng)) - 1.0; // symmetric on (-1, 1)
-  state[slot].y = cell.y0 + cell.asym * jitter;
+  state[slot] = State(cell.y0 + cell.asym * jitter, CROSS_NONE, CROSS_NONE);
   tallies[slot] = Tally();
 }
 
@@ -48,12 +48,13 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
   let tokens_f = f32(tokens);
   let key = stream_key(seed_key(), router, TAG_ROUTING);
   var y = state[slot].y;
+  var cross = vec2<f32>(state[slot].crossUp, state[slot].crossDown); // ramped sweeps only
   var t = tallies[slot];
   if (params.token_mode != 0u) {
     for (var step = params.step_begin; step < params.step_end; step++) {
       var rng = rng_open(key, step);
       let q = minority_probability(router_logit(y, inv_t));
-      router_step(&y, &t, binomial_tokens(tokens, q, &rng), cell, step >= params.window_begin);
+      router_advance(&y, &cross, &t, binomial_tokens(tokens, q, &rng), cell, step, step >= params.window_begin);
     }
   } else {
     // One loop iteration = one sampler attempt, not one step: a router whose candidate is
@@ -87,7 +88,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
           x = s.m;
         }
         if (x >= 0.0) {
-          router_step(&y, &t, u32(x), cell, step >= params.window_begin);
+          router_advance(&y, &cross, &t, u32(x), cell, step, step >= params.window_begin);
           step += 1u;
           rng = rng_open(key, step);
         }
@@ -107,7 +108,7 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
           x = f32(s.bound); // binomial_inversion's answer when every walk ran out
         }
         if (x >= 0.0) {
-          router_step(&y, &t, u32(x), cell, step >= params.window_begin);
+          router_advance(&y, &cross, &t, u32(x), cell, step, step >= params.window_begin);
           step += 1u;
           rng = rng_open(key, step);
           tries = 0u;
@@ -119,5 +120,9 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
   }
   state[slot].y = y;
+  if (RAMP) {
+    state[slot].crossUp = cross.x;
+    state[slot].crossDown = cross.y;
+  }
   tallies[slot] = t;
 }

@@ -51,3 +51,33 @@ fn router_step(y: ptr<function, f32>, t: ptr<function, Tally>, x: u32, cell: Cel
     tally_add(t, n1, u32(abs(d)));
   }
 }
+
+// Ramped sweeps. RAMP is a pipeline constant: the plain pipeline compiles none of this. With it,
+// h moves by cell.hRate per step, h + hRate (step - rampStep), and the first step where y
+// crosses zero the way the ramp drives it (from y < 0 to y >= 0 while h rises, from y > 0 to
+// y <= 0 while it falls) records h there, interpolated linearly within the step, in cross.x
+// (rising) or cross.y (falling); CROSS_NONE until then. y, the score gap, is the router's
+// filtered load: an exponential filter of (a - rho) u_hat + h, and the mean-field load
+// tanh(y / 2T) crosses zero with it. src/core/cpu-router.ts is the twin.
+override RAMP: bool = false;
+
+fn router_advance(y: ptr<function, f32>, cross: ptr<function, vec2<f32>>, t: ptr<function, Tally>, x: u32, cell: Cell,
+                  step: u32, in_window: bool) {
+  if (!RAMP) {
+    router_step(y, t, x, cell, in_window);
+    return;
+  }
+  var ramped = cell;
+  ramped.h = cell.h + cell.hRate * f32(step - cell.rampStep); // step >= rampStep while ramping
+  let before = *y;
+  router_step(y, t, x, ramped, in_window);
+  let after = *y;
+  let gap = select(1.0, before - after, before != after);
+  let at = ramped.h + cell.hRate * (before / gap);
+  if (cell.hRate > 0.0 && before < 0.0 && after >= 0.0 && (*cross).x == CROSS_NONE) {
+    (*cross).x = at;
+  }
+  if (cell.hRate < 0.0 && before > 0.0 && after <= 0.0 && (*cross).y == CROSS_NONE) {
+    (*cross).y = at;
+  }
+}

@@ -218,7 +218,7 @@ describe('multinomial counts: exact distribution', () => {
 // 2. N = 2 against the two-expert router
 
 /** Two-expert cells and their N = 2 equivalents: b = (h, 0) (h = b_1 - b_2), r0 = (y0, 0); no asym (it differs: y vs r_1, r_2). */
-function pairCells(cells: Omit<RouterCell, 'asym'>[]): { two: RouterCell[]; n2: ExpertCell[] } {
+function pairCells(cells: Omit<RouterCell, 'asym' | 'hRate' | 'rampStep'>[]): { two: RouterCell[]; n2: ExpertCell[] } {
   return {
     two: cells.map((c) => completeCell({ ...c, asym: 0 })),
     n2: cells.map((c) => expertCell(2, { a: c.a, T: c.T, gamma: c.gamma, rho: c.rho, B: c.B, eta: c.eta, b: [c.h, 0], r0: [c.y0, 0] })),

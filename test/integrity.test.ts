@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { InputError } from '../src/core/model.js';
+import { READOUT_FIELDS } from '../src/core/layout.js';
 import { checkCheckpoint, checkPart } from '../src/experiments/part-schema.js';
 import { runExperimentPart, targetSpecs, type ExperimentPart, type ExperimentTarget } from '../src/experiments/run.js';
 import { parseSpec } from '../src/experiments/spec.js';
@@ -73,7 +74,7 @@ before(async () => {
       intervalMs: 0,
       save(c) {
         const s = c.current;
-        if (!midway && s?.inPass && s.results.sweep?.[0].length === 1 && s.results.sweep[1].length === 0) midway = encodeCheckpoint(c);
+        if (!midway && s?.inPass && (s.results.sweep?.[0].length ?? 0) >= 1 && s.results.sweep![1].length === 0) midway = encodeCheckpoint(c);
         if (c.scans.length === 1) finished = encodeCheckpoint(c);
       },
     },
@@ -132,7 +133,7 @@ describe('checkpoints', () => {
     }
     const c = decodeCheckpoint(midway, 'c.bin');
     assert.ok(c.current!.inPass!.readout.y instanceof Float64Array);
-    assert.equal(c.current!.inPass!.readout.y.length, 8);
+    assert.equal(c.current!.inPass!.readout.y.length, 3 * 8); // shard 1/3 of fig10 quick: 3 of 9 cells, 8 replicates
     const path = join(mkdtempSync(join(tmpdir(), 'moe-cusp-integrity-')), 'checkpoint-fig10-1-of-3.bin');
     writeCheckpoint(path, c);
     assert.deepEqual(readCheckpoint(path), c);
@@ -186,7 +187,13 @@ describe('checkpoints', () => {
     refused(() => decodeCheckpoint(seal(head.slice(0, 200), blobs), p), p, /^the header is not valid JSON \(truncated or corrupted\)/);
     refused(() => decodeCheckpoint(seal(Buffer.from([0x7b, 0xff, 0x7d]), blobs), p), p, /^the header is not valid UTF-8/);
     refused(() => decodeCheckpoint(seal('[1]', blobs), p), p, /^the header must be an object/);
-    refused(() => decodeCheckpoint(seal(head, blobs.subarray(8)), p), p, /^truncated: blob 3 needs 64 bytes, 56 are left before the checksum/);
+    // one blob per readout column, 24 routers x 8 bytes each: the last one comes up short
+    const last = READOUT_FIELDS.length - 1;
+    refused(
+      () => decodeCheckpoint(seal(head, blobs.subarray(8)), p),
+      p,
+      new RegExp(`^truncated: blob ${last} needs 192 bytes, 184 are left before the checksum`),
+    );
     refused(() => decodeCheckpoint(seal(head, Buffer.concat([blobs, Buffer.alloc(5)])), p), p, /^5 trailing bytes after the blobs/);
     refused(
       () =>
@@ -199,11 +206,15 @@ describe('checkpoints', () => {
       p,
       /^the header's sizes must be a list of non-negative integers/,
     );
-    refused(() => decodeCheckpoint(seal(head.replace('{"$f64":3}', '{"$f64":9}'), blobs), p), p, /^the header refers to blob 9, the file has 4/);
+    refused(
+      () => decodeCheckpoint(seal(head.replace('{"$f64":3}', '{"$f64":9}'), blobs), p),
+      p,
+      new RegExp(`^the header refers to blob 9, the file has ${READOUT_FIELDS.length}`),
+    );
     refused(
       () => decodeCheckpoint(seal(head.replace('{"$f64":3}', '[1,2]'), blobs), p),
       p,
-      /^current\.inPass\.readout\.sumSq: must be a Float64Array/,
+      /^current\.inPass\.readout\.sumN1: must be a Float64Array/,
     );
     refused(
       () =>
@@ -247,7 +258,7 @@ describe('checkpoints', () => {
           p,
         ),
       p,
-      /^current\.results\.sweep\[0\]: has 2 cells, the range \[1, 2\) needs at most 1$/,
+      /^current\.results\.sweep\[0\]: has 4 cells, the range \[3, 6\) needs at most 3$/,
     );
     refused(
       () =>
@@ -291,7 +302,7 @@ describe('checkpoints', () => {
           p,
         ),
       p,
-      /^scans\[0\]\.results\.sweep\[0\]: has 1 cell, the range \[1, 3\) needs 2$/,
+      /^scans\[0\]\.results\.sweep\[0\]: has 3 cells, the range \[1, 3\) needs 2$/,
     );
     refused(
       () =>
@@ -320,7 +331,7 @@ describe('checkpoints', () => {
     assert.ok(checkCheckpoint(decodeCheckpoint(finished, p), p, specs));
     const oneLeg = decodeCheckpoint(
       edited(finished, (h) => {
-        (h.body.scans as { results: { sweep: unknown[][][] } }[])[0].results.sweep.forEach((row) => row[0].pop());
+        (h.body.scans as { results: { sweep: unknown[][][] } }[])[0].results.sweep.forEach((row) => row.forEach((cell) => (cell as unknown[]).pop()));
       }),
       p,
     );
@@ -462,7 +473,7 @@ describe('parts', () => {
         p.scans[0].results.sweep![2].push(p.scans[0].results.sweep![2][0]);
       }),
       f,
-      /^scans\[0\]\.results\.sweep\[2\]: has 2 cells, the range \[1, 2\) needs 1$/,
+      /^scans\[0\]\.results\.sweep\[2\]: has 4 cells, the range \[3, 6\) needs 3$/,
     );
     refused(
       forged(sweep, (p) => {
@@ -476,14 +487,14 @@ describe('parts', () => {
         p.scans[0].results.sweep![0][0][1].meanLoad.pop();
       }),
       f,
-      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.meanLoad: has 60 values, the leg has 61 points$/,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.meanLoad: has 20 values, the leg has 21 points$/,
     );
     refused(
       forged(sweep, (p) => {
         p.scans[0].results.sweep![0][0][1].values.reverse();
       }),
       f,
-      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.values: differs from the 61 values/,
+      /^scans\[0\]\.results\.sweep\[0\]\[0\]\[1\]\.values: differs from the 21 values/,
     );
     refused(
       forged(sweep, (p) => {

@@ -67,7 +67,7 @@ describe('layouts, bindings and constants (host side)', () => {
   });
 
   test('the readout columns come from STATE and TALLY, under their public names', () => {
-    assert.deepEqual(READOUT_FIELDS, ['y', 'sumN1', 'sumAbs', 'sumSq']);
+    assert.deepEqual(READOUT_FIELDS, ['y', 'crossUp', 'crossDown', 'sumN1', 'sumAbs', 'sumSq']);
     assert.deepEqual(tallyColumns({ sumN1: 1, sumAbs: 2, sumSq: 3 }), { n1: 1, abs: 2, sq: 3 });
   });
 
@@ -331,6 +331,8 @@ describe('the router step on the GPU, bit for bit against its f32 twin', async (
     try {
       const readout = {
         y: Float64Array.of(1.5, -2, Math.fround(0.1), 0, -0),
+        crossUp: Float64Array.of(Math.fround(1e38), 0.5, -0.25, Math.fround(0.3), 1),
+        crossDown: Float64Array.of(-1, Math.fround(1e38), 0, Math.fround(-0.7), 2),
         sumN1: Float64Array.of(0, TWO_32 - 1, TWO_32, 2 ** 53 - 1, 12345),
         sumAbs: Float64Array.of(TWO_32 + 1, 0, 7, 2 ** 40, 1),
         sumSq: Float64Array.of(3 * TWO_32, 2 ** 52, 0, 1, TWO_32 - 1),

@@ -90,12 +90,12 @@ export function fmt(x: number | undefined | null, digits = 4): string {
 export function formatEstimates(estimates: Estimate[]): string {
   const rows = estimates.map((e) => {
     const gap = e.prediction !== undefined && Number.isFinite(e.value) ? e.value - e.prediction : NaN;
-    const sigma = e.se && e.se > 0 ? gap / e.se : NaN;
+    const sigma = e.se && e.se > 0 && !e.bias ? gap / e.se : NaN;
     return [
       e.name,
       `${fmt(e.value)}${e.se ? ` +- ${fmt(e.se, 2)}` : ''}`,
       fmt(e.prediction),
-      Number.isFinite(gap) ? `${fmt(gap, 3)}${Number.isFinite(sigma) ? ` (${sigma.toFixed(1)} se)` : ''}` : '-',
+      Number.isFinite(gap) ? `${fmt(gap, 3)}${Number.isFinite(sigma) ? ` (${sigma.toFixed(1)} se)` : e.bias ? ` (bias: ${e.bias})` : ''}` : '-',
     ];
   });
   const header = ['estimate', 'value', 'prediction', 'gap'];

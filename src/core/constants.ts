@@ -67,6 +67,11 @@ export const BTRS_US_MIN = 0.07;
 
 /** z = |y| / T is capped where exp(z) would overflow f32; sigmoid(-80) < 2e-35 is 0 in effect. */
 export const LOGIT_CAP = 80;
+/**
+ * Ramped sweeps: a router's crossUp / crossDown before its first crossing (the f32 below
+ * 2^128 is 3.4e38; 1e38 is far from any h a spec can hold, |h| <= 1e6, and exact in f32).
+ */
+export const CROSS_NONE = Math.fround(1e38);
 
 // ---- What WGSL gets.
 
@@ -111,6 +116,7 @@ export const WGSL_CONSTANTS: readonly SharedConstant[] = [
   f32('BTRS_VR1', BTRS_VR1),
   f32('BTRS_US_MIN', BTRS_US_MIN),
   f32('LOGIT_CAP', LOGIT_CAP),
+  f32('CROSS_NONE', CROSS_NONE),
   u32('MAX_TOKENS', MAX_TOKENS),
 ];
 

@@ -5,7 +5,7 @@
 // kernel's test holds bit for bit against the GPU; the engines do not use it.
 
 import { binomialReflected, binomialTokens } from './binomial.js';
-import { LOGIT_CAP, TAG_INITIAL, TAG_ROUTING } from './constants.js';
+import { CROSS_NONE, LOGIT_CAP, TAG_INITIAL, TAG_ROUTING } from './constants.js';
 import type { RouterReadout } from './engine.js';
 import { TALLY_FIELDS, newReadout } from './layout.js';
 import { RngStream, seedKey, uniformGrid } from './threefry.js';
@@ -35,6 +35,8 @@ export function initializeBlock(block: RouterBlock, cells: readonly RouterCell[]
     const jitter = 2 * uniformGrid(rng.open(router, 0, TAG_INITIAL).next()) - 1;
     block.y[i] = cell.y0 + cell.asym * jitter;
   }
+  block.crossUp.fill(CROSS_NONE);
+  block.crossDown.fill(CROSS_NONE);
   resetBlockTallies(block);
 }
 
@@ -70,7 +72,7 @@ export function advanceBlock(
     const router = firstRouter + local;
     const cell = cells[Math.floor(local / replicates)];
     const aEff = cell.a - cell.rho;
-    const { T, gamma, h, eta, B } = cell;
+    const { T, gamma, h, eta, B, hRate, rampStep } = cell;
     let y = block.y[i];
     let sumN1 = block.sumN1[i];
     let sumAbs = block.sumAbs[i];
@@ -81,7 +83,18 @@ export function advanceBlock(
       const x = tokenMode ? binomialTokens(B, q, rng) : binomialReflected(B, q, rng);
       const n1 = reflectDraw(x, y, B);
       const d = 2 * n1 - B;
-      y += eta * (aEff * (d / B) - gamma * y + h);
+      if (hRate === 0) {
+        y += eta * (aEff * (d / B) - gamma * y + h);
+      } else {
+        // A ramped sweep (router_step.wgsl's router_advance): h moves, and the first zero
+        // crossing of y each way the ramp drives it records h there, interpolated in the step.
+        const hNow = h + hRate * (step - rampStep);
+        const before = y;
+        y += eta * (aEff * (d / B) - gamma * y + hNow);
+        const at = hNow + hRate * (before / (before - y));
+        if (hRate > 0 && before < 0 && y >= 0 && block.crossUp[i] === CROSS_NONE) block.crossUp[i] = at;
+        if (hRate < 0 && before > 0 && y <= 0 && block.crossDown[i] === CROSS_NONE) block.crossDown[i] = at;
+      }
       if (step >= windowBegin) {
         sumN1 += n1;
         sumAbs += Math.abs(d);

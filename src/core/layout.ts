@@ -50,6 +50,8 @@ export const CELL = struct('Cell', [
   ['y0', 'f32'], // initial score gap
   ['asym', 'f32'], // half-width of the uniform random initial asymmetry
   ['B', 'u32'], // tokens per step
+  ['hRate', 'f32'], // ramped sweeps: h moves by hRate per step (0: h fixed)
+  ['rampStep', 'u32'], // the step at which h holds its value h
 ] as const);
 
 /**
@@ -70,8 +72,15 @@ export const EXPERT_CELL = struct('ExpertCell', [
   ['bias_mode', 'u32'],
 ] as const);
 
-/** The state of one router: its score gap y = r1 - r2. */
-export const STATE = struct('State', [['y', 'f32']] as const);
+/**
+ * The state of one router: its score gap y = r1 - r2, and in ramped sweeps the h where y
+ * first crossed zero while h rose (crossUp) and while it fell (crossDown), CROSS_NONE before.
+ */
+export const STATE = struct('State', [
+  ['y', 'f32'],
+  ['crossUp', 'f32'],
+  ['crossDown', 'f32'],
+] as const);
 
 /** Exact window tallies of one router: sum N1, sum |2 N1 - B|, sum (2 N1 - B)^2. */
 export const TALLY = struct('Tally', [

@@ -12,11 +12,13 @@ export interface RouterCell {
   /** step size */ eta: number;
   /** initial score gap y = r1 - r2 */ y0: number;
   /** half-width of the uniform random initial asymmetry added to y0 */ asym: number;
+  /** ramped sweeps: h moves by hRate per step, h + hRate (step - rampStep) (0: fixed h) */ hRate: number;
+  /** the step at which a ramped h equals h */ rampStep: number;
 }
 
 export type CellInput = Partial<RouterCell> & Pick<RouterCell, 'a' | 'T' | 'gamma' | 'B' | 'eta'>;
 
-export const CELL_DEFAULTS = { h: 0, rho: 0, y0: 0, asym: 0 } as const;
+export const CELL_DEFAULTS = { h: 0, rho: 0, y0: 0, asym: 0, hRate: 0, rampStep: 0 } as const;
 
 export function completeCell(cell: CellInput): RouterCell {
   return { ...CELL_DEFAULTS, ...cell };
@@ -75,6 +77,8 @@ export const CELL_RANGES: Record<keyof RouterCell, Range> = {
   eta: { min: 0, max: 1, minOpen: true },
   y0: { min: -1e6, max: 1e6 },
   asym: { min: 0, max: 1e6 },
+  hRate: { min: -1e6, max: 1e6 },
+  rampStep: { min: 0, max: MAX_STEPS, integer: true },
 };
 
 function describe(r: Range): string {

@@ -45,12 +45,20 @@ const PREFERRED_STEPS = 256;
 /** loop iterations per step of the O(1) sampler: ~1.2 attempts, an inversion walk of at most ~n q + a few */
 const ITERATIONS_PER_STEP = 24;
 
+interface RouterPipelines {
+  layout: GPUBindGroupLayout;
+  initialize: GPUComputePipeline;
+  advance: GPUComputePipeline;
+  advanceRamp: () => Promise<GPUComputePipeline>;
+}
+
 export class WebGpuEngine implements Engine {
   readonly maxRouters: number;
   /** devices lost and replaced so far */
   recoveries = 0;
   private lostDevice = false;
-  private pipelines: Promise<{ layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline }> | undefined;
+  private pipelines: Promise<RouterPipelines> | undefined;
+  private rampPipeline: Promise<GPUComputePipeline> | undefined;
   readonly workgroupSize: number;
 
   /**
@@ -85,6 +93,7 @@ export class WebGpuEngine implements Engine {
     const device = await this.options.replaceDevice();
     this.device = device;
     this.pipelines = undefined;
+    this.rampPipeline = undefined;
     this.lostDevice = false;
     this.recoveries++;
     this.watch(device);
@@ -101,7 +110,14 @@ export class WebGpuEngine implements Engine {
           device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } }),
         ),
       );
-      return { layout, initialize, advance };
+      // The ramped-sweep variant of advance (RAMP, router_step.wgsl), compiled when a session first ramps.
+      const advanceRamp = () =>
+        (this.rampPipeline ??= device.createComputePipelineAsync({
+          label: 'advance (ramp)',
+          layout: pipelineLayout,
+          compute: { module, entryPoint: 'advance', constants: { ...constants, RAMP: 1 } },
+        }));
+      return { layout, initialize, advance, advanceRamp };
     })();
     return this.pipelines;
   }
@@ -127,11 +143,13 @@ class WebGpuSession implements RouterSession {
   private readonly bindGroup: GPUBindGroup;
   private readonly key: [number, number];
   private readonly chunker: DispatchChunker;
+  /** some cell ramps h (hRate != 0): advance runs the RAMP pipeline */
+  private ramping = false;
 
   constructor(
     private readonly engine: WebGpuEngine,
     private readonly plan: ScanPlan,
-    private readonly pipelines: { layout: GPUBindGroupLayout; initialize: GPUComputePipeline; advance: GPUComputePipeline },
+    private readonly pipelines: RouterPipelines,
   ) {
     const { device } = engine;
     this.device = device;
@@ -179,6 +197,7 @@ class WebGpuSession implements RouterSession {
       throw new Error(`setCells: expected ${this.plan.cells.length} cells, got ${cells.length}`);
     }
     this.device.queue.writeBuffer(this.cells, 0, packStructs(CELL, cells));
+    this.ramping = cells.some((c) => c.hRate !== 0);
   }
 
   async setCells(cells: readonly RouterCell[]): Promise<void> {
@@ -213,10 +232,11 @@ class WebGpuSession implements RouterSession {
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
+    const pipeline = this.ramping ? await this.pipelines.advanceRamp() : this.pipelines.advance;
     await this.chunker.advance(
       range,
       async (d) => {
-        this.dispatch(this.pipelines.advance, d);
+        this.dispatch(pipeline, d);
         await this.device.queue.onSubmittedWorkDone();
       },
       onRouterSteps,

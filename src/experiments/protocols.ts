@@ -19,12 +19,24 @@
 // checkpoint written to disk by the caller, or after a StopToken interrupted it mid-segment.
 
 import type { Engine } from '../core/engine.js';
+import { CROSS_NONE } from '../core/constants.js';
 import { completeCell, type RouterCell, type ScanPlan } from '../core/model.js';
 import { meanSd, summarizeCells, SwitchTracker, windowMeans, type RouterMeans, type TrackerState } from '../core/reductions.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { passesOf, Run, type PartResults, type PassBody, type PassState, type RunSpecOptions } from './scan-run.js';
-import { cellsCost, expandGrid, fnv1a64, prepareScan, sweepLegs, sweepSteps, validateSpecFor, type ParsedSpec, type PreparedScan } from './spec.js';
-import type { ExpandedGrid, ParamName, ProtocolOutcome, ScanOutcome, ScanSpec, SweepLeg, SweepProtocol, TraceCell } from './types.js';
+import {
+  cellsCost,
+  expandGrid,
+  fnv1a64,
+  gridValues,
+  prepareScan,
+  sweepLegs,
+  sweepSteps,
+  validateSpecFor,
+  type ParsedSpec,
+  type PreparedScan,
+} from './spec.js';
+import type { ExpandedGrid, ProtocolOutcome, ScanOutcome, ScanSpec, SweepLeg, SweepProtocol, TraceCell } from './types.js';
 
 export type SpecRun = ScanOutcome & { perRouter?: RouterMeans; cells: [number, number]; recoveries: number };
 
@@ -201,7 +213,7 @@ function sweepBody(p: SweepProtocol): PassBody {
         acc.stats = Array.from({ length: n }, () => ({ meanLoad: [], sdLoad: [] }));
         trackers = Array.from({ length: n }, () => new SwitchTracker(R, leg.direction, leg.values));
       }
-      const pointCells = plan.cells.map((c) => ({ ...c, [p.param as ParamName]: value }));
+      const pointCells = plan.cells.map((c) => ({ ...c, ...pointValues(p, leg.direction, value, spp, start) }));
       await session.setCells(pointCells);
       if (!inside) await session.resetTallies();
       step = await run.advance(session, inside ? step : start, end, end - run.spec.window);
@@ -217,7 +229,10 @@ function sweepBody(p: SweepProtocol): PassBody {
       }
       if (i === leg.values.length - 1) {
         for (let c = 0; c < n; c++) {
-          acc.legs[c].push({ direction: leg.direction, values: leg.values, ...acc.stats[c], switching: trackers[c].switching() });
+          const switching = p.ramp
+            ? rampCrossings(leg.direction === 'up' ? readout.crossUp : readout.crossDown, c * R, (c + 1) * R)
+            : trackers[c].switching();
+          acc.legs[c].push({ direction: leg.direction, values: leg.values, ...acc.stats[c], switching });
         }
       }
       if (k + 1 < points.length && (run.stopping || run.snapshotDue())) {
@@ -229,6 +244,23 @@ function sweepBody(p: SweepProtocol): PassBody {
     }
     for (let c = 0; c < n; c++) run.results.sweep![pass.speed][pass.begin + c - run.cells[0]] = acc.legs[c];
   };
+}
+
+/**
+ * A sweep point's parameter values. Stepped: the value. Ramped: h runs through
+ * [value - dh/2, value + dh/2] in the leg's direction over the point's spp steps from `start`.
+ */
+function pointValues(p: SweepProtocol, direction: 'up' | 'down', value: number, spp: number, start: number): Partial<RouterCell> {
+  if (!p.ramp) return { [p.param]: value };
+  const v = gridValues(p.values);
+  const dh = (Math.max(...v) - Math.min(...v)) / (v.length - 1);
+  const sign = direction === 'up' ? 1 : -1;
+  return { h: value - (sign * dh) / 2, hRate: (sign * dh) / spp, rampStep: start };
+}
+
+/** Per replicate the h where y crossed zero in a ramped leg (null: it never did). */
+function rampCrossings(cross: Float64Array, begin: number, end: number): (number | null)[] {
+  return Array.from(cross.subarray(begin, end), (h) => (h === CROSS_NONE ? null : h));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -130,6 +130,7 @@ const protocol = z.discriminatedUnion(
       values: valueGrid,
       direction: oneOf(['up', 'down', 'up-down', 'down-up']),
       stepsPerPoint: list(num(STEPS), 1, 64, 'step counts (one per sweep speed)'),
+      ramp: z.boolean().optional(),
     }),
     strict({ kind: z.literal('trace'), every: num(STEPS) }),
   ],

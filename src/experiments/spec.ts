@@ -24,7 +24,16 @@ import { CELL_RANGES, InputError, MAX_STEPS } from '../core/model.js';
 import { estimateOutputBytes, MAX_MEAN_FIELD_STEPS, MAX_OUTPUT_BYTES, MAX_SPEC_TEXT_CHARS, type OutputShape } from './limits.js';
 import { expandGrid, gridCount, gridSize, gridValues, specRouterSteps, sweepSteps, validateSpecFor } from './spec-grid.js';
 import { checkDepth, describe, MAX_GRID_POINTS, outOfRange, specSchema, toInputError, type Range } from './spec-schema.js';
-import { PARAM_NAMES, type AxisSpec, type ExpandedGrid, type ParamName, type Protocol, type ScanSpec, type ValueGrid } from './types.js';
+import {
+  PARAM_NAMES,
+  type AxisSpec,
+  type ExpandedGrid,
+  type ParamName,
+  type Protocol,
+  type ScanSpec,
+  type SweepProtocol,
+  type ValueGrid,
+} from './types.js';
 
 export { MAX_GRID_POINTS };
 export { expandGrid, gridValues, specRouters, specRouterSteps, sweepLegs, sweepSteps, validateSpecFor } from './spec-grid.js';
@@ -71,6 +80,27 @@ function checkIncreasing(g: ValueGrid, path: string): void {
         `got ${values[i]} after ${values[i - 1]}`,
     );
   }
+}
+
+/** Most steps per point of a ramped sweep: the kernel forms f32(step - rampStep), exact below 2^24. */
+export const RAMP_MAX_STEPS_PER_POINT = 2 ** 24;
+
+/** A ramped sweep moves h at one rate: evenly spaced values, and steps per point the kernel counts exactly in f32. */
+function checkRamp(p: SweepProtocol): void {
+  if (p.param !== 'h') throw new InputError('protocol.ramp', `ramps only h (the kernel moves h every step), got protocol.param "${p.param}"`);
+  const v = gridValues(p.values);
+  if (v.length < 2) throw new InputError('protocol.values', `a ramped sweep needs at least 2 values (they set its rate), got ${v.length}`);
+  if ('logspace' in p.values)
+    throw new InputError('protocol.values', 'a ramped sweep needs evenly spaced values (linspace or an even list), got a logspace');
+  const dh = v[1] - v[0];
+  v.forEach((x, i) => {
+    if (Math.abs(x - (v[0] + i * dh)) > 1e-9 * Math.max(1, Math.abs(x)))
+      throw new InputError(`protocol.values.list[${i}]`, `a ramped sweep needs evenly spaced values (step ${dh}), got ${x}`);
+  });
+  p.stepsPerPoint.forEach((spp, i) => {
+    if (spp > RAMP_MAX_STEPS_PER_POINT)
+      throw new InputError(`protocol.stepsPerPoint[${i}]`, `must be an integer in [1, ${RAMP_MAX_STEPS_PER_POINT}] for a ramped sweep, got ${spp}`);
+  });
 }
 
 /**
@@ -134,6 +164,7 @@ function checkRules(spec: ScanSpec, window: number | undefined): ScanSpec {
         `'opposite' applies to relax and trace; a sweep carries one family of routers through its grid, got "opposite"`,
       );
     }
+    if (p.ramp) checkRamp(p);
     p.stepsPerPoint.forEach((spp, i) => {
       const total = sweepSteps(spec, spp);
       if (total > MAX_STEPS)

@@ -53,6 +53,13 @@ export interface SweepProtocol {
   values: ValueGrid;
   direction: 'up' | 'down' | 'up-down' | 'down-up';
   stepsPerPoint: number[];
+  /**
+   * Ramped rather than stepped (h sweeps only, evenly spaced values): h moves every step at
+   * the same rate, dh per stepsPerPoint steps, through [v - dh/2, v + dh/2] during point v,
+   * and each replicate's switching point is the h where y crosses zero, interpolated in the
+   * step (no grid quantisation). Stepped sweeps hold each value for its stepsPerPoint steps.
+   */
+  ramp?: boolean;
 }
 
 /**
@@ -230,6 +237,12 @@ export interface Estimate {
   prediction?: number;
   /** what the prediction is, e.g. 'T_c = a/(2 gamma)' */
   predictionLabel?: string;
+  /**
+   * A known bias that dominates the gap to the prediction (finite sweep speed, finite run
+   * time, finite B...): then the s.e. does not measure that gap, and displays print this
+   * instead of the gap in standard errors.
+   */
+  bias?: string;
   note?: string;
 }
 

@@ -86,7 +86,8 @@ export function estimateGap(e: Estimate): { gap?: number; percent?: number | und
   return {
     gap,
     percent: e.prediction !== 0 ? (100 * gap) / Math.abs(e.prediction) : undefined,
-    sigmas: e.se != null && e.se > 0 ? gap / e.se : undefined,
+    // Where a known bias dominates the gap, the s.e. does not measure it (Estimate.bias).
+    sigmas: e.se != null && e.se > 0 && !e.bias ? gap / e.se : undefined,
   };
 }
 
@@ -108,7 +109,7 @@ export function estimatesTable(estimates: Estimate[]): string {
       `<td class="num">${e.ci ? `[${formatNumber(e.ci[0], 4)}, ${formatNumber(e.ci[1], 4)}]` : DASH}</td>`,
       `<td class="num">${e.prediction != null ? formatNumber(e.prediction, 5) : DASH}${e.predictionLabel ? ` <span class="label">${escapeHtml(e.predictionLabel)}</span>` : ''}</td>`,
       `<td class="num">${percent != null ? `${signed(percent, 3)} %` : DASH}</td>`,
-      `<td class="num${far}">${sigmas != null ? `${signed(sigmas, 3)} σ` : DASH}</td>`,
+      `<td class="num${far}">${sigmas != null ? `${signed(sigmas, 3)} σ` : e.bias ? `<span class="label">bias: ${escapeHtml(e.bias)}</span>` : DASH}</td>`,
       `<td class="note">${e.note ? escapeHtml(e.note) : ''}</td>`,
     ];
     return `<tr data-estimate-id="${escapeHtml(e.id)}">${cells.join('')}</tr>`;

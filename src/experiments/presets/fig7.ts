@@ -37,6 +37,9 @@ export const fig7 = definePreset({
     const legs = cells[0];
     const H = hysteresisHalfWidth(p.a, p.gamma, p.T, p.rho);
     const w = legPairWidths(legs);
+    // The stepped loop's rate: h moves dh per stepsPerPoint steps, r = dh / (spp eta) per unit time.
+    const values = legs[0].values;
+    const rate = Math.abs(values[1] - values[0]) / (stepsPerPoint * p.eta);
     const est = (id: string, name: string, s: { mean: number; se: number; n: number }, prediction: number, label: string): Estimate => ({
       id,
       name,
@@ -44,7 +47,8 @@ export const fig7 = definePreset({
       ...(Number.isFinite(s.se) && { se: s.se }),
       prediction,
       predictionLabel: label,
-      note: `${s.n} of ${o.spec.replicates} replicates switched; ${stepsPerPoint} steps per h point`,
+      bias: `finite sweep rate r = ${rate.toPrecision(3)} (the fold is passed late; fig10 extrapolates r -> 0)`,
+      note: `${s.n} of ${o.spec.replicates} replicates switched; stepped sweep, ${stepsPerPoint} steps per h point (r = dh/dt = ${rate.toPrecision(3)})`,
     });
     return {
       estimates: [
@@ -52,9 +56,16 @@ export const fig7 = definePreset({
         est('fig7.switch-down', 'down-sweep switching h', w.down, -H, '-H(a) (18)'),
         est('fig7.width', 'hysteresis width', { mean: w.mean, se: w.se, n: w.count }, 2 * H, '2 H(a)'),
       ],
-      figures: [loopFigure('fig7-loop', `Fig. 7: hysteresis loop at a = ${p.a} (${stepsPerPoint} steps per point)`, legs, p)],
+      figures: [
+        loopFigure(
+          'fig7-loop',
+          `Fig. 7: hysteresis loop at a = ${p.a} (stepped, ${stepsPerPoint} steps per point, r = ${rate.toPrecision(3)})`,
+          legs,
+          p,
+        ),
+      ],
       tables: [legTable('fig7-loop', legs)],
-      observables: { stepsPerPoint, legs, widths: switchedWidths(w) },
+      observables: { stepsPerPoint, rate, legs, widths: switchedWidths(w) },
       predictions: { H, folds: [-H, H] },
     };
   },

@@ -1,6 +1,6 @@
 // Building blocks the preset modules share: definePreset, the per-scale pick, value grids,
 // and the choices several presets make together (the finite-time onset runs of figs. 8
-// and 9, the h sweeps of figs. 7, 10 and 11), each with its reason.
+// and 9, the h sweep of fig. 7), each with its reason.
 
 import type { ValueGrid } from '../types.js';
 import type { PresetDefinition, Scale, ScanTree } from './index.js';
@@ -28,15 +28,10 @@ export const TOKENS = 512;
 // a = 2 gamma T at small gamma.
 export const ONSET = { eta: 0.02, asym: 0.05, steps: { quick: 2000, paper: 5000, large: 20000 } as Record<Scale, number> };
 
-// Sweeps (figs. 7, 10, 11) at eta = 0.01: a point of `stepsPerPoint` steps lasts
-// stepsPerPoint * 0.01 time units; the stable branches relax at rate ~1, so 100 steps per
-// point is already fairly slow, and several speeds show the convergence.
+// The stepped sweep of fig. 7 (and the cusp's relax runs) at eta = 0.01: a point of
+// `stepsPerPoint` steps lasts stepsPerPoint * 0.01 time units; the stable branches relax at
+// rate ~1. Figs. 10 and 11 ramp h instead (hysteresis-width.ts).
 export const SWEEP_ETA = 0.01;
-
-/** Steps per point of the sweep speeds of figs. 10 and 11 (fastest first). */
-export function sweepSpeeds(scale: Scale): number[] {
-  return pick(scale, { quick: [50, 100, 200], paper: [100, 200, 400, 800], large: [200, 400, 800, 1600, 3200] });
-}
 
 /** The h grid -half..half of a sweep. */
 export function hGrid(scale: Scale, half: number): ValueGrid {

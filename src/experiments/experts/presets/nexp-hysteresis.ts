@@ -141,6 +141,7 @@ export const nexpHysteresis = defineExpertPreset({
           se: (aOf(N) / (GAMMA * t0 * t0)) * t0se,
           prediction: saddleNodeK(N).K,
           predictionLabel: 'K_sn(N), root finding',
+          bias: "the level crossing's linear interpolation on the stepped T grid (~0.05%, not in the s.e.)",
         });
       }
       const slow = per[per.length - 1];
@@ -151,6 +152,7 @@ export const nexpHysteresis = defineExpertPreset({
         se: slow.collapse.se,
         prediction: N >= 3 ? tc : tsn,
         predictionLabel: N >= 3 ? 'T_c = a/(N gamma)' : 'pitchfork branch at the level',
+        bias: 'finite sweep rate: the departure from the balanced state lags',
         note: 'finite sweep speed: the growth from the balanced state lags, so the collapse is expected below T_c; not extrapolated',
       });
       extrapolation.push(
