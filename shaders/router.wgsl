@@ -65,10 +65,11 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     // attempt rather than carried: most iterations start a step in some lane anyway.
     // The two samplers run in two loops, BTRS (n q >= 10) and inversion: a router leaves
     // its loop when a step needs the other sampler, and the outer loop alternates until all
-    // steps are done. A SIMD machine (llvmpipe) runs both sides of a branch its lanes
-    // disagree on, and the inner loops at least once per outer iteration: with one loop
-    // holding both samplers, the inversion cost llvmpipe 1.6x at B = 512 where no lane
-    // ever takes it; split, a run that stays in one regime pays for its own sampler only.
+    // steps are done. A SIMD machine (llvmpipe) runs both sides of every branch under a mask,
+    // whether or not a lane takes them, and the inner loops at least once per outer
+    // iteration (binomial.wgsl): with one loop holding both samplers, the inversion cost
+    // llvmpipe 1.6x at B = 512 where no lane ever takes it; split, a run that stays in one
+    // regime pays for its own sampler only.
     // Groups whose lanes keep crossing n q = 10 pay for both per crossing.
     var step = params.step_begin;
     var rng = rng_open(key, step);

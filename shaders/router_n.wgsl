@@ -19,16 +19,24 @@
 // to their next experts (as router.wgsl does across steps), and a group runs the maximum over
 // its lanes of the attempts of a whole step rather than, expert by expert, the maximum of each
 // draw's attempts. Lanes meet again at the end of the step (the update and the next step's
-// softmax are O(N) per router, too dear to run masked in every iteration). SIMD CPUs
-// (llvmpipe) execute both sides of a divergent branch and every loop body at least once, so
-// the attempts are split in two loops, BTRS and inversion, entered in turn while any lane
-// needs them: a step with only BTRS draws runs no inversion code but one pass. Other costs met
-// (each measured side by side on llvmpipe, 2026-12-01): the per-lane expert index j would make
-// every array access a gather and every store a branchy per-lane scatter, so for N <=
-// SELECT_ACCESS_LIMIT the arrays are read and written by compare-and-select over constant
-// indices (the loops unroll, the arrays live in registers); the next BTRS attempt's Threefry
-// block is computed one attempt ahead, off the chain from one decision to the next; the terms
-// of the exact test in m alone lose the branches that BTRS's range (n q >= 10) rules out.
+// softmax are O(N) per router, too dear to run masked in every iteration). llvmpipe executes
+// every if/else block in full under a mask, taken or not, and every loop body at least once,
+// testing for live lanes only at the end of a pass (a break at the head masks the rest of the
+// body, which still runs). So the attempts are split in two loops, BTRS and inversion, entered
+// in turn by the lanes that need them (an if around each), and each loop tests its exit at the
+// end of its body, for the draw it moves to: a loop ends with its last attempt, not with a
+// masked pass more, and a step with only BTRS draws runs one masked pass of the inversion loop
+// (1.07x at N = 8, B = 512, median of 10 interleaved pairs, over exit tests at the head, which
+// cost one dead pass of each loop per step). Other costs met (each measured side by side on
+// llvmpipe, 2026-12-01): the per-lane expert index j would make every array access a gather
+// and every store a branchy per-lane scatter, so for N <= SELECT_ACCESS_LIMIT the arrays are
+// read and written by compare-and-select over constant indices (the loops unroll, the arrays
+// live in registers); the next BTRS attempt's Threefry block is computed one attempt ahead,
+// off the chain from one decision to the next. The exact test is binomial.wgsl's, written
+// for that masked execution (no Stirling-table gather, no select that BTRS's range decides);
+// this kernel's former copy had only the terms in m simplified and read S(k) and S(n - k) by
+// two gathers.
+// The two together: 1.10x at N = 8 (median of 10 pairs; ~12.2 -> ~13.4 M router-steps/s).
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -87,61 +95,8 @@ fn initialize(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
 }
 
-// ---- One draw's sampler in attempts (binomial.wgsl's values, attempt by attempt; inversion
-// attempts are binomial.wgsl's inversion_setup and inversion_attempt).
-
-// Stirling tail S(k) for k >= 10 from r = 1 / (k + 1): stirling_tail_r's series.
-fn stirling_series(r: f32) -> f32 {
-  let r2 = r * r;
-  return (STIRLING_C1 - (STIRLING_C3 - r2 * STIRLING_C5) * r2) * r;
-}
-
-// log1p_f for |x| <= 1/4: its series alone.
-fn log1p_series(x: f32) -> f32 {
-  let s = x / (2.0 + x);
-  let s2 = s * s;
-  return 2.0 * s * (1.0 + s2 * (1.0 / 3.0 + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0
-         + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0))))));
-}
-
-// btrs_exact with the terms in m alone simplified where their branches are known: BTRS runs
-// at n q >= 10 (in f32) with q <= 1/2, so m = floor((n + 1) q) >= 10 and n - m >= 10 (the
-// Stirling series, not the table) and |delta / (q (n - m + 1))| < 1/5 since |delta| < 1 and
-// q (n - m + 1) >= (n + 1) q (1 - q) >= 5 (log1p_f's series, not log). The same f32
-// expressions as btrs_exact, so the same decisions.
-fn btrs_exact_n(s: BtrsSetup, k: f32, us: f32, v: f32) -> bool {
-  let nf = s.nf;
-  let q = s.q;
-  let m = s.m;
-  let delta = btrs_delta(m, q, nf);
-  let inv_1mq = 1.0 / (1.0 - q);
-  let bound_m = (m + 0.5) * log1p_series(delta / (q * (nf - m + 1.0)))
-                + stirling_series(1.0 / (m + 1.0)) + stirling_series(1.0 / (nf - m + 1.0));
-  let us2 = us * us;
-  let lhs = log(v * s.alpha * us2 / (s.a + s.b * us2));
-  let r_k = 1.0 / (k + 1.0);
-  let r_nk = 1.0 / (nf - k + 1.0);
-  let rhs = bound_m
-            + (nf + 1.0) * log1p_f((k - m) * r_nk)
-            + (k + 0.5) * log1p_f((m - k - delta) * r_k * inv_1mq)
-            - stirling_tail_r(k, r_k) - stirling_tail_r(nf - k, r_nk);
-  return lhs <= rhs;
-}
-
-// btrs_attempt with btrs_exact_n: the candidate k when accepted, -1 when rejected.
-fn btrs_attempt_n(s: BtrsSetup, words: vec2<u32>) -> f32 {
-  let u = uniform_grid(words.x) - 0.5;
-  let v = uniform_fine(words.y);
-  let us = 0.5 - abs(u);
-  let k = floor((s.two_a / us + s.b) * u + s.c);
-  if (k < 0.0 || k > s.nf) {
-    return -1.0;
-  }
-  if ((us >= BTRS_US_MIN && v <= s.v_r) || btrs_exact_n(s, k, us, v)) {
-    return k;
-  }
-  return -1.0;
-}
+// ---- One draw's sampler in attempts: binomial.wgsl's btrs_setup and btrs_attempt,
+// inversion_setup and inversion_attempt, attempt by attempt.
 
 // The count of a draw of n from its sample x: x, or n - x for a reflected draw (qv < 0, the
 // sign bit of the prepass's signed q).
@@ -156,6 +111,19 @@ fn draw_count(n: u32, x: f32, qv: f32) -> u32 {
 // the loops would not unroll and the selects would gather anyway.
 const SELECT_ACCESS_LIMIT: u32 = 16u;
 const SELECT_ACCESS: bool = N_EXPERTS <= SELECT_ACCESS_LIMIT;
+
+// The signed q of draw j, read as SELECT_ACCESS says (j = N - 1, past the last draw: some
+// entry, unused).
+fn draw_q(qs: ptr<function, array<f32, N_EXPERTS>>, j: u32) -> f32 {
+  if (SELECT_ACCESS) {
+    var qv = (*qs)[0];
+    for (var i = 1u; i + 1u < N_EXPERTS; i++) {
+      qv = select(qv, (*qs)[i], j == i);
+    }
+    return qv;
+  }
+  return (*qs)[j];
+}
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
@@ -224,89 +192,81 @@ fn advance(@builtin(global_invocation_id) gid: vec3<u32>) {
     var tries = 0u;
     loop {
       // BTRS attempts (n q >= BINOMIAL_INVERSION_LIMIT), one per iteration; next: the words of
-      // the following attempt, computed one attempt ahead.
+      // the following attempt, computed one attempt ahead. Each loop tests its exit at the end
+      // of its body, for the draw it moves to, and is entered only by the lanes that need it
+      // (see the head of this file).
       var next = threefry2x32_20(vec2<u32>(step, pair), key);
-      loop {
-        var qv: f32;
-        if (SELECT_ACCESS) {
-          qv = qs[0];
-          for (var i = 1u; i + 1u < N_EXPERTS; i++) {
-            qv = select(qv, qs[i], j == i);
+      var qv = draw_q(&qs, j);
+      if (j + 1u < N_EXPERTS && n != 0u && f32(n) * abs(qv) >= BINOMIAL_INVERSION_LIMIT) {
+        loop {
+          let q = abs(qv);
+          let nf = f32(n);
+          let fresh = next; // rng_pair: a held y word is dropped
+          pair += 1u;
+          next = threefry2x32_20(vec2<u32>(step, pair), key);
+          used = 2u;
+          tries += 1u;
+          let setup = btrs_setup(nf, q);
+          var x = btrs_attempt(setup, fresh);
+          if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
+            x = setup.m;
           }
-        } else {
-          qv = qs[j];
-        }
-        let q = abs(qv);
-        let nf = f32(n);
-        if (j + 1u >= N_EXPERTS || n == 0u || nf * q < BINOMIAL_INVERSION_LIMIT) {
-          break;
-        }
-        let fresh = next; // rng_pair: a held y word is dropped
-        pair += 1u;
-        next = threefry2x32_20(vec2<u32>(step, pair), key);
-        used = 2u;
-        tries += 1u;
-        let setup = btrs_setup(nf, q);
-        var x = btrs_attempt_n(setup, fresh);
-        if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
-          x = setup.m;
-        }
-        let take = x >= 0.0;
-        let nj = draw_count(n, x, qv);
-        if (SELECT_ACCESS) {
-          for (var i = 0u; i + 1u < N_EXPERTS; i++) {
-            counts[i] = select(counts[i], nj, take && j == i);
+          let take = x >= 0.0;
+          let nj = draw_count(n, x, qv);
+          if (SELECT_ACCESS) {
+            for (var i = 0u; i + 1u < N_EXPERTS; i++) {
+              counts[i] = select(counts[i], nj, take && j == i);
+            }
+          } else if (take) {
+            counts[j] = nj;
           }
-        } else if (take) {
-          counts[j] = nj;
-        }
-        if (take) {
-          n -= nj;
-          j += 1u;
-          tries = 0u;
+          if (take) {
+            n -= nj;
+            j += 1u;
+            tries = 0u;
+          }
+          qv = draw_q(&qs, j);
+          if (j + 1u >= N_EXPERTS || n == 0u || f32(n) * abs(qv) < BINOMIAL_INVERSION_LIMIT) {
+            break;
+          }
         }
       }
       // Inversion attempts (n q < BINOMIAL_INVERSION_LIMIT), each from one word (rng_next).
-      loop {
-        var qv: f32;
-        if (SELECT_ACCESS) {
-          qv = qs[0];
-          for (var i = 1u; i + 1u < N_EXPERTS; i++) {
-            qv = select(qv, qs[i], j == i);
+      qv = draw_q(&qs, j);
+      if (j + 1u < N_EXPERTS && n != 0u && f32(n) * abs(qv) < BINOMIAL_INVERSION_LIMIT) {
+        loop {
+          let q = abs(qv);
+          // rng_next: the held y, else x of a fresh pair (its y held)
+          let had = used == 1u;
+          let fresh = threefry2x32_20(vec2<u32>(step, pair), key);
+          let word = select(fresh.x, held, had);
+          pair += select(1u, 0u, had);
+          held = fresh.y;
+          used = select(1u, 2u, had);
+          tries += 1u;
+          let setup = inversion_setup(n, q);
+          var x = inversion_attempt(setup, n, uniform_fine(word));
+          if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
+            x = f32(setup.bound);
           }
-        } else {
-          qv = qs[j];
-        }
-        let q = abs(qv);
-        if (j + 1u >= N_EXPERTS || n == 0u || f32(n) * q >= BINOMIAL_INVERSION_LIMIT) {
-          break;
-        }
-        // rng_next: the held y, else x of a fresh pair (its y held)
-        let had = used == 1u;
-        let fresh = threefry2x32_20(vec2<u32>(step, pair), key);
-        let word = select(fresh.x, held, had);
-        pair += select(1u, 0u, had);
-        held = fresh.y;
-        used = select(1u, 2u, had);
-        tries += 1u;
-        let setup = inversion_setup(n, q);
-        var x = inversion_attempt(setup, n, uniform_fine(word));
-        if (x < 0.0 && tries == BINOMIAL_MAX_TRIES) {
-          x = f32(setup.bound);
-        }
-        let take = x >= 0.0;
-        let nj = draw_count(n, x, qv);
-        if (SELECT_ACCESS) {
-          for (var i = 0u; i + 1u < N_EXPERTS; i++) {
-            counts[i] = select(counts[i], nj, take && j == i);
+          let take = x >= 0.0;
+          let nj = draw_count(n, x, qv);
+          if (SELECT_ACCESS) {
+            for (var i = 0u; i + 1u < N_EXPERTS; i++) {
+              counts[i] = select(counts[i], nj, take && j == i);
+            }
+          } else if (take) {
+            counts[j] = nj;
           }
-        } else if (take) {
-          counts[j] = nj;
-        }
-        if (take) {
-          n -= nj;
-          j += 1u;
-          tries = 0u;
+          if (take) {
+            n -= nj;
+            j += 1u;
+            tries = 0u;
+          }
+          qv = draw_q(&qs, j);
+          if (j + 1u >= N_EXPERTS || n == 0u || f32(n) * abs(qv) >= BINOMIAL_INVERSION_LIMIT) {
+            break;
+          }
         }
       }
       if (j + 1u >= N_EXPERTS || n == 0u) {
