@@ -73,6 +73,10 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
       const slope = estimate(r, 'fig8.slope');
       assert.ok(slope.value < -0.7 && slope.value > -1.3, `boundary slope ${slope.value}, expected near -1`);
       assert.ok(estimate(r, 'fig8.side-agreement').value > 0.95);
+      // T_c from 1/Var(y) on 3 rows (4 temperatures x 64 replicates each, s.e. ~1%): the
+      // slope of log T_c against log gamma within 4 s.e. (~0.01 at quick) and 5% of -1.
+      const tcSlope = estimate(r, 'fig8.tc-slope');
+      assert.ok(Math.abs(tcSlope.value + 1) < 4 * tcSlope.se! && Math.abs(tcSlope.value + 1) < 0.05, `T_c slope ${tcSlope.value} +- ${tcSlope.se}`);
       break;
     }
     case 'fig9': {
@@ -80,7 +84,7 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
         const onset = estimate(r, `fig9.onset.gamma=${gamma}`);
         assert.ok(onset.value < onset.prediction! && onset.value > 0.6 * onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
         const tc = estimate(r, `fig9.tc.gamma=${gamma}`);
-        // 5 temperatures x 256 replicates: s.e. of T_c is a few percent.
+        // 4 temperatures x 128 replicates near T_c: the s.e. of T_c is ~1% (test/coverage-tc checks the interval).
         assert.ok(Math.abs(tc.value / tc.prediction! - 1) < 0.1, `T_c fit ${tc.value} vs ${tc.prediction}`);
         assert.ok(Math.abs(tc.value - tc.prediction!) < 4 * tc.se!, `T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
       }
@@ -89,15 +93,19 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
     case 'fig10': {
       const widths = [3, 4, 5].map((a) => estimate(r, `fig10.raw-width.a=${a}`).value);
       assert.ok(widths[0] < widths[1] && widths[1] < widths[2], `widths ${widths} must grow with a`);
-      // Slower sweeps come closer to 2 H(a) (the switch overshoots each fold by ~ r^(2/3)),
-      // and the extrapolation to r -> 0 lands within 10% of it.
+      // Slower ramps come closer to 2 H(a) (the switch overshoots each fold by ~ r^(2/3)), and
+      // the extrapolation to r -> 0 lands on it: within 3 of its s.e. (model error included),
+      // and within 3% (quick scale's interval is ~2% wide).
       const table = r.tables.find((t) => t.name === 'fig10-width')!;
+      const col = (name: string) => table.columns.indexOf(name);
       for (const a of [3, 4, 5]) {
-        const rows = table.rows.filter((row) => row[0] === a);
-        const gaps = rows.map((row) => (row[3] as number) - (row[6] as number));
-        for (let k = 1; k < gaps.length; k++) assert.ok(gaps[k] < gaps[k - 1] && gaps[k] > 0, `a=${a}: gaps to 2H ${gaps}`);
+        const rows = table.rows.filter((row) => row[0] === a && row[col('B')] === 65536);
+        rows.sort((x, y) => (x[col('rate_dh_dt')] as number) - (y[col('rate_dh_dt')] as number));
+        const gaps = rows.map((row) => (row[col('width_mean')] as number) - (row[col('prediction_2H')] as number));
+        for (let k = 1; k < gaps.length; k++) assert.ok(gaps[k] > gaps[k - 1] && gaps[k - 1] > 0, `a=${a}: gaps to 2H by rising rate ${gaps}`);
         const w0 = estimate(r, `fig10.width.a=${a}`);
-        assert.ok(Math.abs(w0.value / w0.prediction! - 1) < 0.1, `a=${a}: extrapolated ${w0.value} vs 2H ${w0.prediction}`);
+        assert.ok(Math.abs(w0.value / w0.prediction! - 1) < 0.03, `a=${a}: extrapolated ${w0.value} vs 2H ${w0.prediction}`);
+        assert.ok(Math.abs(w0.value - w0.prediction!) < 3 * w0.se!, `a=${a}: extrapolated ${w0.value} +- ${w0.se} vs 2H ${w0.prediction}`);
       }
       break;
     }
@@ -105,10 +113,18 @@ function checkTheory(r: ExperimentResult, id: PresetId): void {
       const w0 = estimate(r, 'fig11.raw-width.rho=0').value;
       const w2 = estimate(r, 'fig11.raw-width.rho=2').value;
       assert.ok(w0 > w2, `width must shrink with rho: ${w0} at rho=0, ${w2} at rho=2`);
+      // a - rho = 1.5 < 2 gamma T: no hysteresis, a width of 0 that is never negative
+      const none = estimate(r, 'fig11.width.rho=3.5');
+      assert.ok(none.value >= 0 && none.value < 0.01 && none.ci![0] >= 0, `rho=3.5: ${none.value} [${none.ci}]`);
+      assert.match(none.name, /no hysteresis/);
       break;
     }
     case 'cusp': {
       assert.ok(estimate(r, 'cusp.agreement').value > 0.85);
+      // The agreement at each resolution (sub-grids of the map; the finest is the map itself).
+      const byRes = r.estimates.filter((e) => e.id.startsWith('cusp.agreement.cells='));
+      assert.ok(byRes.length >= 2, `agreement at ${byRes.length} resolutions`);
+      for (const e of byRes) assert.ok(e.value > 0.85 && e.value <= 1, `${e.id}: ${e.value}`);
       const fig = r.figures.find((f) => f.kind === 'heatmap') as HeatmapFigure;
       assert.ok(
         fig.overlays.some((o) => o.label.includes('fold')),
@@ -149,7 +165,7 @@ describe('presets at quick scale', () => {
   test('scan i of an experiment uses seed + i', () => {
     assert.deepEqual(
       presetSpecs('fig9', 'quick', 10).map((s) => s.seed),
-      [10, 11, 12, 13, 14, 15, 16, 17],
+      Array.from({ length: 20 }, (_, i) => 10 + i),
     );
   });
 
@@ -182,19 +198,39 @@ describe('presets at quick scale', () => {
     });
   }
 
-  test('fig9 at paper scale on WebGPU: onsets below T_c, extrapolated T_c within 3 s.e. and 3% of a/(2 gamma)', async (t) => {
+  test('fig9 at paper scale on WebGPU: onsets below T_c, T_c from 1/Var(y) within 0.2% and 4 s.e. of a/(2 gamma)', async (t) => {
     const skip = await gpuSkip();
     if (skip) return t.skip(skip);
-    // 8 temperatures x 4096 replicates per gamma: the s.e. of T_c is 0.3-1.3% (seeds 1, 11,
-    // 21 put the 12 fits 0.0-2.3% off, each within 1.75 s.e.). 3 s.e. is a test at the 0.3%
-    // level per fit; the 3% cap keeps a large s.e. from hiding a bias of a few percent.
+    // 6 temperatures in [1.005, 1.2] T_c x 512 replicates, B = 65536, eta gamma = 0.02: the
+    // s.e. of T_c is 0.033-0.038% (seeds 1 and 11: the eight fits 0.1-1.2 s.e. off). 0.2% is the
+    // issue's bar (more than 5 s.e.); 4 s.e. is a test at the 0.15% level per fit, and the
+    // known biases (transient, nonlinearity, all < 5e-5 relative, tc-variance.ts) are far below it.
     const r = await runPreset(await testEngine(), 'fig9', 'paper', 11);
     for (const gamma of [0.5, 0.75, 1, 1.5]) {
       const onset = estimate(r, `fig9.onset.gamma=${gamma}`);
       assert.ok(onset.value < onset.prediction!, `onset ${onset.value} vs T_c ${onset.prediction}`);
       const tc = estimate(r, `fig9.tc.gamma=${gamma}`);
       const gap = Math.abs(tc.value - tc.prediction!);
-      assert.ok(gap < 3 * tc.se! && gap < 0.03 * tc.prediction!, `gamma=${gamma}: T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
+      assert.ok(tc.se! < 0.0006 * tc.prediction!, `gamma=${gamma}: s.e. ${tc.se} larger than designed`);
+      assert.ok(gap < 4 * tc.se! && gap < 0.002 * tc.prediction!, `gamma=${gamma}: T_c fit ${tc.value} +- ${tc.se} vs ${tc.prediction}`);
     }
+    // The onset extrapolated to t -> infinity: the mean-field limit 0.1/atanh(0.1) within
+    // 1% (its s.e. is ~0.15% inflated by the poor fit of the model; the model's own bias is
+    // of that order, onset-convergence.ts).
+    const lim = estimate(r, 'fig9.onset-limit');
+    assert.ok(Math.abs(lim.value - lim.prediction!) < 0.01, `onset limit ${lim.value} vs ${lim.prediction}`);
+  });
+
+  test('fig8 at paper scale on WebGPU: the slope of log T_c (from 1/Var(y)) against log gamma is -1 within 0.5%', async (t) => {
+    const skip = await gpuSkip();
+    if (skip) return t.skip(skip);
+    // Five gamma rows in [0.2, 2] at ~0.07% each: the slope's s.e. is ~0.04% (seed 1:
+    // -1.00000 +- 0.00041). 0.5% is the issue's bar (> 10 s.e.); the rows' relative biases are
+    // equal by design (eta gamma fixed, T at fixed T/T_c) and cancel in the slope, so 4 s.e.
+    // also holds. The onset's slope (fig8.slope) carries the finite-time bias instead.
+    const r = await runPreset(await testEngine(), 'fig8', 'paper', 1);
+    const s = estimate(r, 'fig8.tc-slope');
+    assert.ok(Math.abs(s.value + 1) < 0.005 && Math.abs(s.value + 1) < 4 * s.se!, `T_c slope ${s.value} +- ${s.se}`);
+    assert.ok(s.se! < 0.001, `slope s.e. ${s.se} larger than designed`);
   });
 });

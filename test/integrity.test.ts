@@ -437,7 +437,7 @@ describe('parts', () => {
         p.scale = 'quick';
       }),
       f,
-      /^specs\[0\]: is not spec 0 of preset fig8/,
+      /^specs: preset fig8 at scale quick, seed \d+ runs 4 specs, got 1$/,
     );
     // A cell added, a cell removed.
     refused(

@@ -39,10 +39,16 @@ test('every preset at every scale: scan i has seed + i, unique names, valid spec
   }
 });
 
-test('fig9 runs per gamma its onset scan then its variance scan (the run order of the role tree)', () => {
+test('fig9 runs per gamma its onset scan, its variance scan, then its onsets at other run lengths (the run order of the role tree)', () => {
   assert.deepEqual(
     presetSpecs('fig9', 'quick', 1).map((s) => s.name),
-    [0.5, 0.75, 1, 1.5].flatMap((g) => [`fig9-onset-gamma${g}`, `fig9-variance-gamma${g}`]),
+    [0.5, 0.75, 1, 1.5].flatMap((g) => [
+      `fig9-onset-gamma${g}`,
+      `fig9-variance-gamma${g}`,
+      `fig9-onset-gamma${g}-steps500`,
+      `fig9-onset-gamma${g}-steps1000`,
+      `fig9-onset-gamma${g}-steps6000`,
+    ]),
   );
 });
 

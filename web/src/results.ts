@@ -4,6 +4,7 @@
 
 import uPlot from 'uplot';
 import type { Figure, HeatmapFigure, ExperimentResult, ScanSpec } from '../../src/experiments/types.js';
+import { gridCount } from '../../src/experiments/spec-grid.js';
 import { PARAM_NAMES } from '../../src/experiments/types.js';
 import { describeCell, mountHeatmap, mountLines, type Chart, type HeatmapChart } from '../../src/report/charts.js';
 import { drawFigure, type HeatmapCell } from '../../src/report/draw.js';
@@ -162,8 +163,16 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   v.meta.textContent =
     `${result.title} · scale ${result.scale} · ${formatSI(steps)} router-steps in ${formatDuration(ms)} ` +
     `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} router-steps/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
-  const single = result.specs.length === 1 ? result.specs[0] : undefined;
-  const onlySpec = single && !('model' in single) ? single : undefined;
+  // The scan a heatmap shows: the only two-expert scan whose two axes have the heatmap's shape
+  // (an experiment may run other scans beside its map, e.g. fig8's variance rows).
+  const scans = result.specs.filter((s): s is ScanSpec => !('model' in s));
+  const specOf = (fig: Figure): ScanSpec | undefined => {
+    if (fig.kind !== 'heatmap') return undefined;
+    const fits = scans.filter(
+      (s) => s.axes.length === 2 && gridCount(s.axes[0].values) === fig.x.values.length && gridCount(s.axes[1].values) === fig.y.values.length,
+    );
+    return fits.length === 1 ? fits[0] : undefined;
+  };
   result.figures.forEach((fig) => {
     const card = document.createElement('figure');
     card.className = `fig fig-${fig.kind}`;
@@ -191,7 +200,7 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
     card.append(host, caption);
     v.figures.append(card);
     try {
-      mountFigure(host, readout, fig, onlySpec);
+      mountFigure(host, readout, fig, specOf(fig));
     } catch (err) {
       host.textContent = `Could not draw this figure: ${(err as Error).message}`;
     }

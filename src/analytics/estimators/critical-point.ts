@@ -12,6 +12,10 @@
 // obtained in x = 1/T, so (unlike the delta method) it is invariant under T <-> 1/T. The
 // delta-method se uses dTc/dalpha = beta/alpha^2, dTc/dbeta = -1/alpha. Goodness of fit:
 // P(chi^2_dof > weighted RSS), meaningful with absolute weights.
+// criticalPointFromVariances fits the sample variances themselves: 1/s^2 of n normal
+// replicates is a scaled inverse chi-square (relative s.d. sqrt(2/(n-5))), weighted by the
+// fitted line (iteratively reweighted), optionally divided by the exact AR(1) factor
+// (1 + eta lambda/2) so that no finite-eta curvature biases the zero.
 // Reference: E. C. Fieller, "Some problems in interval estimation", J. R. Stat. Soc. B 16
 // (1954) 175-185; MODEL.md sec. 4 for the linear-noise variance; Casella & Berger,
 // Statistical Inference, 2nd ed. (2002) sec. 5.5.4 for the delta method.
@@ -158,4 +162,85 @@ export function extrapolateCriticalPoint(
     goodnessOfFitP: gofP,
     warnings,
   };
+}
+
+export interface VarianceSample {
+  /** Temperature of the cell. */
+  T: number;
+  /** Unbiased sample variance of y across n independent replicates. */
+  variance: number;
+  /** Replicates behind it (> 5). */
+  n: number;
+}
+
+export interface VarianceFitOptions extends Pick<CriticalPointOptions, 'level' | 'ciMethod'> {
+  /**
+   * The AR(1) step: with eta and a_eff given, 1/Var is divided by the exact form's factor
+   * (1 + eta lambda / 2), lambda = (a_eff/2)(1/T - 1/T_c) at the current T_c estimate, so
+   * the fitted line is exact for the linear-noise model at any eta (no finite-eta bias).
+   */
+  step?: { eta: number; aEff: number };
+  /** Reweighting passes (default 8; the fit converges in 3-4 at the relative errors here). */
+  iterations?: number;
+}
+
+export interface VarianceCriticalPointFit extends CriticalPointFit {
+  /** The data the final line was fitted to: 1/Var over the step factor. */
+  corrected: number[];
+  /** The s.e. of each corrected point (from the fitted value, see below). */
+  pointSe: number[];
+  /** The step factor (1 + eta lambda/2) per point (1 without `step`). */
+  stepFactor: number[];
+}
+
+/**
+ * T_c from the sample variances of y at several temperatures on the balanced side (MODEL.md
+ * sec. 4), for y normal and independent across replicates. (n-1) s^2 / sigma^2 is then
+ * chi-square with n - 1 dof, so 1/s^2 is a scaled inverse chi-square: mean
+ * (n-1)/(n-3) / sigma^2 (a common factor when n is equal across points, and close to 1
+ * otherwise) and relative s.d. sqrt(2/(n-5)) exactly. The s.e. of each point is taken from
+ * the FITTED line (iteratively reweighted least squares, i.e. quasi-likelihood with a
+ * known variance function), not from the point's own value: weights from the noisy values
+ * correlate with the noise and bias the line. Weights are absolute, so the Fieller interval
+ * uses normal quantiles and `goodnessOfFitP` tests the linear-noise model.
+ */
+export function criticalPointFromVariances(samples: readonly VarianceSample[], options: VarianceFitOptions = {}): VarianceCriticalPointFit {
+  const temps = samples.map((s) => s.T);
+  const inv = samples.map((s) => 1 / s.variance);
+  checkPairs(temps, inv, 'criticalPointFromVariances');
+  for (const s of samples) {
+    if (!(s.n > 5)) throw new RangeError(`criticalPointFromVariances: need more than 5 replicates per point (got ${s.n})`);
+  }
+  const rel = samples.map((s) => Math.sqrt(2 / (s.n - 5)));
+  const fitOptions: CriticalPointOptions = {
+    absoluteWeights: true,
+    ...(options.level !== undefined && { level: options.level }),
+    ...(options.ciMethod && { ciMethod: options.ciMethod }),
+  };
+  let factor = samples.map(() => 1);
+  let se = inv.map((v, i) => v * rel[i]);
+  let fit = extrapolateCriticalPoint(
+    temps,
+    inv,
+    se.map((s) => 1 / (s * s)),
+    fitOptions,
+  );
+  const passes = options.iterations ?? 8;
+  for (let k = 0; k < passes; k++) {
+    const tc = fit.tc;
+    if (options.step && tc > 0 && Number.isFinite(tc)) {
+      const { eta, aEff } = options.step;
+      factor = temps.map((T) => 1 + (eta * (aEff / 2) * (1 / T - 1 / tc)) / 2);
+    }
+    const y = inv.map((v, i) => v / factor[i]);
+    // s.e. from the fitted value; a fitted value <= 0 (a wild early fit) falls back on the point's own.
+    se = y.map((v, i) => (fit.fitted[i] > 0 ? fit.fitted[i] : v) * rel[i]);
+    fit = extrapolateCriticalPoint(
+      temps,
+      y,
+      se.map((s) => 1 / (s * s)),
+      fitOptions,
+    );
+  }
+  return { ...fit, corrected: inv.map((v, i) => v / factor[i]), pointSe: se, stepFactor: factor };
 }
