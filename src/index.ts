@@ -6,3 +6,4 @@ export { WebGpuEngine, type WebGpuEngineOptions } from './core/webgpu-engine.js'
 export { advanceBlock, allocateBlock, initializeBlock, type RouterBlock } from './core/cpu-router.js';
 export { binomial, binomialReflected, binomialTokens } from './core/binomial.js';
 export { RngStream, seedKey, streamKey, threefry2x32_20, uniformFine, uniformGrid } from './core/threefry.js';
+export * as training from './core/training/index.js';

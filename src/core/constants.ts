@@ -18,6 +18,15 @@ import { MAX_TOKENS } from './model.js';
 export const TAG_ROUTING = 0;
 /** Stream tag of the initial-condition asymmetry. */
 export const TAG_INITIAL = 1;
+/**
+ * Trainable MoE models (src/core/training/): stream (model, 0) under TAG_TRAIN_INIT holds the
+ * initial parameters (word k -> parameter k); stream (model, step) under TAG_TRAIN_BATCH the
+ * minibatch indices of that SGD step; stream (set, i) under TAG_TRAIN_DATA the synthetic
+ * regression input i of data set `set`.
+ */
+export const TAG_TRAIN_INIT = 2;
+export const TAG_TRAIN_BATCH = 3;
+export const TAG_TRAIN_DATA = 4;
 /** Threefry's key-schedule parity word: k2 = PARITY ^ k0 ^ k1 (Skein's C240 for 32-bit words). */
 export const THREEFRY_PARITY = 0x1bd11bda;
 /** Threefry2x32's rotation constants R_32x2, round r uses ROTATIONS[r mod 8]. */
@@ -91,6 +100,9 @@ const u32 = (name: string, value: number | readonly number[]): SharedConstant =>
 export const WGSL_CONSTANTS: readonly SharedConstant[] = [
   u32('TAG_ROUTING', TAG_ROUTING),
   u32('TAG_INITIAL', TAG_INITIAL),
+  u32('TAG_TRAIN_INIT', TAG_TRAIN_INIT),
+  u32('TAG_TRAIN_BATCH', TAG_TRAIN_BATCH),
+  u32('TAG_TRAIN_DATA', TAG_TRAIN_DATA),
   u32('THREEFRY_PARITY', THREEFRY_PARITY),
   u32('THREEFRY_ROTATIONS', THREEFRY_ROTATIONS),
   f32('UNIFORM_FINE_SCALE', UNIFORM_FINE_SCALE),
