@@ -98,7 +98,11 @@ export class DispatchChunker {
   }
 }
 
-/** The router kernels' shared per-dispatch uniforms and one compute pass over routers [slotBegin, slotEnd). */
+/**
+ * The router kernels' shared per-dispatch uniforms and one compute pass over routers
+ * [slotBegin, slotEnd), routersPerInvocation of them per invocation (router.wgsl's
+ * advance_pair: 2, consecutive slots from slotBegin; the last invocation may have one).
+ */
 export function submitRouterDispatch(
   device: GPUDevice,
   pipeline: GPUComputePipeline,
@@ -107,8 +111,10 @@ export function submitRouterDispatch(
   workgroupSize: number,
   plan: { seedKey: readonly [number, number]; firstRouter: number; replicates: number; tokenMode: boolean },
   d: DispatchRange,
+  routersPerInvocation = 1,
 ): void {
-  const grid = dispatchGrid(d.slotEnd - d.slotBegin, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
+  const invocations = Math.ceil((d.slotEnd - d.slotBegin) / routersPerInvocation);
+  const grid = dispatchGrid(invocations, workgroupSize, device.limits.maxComputeWorkgroupsPerDimension);
   device.queue.writeBuffer(
     uniforms,
     0,

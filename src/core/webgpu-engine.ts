@@ -8,6 +8,11 @@
 // take about `targetDispatchMs`, far below a browser's GPU watchdog; results are
 // bit-identical for any split, because a router's random stream depends only on
 // (seed, router, step) and its state crosses dispatch boundaries unchanged.
+//
+// Two advance kernels (router.wgsl), bit-identical in their results: advance, one router per
+// invocation, and advance_pair, two (consecutive slots) per invocation sharing one BTRS exact
+// test per loop iteration. A session picks one at open (pairedAdvance): the pair where it is
+// faster on llvmpipe, from B = PAIRED_MIN_TOKENS up, and never in token mode.
 
 import type { Engine, EngineInfo, RouterReadout, RouterSession, StepRange } from './engine.js';
 import { DispatchChunker, LOOP_ITERATION_BUDGET, submitRouterDispatch, type ChunkOptions, type DispatchRange } from './dispatch.js';
@@ -44,12 +49,25 @@ const TALLY_BYTES = strideOf(TALLY);
 const PREFERRED_STEPS = 256;
 /** loop iterations per step of the O(1) sampler: ~1.2 attempts, an inversion walk of at most ~n q + a few */
 const ITERATIONS_PER_STEP = 24;
+/**
+ * advance_pair from this many tokens per batch (every cell's B) up. Measured on llvmpipe (2
+ * threads, 65536 routers, paired median of 8-20 interleaved runs, ratio to advance): B = 64
+ * 0.95-0.96, 128-192 0.99-1.04, 256 1.06, 512 1.08, 4096 1.14-1.15; collapsed routers
+ * (inversion) 1.24 at B = 512, 1.06 at B = 20. At B = 64 the exact test is needed in over half
+ * of the attempts and its one slot per iteration is saturated.
+ */
+export const PAIRED_MIN_TOKENS = 128;
+
+/** Whether a plan's sessions run advance_pair (two routers per invocation) rather than advance. */
+export function pairedAdvance(plan: Pick<ScanPlan, 'cells' | 'tokenMode'>): boolean {
+  return plan.tokenMode !== true && plan.cells.every((c) => c.B >= PAIRED_MIN_TOKENS);
+}
 
 interface RouterPipelines {
   layout: GPUBindGroupLayout;
   initialize: GPUComputePipeline;
-  advance: GPUComputePipeline;
-  advanceRamp: () => Promise<GPUComputePipeline>;
+  /** the advance pipeline (paired: advance_pair; ramp: RAMP set), compiled when first asked for */
+  advance: (paired: boolean, ramp: boolean) => Promise<GPUComputePipeline>;
 }
 
 export class WebGpuEngine implements Engine {
@@ -58,7 +76,7 @@ export class WebGpuEngine implements Engine {
   recoveries = 0;
   private lostDevice = false;
   private pipelines: Promise<RouterPipelines> | undefined;
-  private rampPipeline: Promise<GPUComputePipeline> | undefined;
+  private advancePipelines = new Map<string, Promise<GPUComputePipeline>>();
   readonly workgroupSize: number;
 
   /**
@@ -93,7 +111,7 @@ export class WebGpuEngine implements Engine {
     const device = await this.options.replaceDevice();
     this.device = device;
     this.pipelines = undefined;
-    this.rampPipeline = undefined;
+    this.advancePipelines = new Map();
     this.lostDevice = false;
     this.recoveries++;
     this.watch(device);
@@ -105,25 +123,36 @@ export class WebGpuEngine implements Engine {
       const module = await compileModule(device, routerShaderSource(), 'router.wgsl');
       const { group: layout, pipeline: pipelineLayout } = createLayouts(device, ROUTER_BINDINGS, 'router bindings');
       const constants = { WORKGROUP_SIZE: this.workgroupSize };
-      const [initialize, advance] = await Promise.all(
-        ['initialize', 'advance'].map((entryPoint) =>
-          device.createComputePipelineAsync({ label: entryPoint, layout: pipelineLayout, compute: { module, entryPoint, constants } }),
-        ),
-      );
-      // The ramped-sweep variant of advance (RAMP, router_step.wgsl), compiled when a session first ramps.
-      const advanceRamp = () =>
-        (this.rampPipeline ??= device.createComputePipelineAsync({
-          label: 'advance (ramp)',
-          layout: pipelineLayout,
-          compute: { module, entryPoint: 'advance', constants: { ...constants, RAMP: 1 } },
-        }));
-      return { layout, initialize, advance, advanceRamp };
+      const initialize = await device.createComputePipelineAsync({
+        label: 'initialize',
+        layout: pipelineLayout,
+        compute: { module, entryPoint: 'initialize', constants },
+      });
+      // advance or advance_pair, and their ramped-sweep variants (RAMP, router_step.wgsl), each
+      // compiled when a session first needs it.
+      const pipelines = this.advancePipelines;
+      const advance = (paired: boolean, ramp: boolean) => {
+        const entryPoint = paired ? 'advance_pair' : 'advance';
+        const label = ramp ? `${entryPoint} (ramp)` : entryPoint;
+        let pipeline = pipelines.get(label);
+        if (!pipeline) {
+          pipeline = device.createComputePipelineAsync({
+            label,
+            layout: pipelineLayout,
+            compute: { module, entryPoint, constants: ramp ? { ...constants, RAMP: 1 } : constants },
+          });
+          pipelines.set(label, pipeline);
+        }
+        return pipeline;
+      };
+      return { layout, initialize, advance };
     })();
     return this.pipelines;
   }
 
   async open(plan: ScanPlan): Promise<RouterSession> {
     const pipelines = await this.compile();
+    await pipelines.advance(pairedAdvance(plan), false);
     return new WebGpuSession(this, plan, pipelines);
   }
 
@@ -145,6 +174,8 @@ class WebGpuSession implements RouterSession {
   private readonly chunker: DispatchChunker;
   /** some cell ramps h (hRate != 0): advance runs the RAMP pipeline */
   private ramping = false;
+  /** advance_pair, two routers per invocation, rather than advance (pairedAdvance) */
+  private readonly paired: boolean;
 
   constructor(
     private readonly engine: WebGpuEngine,
@@ -155,6 +186,7 @@ class WebGpuSession implements RouterSession {
     this.device = device;
     this.routers = routerCount(plan);
     this.key = seedKey(plan.seed);
+    this.paired = pairedAdvance(plan);
     this.uniforms = device.createBuffer({ label: 'params', size: uniformSizeOf(PARAMS), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     this.cells = device.createBuffer({
       label: 'cells',
@@ -176,7 +208,8 @@ class WebGpuSession implements RouterSession {
       entries: bindGroupEntries(ROUTER_BINDINGS, { params: this.uniforms, cells: this.cells, state: this.state, tallies: this.tallies }),
     });
     this.writeCells(plan.cells);
-    this.chunker = new DispatchChunker(this.routers, engine.workgroupSize, engine.options, {
+    // slices of whole workgroups of invocations
+    this.chunker = new DispatchChunker(this.routers, this.routersPerInvocation * engine.workgroupSize, engine.options, {
       preferredSteps: PREFERRED_STEPS,
       probe: 65536,
       maxSteps: this.maxStepsPerDispatch(),
@@ -204,14 +237,19 @@ class WebGpuSession implements RouterSession {
     this.writeCells(cells);
   }
 
-  private dispatch(pipeline: GPUComputePipeline, d: DispatchRange): void {
+  /** routers one invocation of advance runs */
+  private get routersPerInvocation(): number {
+    return this.paired ? 2 : 1;
+  }
+
+  private dispatch(pipeline: GPUComputePipeline, d: DispatchRange, routersPerInvocation = 1): void {
     const plan = {
       seedKey: this.key,
       firstRouter: this.plan.firstRouter ?? 0,
       replicates: this.plan.replicates,
       tokenMode: this.plan.tokenMode === true,
     };
-    submitRouterDispatch(this.device, pipeline, this.bindGroup, this.uniforms, this.engine.workgroupSize, plan, d);
+    submitRouterDispatch(this.device, pipeline, this.bindGroup, this.uniforms, this.engine.workgroupSize, plan, d, routersPerInvocation);
   }
 
   async initialize(): Promise<void> {
@@ -225,18 +263,22 @@ class WebGpuSession implements RouterSession {
     this.device.queue.submit([encoder.finish()]);
   }
 
-  /** Steps per dispatch that keep an invocation's loop iterations within LOOP_ITERATION_BUDGET (token mode: B per step). */
+  /**
+   * Steps per dispatch that keep an invocation's loop iterations within LOOP_ITERATION_BUDGET
+   * (token mode: B per step). advance_pair runs at most one iteration per attempt of either of
+   * its routers (every iteration settles one attempt at least): twice advance's.
+   */
   private maxStepsPerDispatch(): number {
-    const perStep = this.plan.tokenMode ? Math.max(...this.plan.cells.map((c) => c.B)) + 2 : ITERATIONS_PER_STEP;
+    const perStep = this.routersPerInvocation * (this.plan.tokenMode ? Math.max(...this.plan.cells.map((c) => c.B)) + 2 : ITERATIONS_PER_STEP);
     return Math.max(1, Math.floor(LOOP_ITERATION_BUDGET / perStep));
   }
 
   async advance(range: StepRange, onRouterSteps?: (done: number) => void): Promise<void> {
-    const pipeline = this.ramping ? await this.pipelines.advanceRamp() : this.pipelines.advance;
+    const pipeline = await this.pipelines.advance(this.paired, this.ramping);
     await this.chunker.advance(
       range,
       async (d) => {
-        this.dispatch(pipeline, d);
+        this.dispatch(pipeline, d, this.routersPerInvocation);
         await this.device.queue.onSubmittedWorkDone();
       },
       onRouterSteps,
