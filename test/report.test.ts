@@ -395,6 +395,19 @@ test('estimatesTable: each row carries its estimate id (data attribute and toolt
   assert.match(html, /<tr data-estimate-id="a&quot;b">/);
 });
 
+test('estimatesTable: a caption says how to read it; a known bias replaces the gap in s.e.', () => {
+  const html = estimatesTable([
+    { id: 'x.raw', name: 'raw width', value: 2.5, se: 1e-4, prediction: 2.131, bias: 'finite sweep rate r = 0.001' },
+    { id: 'x.w0', name: 'slow limit', value: 2.1305, se: 5e-4, prediction: 2.131 },
+  ]);
+  assert.match(html, /<caption>Each row: an estimate with its standard error/);
+  const [raw, w0] = html.split('<tr data-estimate-id=').slice(1);
+  assert.match(raw, /bias: finite sweep rate r = 0\.001/);
+  assert.doesNotMatch(raw, /σ|class="num far"/, 'no alarm for a known bias (3690 s.e. otherwise)');
+  assert.match(w0, /-1 σ/);
+  assert.equal(estimateGap({ id: 'b', name: 'b', value: 2, se: 0.1, prediction: 1, bias: 'finite time' }).sigmas, undefined);
+});
+
 test('buildReportHtml: one file, data embedded without breaking out of its <script>', () => {
   assert.ok(!/<\/script|<!--/i.test(embedJson({ s: '</script><!-- x' })));
   assert.deepEqual(JSON.parse(embedJson({ s: '</script><!-- \u2028' })), { s: '</script><!-- \u2028' });

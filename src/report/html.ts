@@ -115,6 +115,7 @@ export function estimatesTable(estimates: Estimate[]): string {
     return `<tr data-estimate-id="${escapeHtml(e.id)}">${cells.join('')}</tr>`;
   });
   return `<table class="estimates">
+<caption>Each row: an estimate with its standard error and confidence interval, the theory's prediction, and the gap between them in % and in standard errors. Where a known bias (finite sweep rate, finite run time, finite B) dominates the gap, the row names the bias instead of a gap in standard errors.</caption>
 <thead><tr><th scope="col">Quantity</th><th scope="col">Estimate ± s.e.</th><th scope="col">CI</th><th scope="col">Prediction</th><th scope="col">Gap</th><th scope="col">Gap / s.e.</th><th scope="col">Note</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
@@ -193,6 +194,7 @@ nav a { color: var(--accent); text-decoration: none; margin-right: 16px; white-s
 .failed { color: #b00020; }
 .readout { min-height: 1.4em; font-size: 12.5px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .cell-mark { position: absolute; pointer-events: none; outline: 2px solid #fff; box-shadow: 0 0 0 3px rgba(0,0,0,.45); display: none; }
+.estimates caption { caption-side: top; text-align: left; font-size: 12px; color: var(--muted); padding-bottom: 4px; }
 .estimates { border-collapse: collapse; margin: 16px 0 8px; font-size: 13px; font-variant-numeric: tabular-nums; }
 .estimates th, .estimates td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: baseline; }
 .estimates thead th { border-bottom: 1.5px solid #999; font-size: 12px; color: var(--muted); font-weight: 600; }
