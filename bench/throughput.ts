@@ -20,9 +20,11 @@ import {
   formatBenchReport,
   numpyScriptPath,
   probeNumpy,
+  measureTimed,
   runBenchmark,
   type BenchFlags,
   type BenchReport,
+  type TimingBand,
 } from '../src/cli/bench.js';
 import { finish, reportError } from '../src/cli/errors.js';
 import { parseIntegerListFlag } from '../src/cli/flags.js';
@@ -69,12 +71,8 @@ export interface ExpertBenchReport {
   skipped: { engine: ExpertBenchEngine; reason: string }[];
 }
 
-interface Sizing {
+interface Sizing extends TimingBand {
   routers: (engine: ExpertBenchEngine, N: number) => number;
-  warmupSeconds: number;
-  targetSeconds: number;
-  minSeconds: number;
-  maxSeconds: number;
 }
 
 // NumPy's multinomial costs O(N) per router-step in Python-level C loops: fewer routers at large N.
@@ -89,46 +87,10 @@ const QUICK: Sizing = { routers: () => 4096, warmupSeconds: 0.05, targetSeconds:
 
 type Runner = (steps: number, progress?: ProgressHandle) => Promise<{ seconds: number; meanSquareShare: number; cores: number }>;
 
-/** Warm-up by doubling the steps (the first run compiles the pipeline), then a run sized to targetSeconds, redone once if outside the band. */
+/** measureTimed (src/cli/bench.ts) with the N-expert runs' extra fields; at most one retry. */
 async function measure(routers: number, sizing: Sizing, run: Runner, label: string, progress?: (label: string) => ProgressHandle) {
-  let steps = 2;
-  const warm: { steps: number; seconds: number }[] = [];
-  for (;;) {
-    const { seconds } = await run(steps);
-    warm.push({ steps, seconds });
-    if ((seconds >= sizing.warmupSeconds && warm.length >= 3) || steps >= 1 << 20) break;
-    steps *= Math.min(16, Math.max(2, Math.ceil((1.2 * sizing.warmupSeconds) / Math.max(seconds, 1e-6))));
-  }
-  const last = warm[warm.length - 1];
-  const prev = warm[warm.length - 2];
-  let perStep = last.seconds / last.steps;
-  let fixed = 0;
-  if (last.steps > prev.steps && last.seconds > prev.seconds) {
-    perStep = Math.max((last.seconds - prev.seconds) / (last.steps - prev.steps), (0.5 * last.seconds) / last.steps);
-    fixed = Math.max(0, last.seconds - perStep * last.steps);
-  }
-  let best: Omit<ExpertBenchRow, 'engine' | 'adapter' | 'N' | 'B' | 'ratioVsNumpy' | 'expertStepsPerSecond'> | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    steps = Math.max(1, Math.round(Math.max(sizing.targetSeconds - fixed, sizing.targetSeconds / 4) / perStep));
-    const handle = progress?.(label);
-    let out: Awaited<ReturnType<Runner>>;
-    try {
-      out = await run(steps, handle);
-    } finally {
-      handle?.stop();
-    }
-    best = {
-      routers,
-      steps,
-      seconds: out.seconds,
-      routerStepsPerSecond: (routers * steps) / Math.max(out.seconds, 1e-9),
-      meanSquareShare: out.meanSquareShare,
-      cores: out.cores,
-    };
-    if (out.seconds >= sizing.minSeconds && out.seconds <= sizing.maxSeconds) break;
-    perStep = Math.max(out.seconds - fixed, out.seconds / 2) / steps;
-  }
-  return best!;
+  const { out, ...m } = await measureTimed(routers, sizing, run, label, progress, 2);
+  return { ...m, meanSquareShare: out.meanSquareShare, cores: out.cores };
 }
 
 function expertPlan(N: number, routers: number, steps: number): ExpertPlan {

@@ -88,15 +88,19 @@ export interface BenchReport {
   skipped: { engine: BenchEngine; reason: string }[];
 }
 
-interface Sizing {
-  /** routers per run */
-  routers: Record<BenchEngine, number>;
+/** How long benchmark runs last (seconds). */
+export interface TimingBand {
   /** the warm-up doubles its steps until a run lasts this long */
   warmupSeconds: number;
   /** aim of the timed run, and the band accepted without a retry */
   targetSeconds: number;
   minSeconds: number;
   maxSeconds: number;
+}
+
+interface Sizing extends TimingBand {
+  /** routers per run */
+  routers: Record<BenchEngine, number>;
 }
 
 const FULL: Sizing = {
@@ -126,26 +130,36 @@ type Runner = (steps: number, progress?: ProgressHandle) => Promise<{ seconds: n
 
 const MAX_BENCH_STEPS = 1 << 24;
 
+/** A timed run: its size and rate, and what the run itself returned. */
+export interface Timed<R> {
+  routers: number;
+  steps: number;
+  seconds: number;
+  routerStepsPerSecond: number;
+  out: R;
+}
+
 /**
  * Warm-up by doubling the steps until a run lasts `warmupSeconds`; the last two warm-up runs
  * give the marginal rate and the fixed cost per run (setup, workers, readback), which size
  * the timed run to last about `targetSeconds`. A timed run outside [minSeconds, maxSeconds]
- * is redone (at most twice) with steps corrected by what it measured.
+ * is redone (at most `attempts` runs in all) with steps corrected by what it measured.
  */
-async function measure(
+export async function measureTimed<R extends { seconds: number }>(
   routers: number,
-  sizing: Sizing,
-  run: Runner,
+  band: TimingBand,
+  run: (steps: number, progress?: ProgressHandle) => Promise<R>,
   label: string,
   progress?: (label: string) => ProgressHandle,
-): Promise<Measurement> {
+  attempts = 3,
+): Promise<Timed<R>> {
   let steps = 4;
   const warm: { steps: number; seconds: number }[] = [];
   for (;;) {
     const { seconds } = await run(steps);
     warm.push({ steps, seconds });
-    if ((seconds >= sizing.warmupSeconds && warm.length >= 3) || steps >= MAX_BENCH_STEPS) break;
-    const factor = Math.min(16, Math.max(2, Math.ceil((1.2 * sizing.warmupSeconds) / Math.max(seconds, 1e-6))));
+    if ((seconds >= band.warmupSeconds && warm.length >= 3) || steps >= MAX_BENCH_STEPS) break;
+    const factor = Math.min(16, Math.max(2, Math.ceil((1.2 * band.warmupSeconds) / Math.max(seconds, 1e-6))));
     steps = Math.min(MAX_BENCH_STEPS, steps * factor);
   }
   const last = warm[warm.length - 1];
@@ -158,28 +172,33 @@ async function measure(
     perStep = Math.max((last.seconds - prev.seconds) / (last.steps - prev.steps), (0.5 * last.seconds) / last.steps);
     fixed = Math.max(0, last.seconds - perStep * last.steps);
   }
-  let best: Measurement | undefined;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const budget = Math.max(sizing.targetSeconds - fixed, sizing.targetSeconds / 4);
+  let best: Timed<R> | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const budget = Math.max(band.targetSeconds - fixed, band.targetSeconds / 4);
     steps = Math.min(MAX_BENCH_STEPS, Math.max(1, Math.round(budget / perStep)));
     const handle = progress?.(label);
-    let out: Awaited<ReturnType<Runner>>;
+    let out: R;
     try {
       out = await run(steps, handle);
     } finally {
       handle?.stop();
     }
-    best = {
-      routers,
-      steps,
-      seconds: out.seconds,
-      routerStepsPerSecond: (routers * steps) / Math.max(out.seconds, 1e-9),
-      meanAbsLoad: out.meanAbsLoad,
-    };
-    if (out.seconds >= sizing.minSeconds && out.seconds <= sizing.maxSeconds) break;
+    best = { routers, steps, seconds: out.seconds, routerStepsPerSecond: (routers * steps) / Math.max(out.seconds, 1e-9), out };
+    if (out.seconds >= band.minSeconds && out.seconds <= band.maxSeconds) break;
     perStep = Math.max(out.seconds - fixed, out.seconds / 2) / steps;
   }
   return best!;
+}
+
+async function measure(
+  routers: number,
+  sizing: Sizing,
+  run: Runner,
+  label: string,
+  progress?: (label: string) => ProgressHandle,
+): Promise<Measurement> {
+  const { out, ...m } = await measureTimed(routers, sizing, run, label, progress);
+  return { ...m, meanAbsLoad: out.meanAbsLoad };
 }
 
 function enginePlan(B: number, routers: number, steps: number, seed: number): ScanPlan {
