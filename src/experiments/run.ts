@@ -223,19 +223,34 @@ export function mergeProvenance(list: Provenance[]): Provenance {
   };
 }
 
+/** What every part file says about the run it belongs to. */
+export interface PartIdentity {
+  format: string;
+  id: string;
+  version: string;
+  specHashes: string[];
+  shard: { index: number; count: number };
+}
+
 /**
- * Checks that parts belong to one experiment and cover it exactly once, and merges them.
- * Errors are InputErrors naming the part (by its label) and what is missing or foreign.
+ * The checks both kinds of merge make: every part of the one experiment `parts[0]` sets (its
+ * `format`, id, version, specs and shard count, plus what `extra` adds), each shard once and
+ * none missing. Returns the parts in shard order; InputErrors name the part by its label.
  */
-export function mergeParts(parts: { label: string; part: ExperimentPart }[]): ExperimentPart {
+export function orderedShardSet<P extends PartIdentity>(
+  parts: readonly { label: string; part: P }[],
+  format: { name: string; problem: string },
+  extra: (part: P, first: P) => (string | false)[] = () => [],
+): P[] {
   if (parts.length === 0) throw new InputError('parts', 'no parts given');
   const [first] = parts;
   const count = first.part.shard.count;
   for (const { label, part } of parts) {
     const foreign = [
-      part.format !== 'moe-cusp-part' && 'not a moe-cusp part',
+      part.format !== format.name && format.problem,
       part.id !== first.part.id && `experiment ${part.id}, not ${first.part.id}`,
       part.version !== first.part.version && `version ${part.version}, not ${first.part.version}`,
+      ...extra(part, first.part),
       part.specHashes.join() !== first.part.specHashes.join() &&
         `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
       part.shard.count !== count && `one of ${part.shard.count} shards, not ${count}`,
@@ -250,7 +265,16 @@ export function mergeParts(parts: { label: string; part: ExperimentPart }[]): Ex
   }
   const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
   if (missing.length) throw new InputError('parts', `incomplete: missing shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}`);
-  const ordered = [...parts].sort((a, b) => a.part.shard.index - b.part.shard.index).map((p) => p.part);
+  return [...parts].sort((a, b) => a.part.shard.index - b.part.shard.index).map((p) => p.part);
+}
+
+/**
+ * Checks that parts belong to one experiment and cover it exactly once, and merges them.
+ * Errors are InputErrors naming the part (by its label) and what is missing or foreign.
+ */
+export function mergeParts(parts: { label: string; part: ExperimentPart }[]): ExperimentPart {
+  const ordered = orderedShardSet(parts, { name: 'moe-cusp-part', problem: 'not a moe-cusp part' });
+  const [first] = parts;
   const specs = first.part.specs;
   const scans: ScanPart[] = specs.map((spec, i) => {
     const pieces = ordered.map((p) => p.scans[i]);

@@ -11,7 +11,7 @@ import { InputError } from '../../core/model.js';
 import { progressReport, type ProgressListener } from '../../core/scan.js';
 import { PACKAGE_VERSION } from '../../core/version.generated.js';
 import type { Scale } from '../presets/index.js';
-import { shardCells, type Shard } from '../run.js';
+import { orderedShardSet, shardCells, type Shard } from '../run.js';
 import type { StopToken } from '../scan-run.js';
 import type { ExperimentResult } from '../types.js';
 import { EXPERT_PRESETS, expertExperimentResult, expertPresetSpecs, type ExpertPresetId } from './presets/index.js';
@@ -200,30 +200,10 @@ export async function runExpertExperimentPart(
  * them. Errors are InputErrors naming the part (by its label) and what is missing or foreign.
  */
 export function mergeExpertParts(parts: { label: string; part: ExpertExperimentPart }[]): ExpertExperimentPart {
-  if (parts.length === 0) throw new InputError('parts', 'no parts given');
+  const ordered = orderedShardSet(parts, { name: 'moe-cusp-expert-part', problem: 'not an N-expert part' }, (part, first) => [
+    part.scale !== first.scale && `scale ${part.scale}, not ${first.scale}`,
+  ]);
   const [first] = parts;
-  const count = first.part.shard.count;
-  for (const { label, part } of parts) {
-    const foreign = [
-      part.format !== 'moe-cusp-expert-part' && 'not an N-expert part',
-      part.id !== first.part.id && `experiment ${part.id}, not ${first.part.id}`,
-      part.version !== first.part.version && `version ${part.version}, not ${first.part.version}`,
-      part.scale !== first.part.scale && `scale ${part.scale}, not ${first.part.scale}`,
-      part.specHashes.join() !== first.part.specHashes.join() &&
-        `specs ${part.specHashes.join(',')}, not ${first.part.specHashes.join(',')} (another scale, seed or spec)`,
-      part.shard.count !== count && `one of ${part.shard.count} shards, not ${count}`,
-    ].filter(Boolean);
-    if (foreign.length) throw new InputError(label, `foreign part (${first.label} sets the experiment): ${foreign.join('; ')}`);
-  }
-  const seen = new Map<number, string>();
-  for (const { label, part } of parts) {
-    const other = seen.get(part.shard.index);
-    if (other !== undefined) throw new InputError(label, `duplicate: shard ${part.shard.index}/${count} is also in ${other}`);
-    seen.set(part.shard.index, label);
-  }
-  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length) throw new InputError('parts', `incomplete: missing shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${count}`);
-  const ordered = [...parts].sort((a, b) => a.part.shard.index - b.part.shard.index).map((p) => p.part);
   const scans = first.part.specs.map((spec, i): ExpertScanPiece => {
     let o: ExpertScanOutcome;
     try {
