@@ -15,7 +15,7 @@ import { unsafeNameReason } from '../core/names.js';
 import { isPresetId, presetSpecs, SCALES, type Scale } from './presets/index.js';
 import type { PartResults } from './scan-run.js';
 import type { ExperimentCheckpoint, ExperimentPart, ScanPart } from './run.js';
-import { parseSpec, specHash, sweepLegs, type ParsedSpec } from './spec.js';
+import { parseSpec, specHash, sweepLegs } from './spec.js';
 import type { ScanSpec, TraceCell, ValueGrid } from './types.js';
 
 // ---------------------------------------------------------------------------------------
@@ -371,14 +371,42 @@ export function checkShard(s: { index: number; count: number }, fail: Fail): voi
   if (s.index >= s.count) fail('shard.index', `must be below shard.count (${s.count}), got ${s.index}`);
 }
 
-/** parseSpec, its failure under specs[i]. */
-function parseSpecAt(spec: unknown, where: string, fail: Fail): ParsedSpec {
-  try {
-    return parseSpec(spec);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return fail(err.field === 'spec' ? where : `${where}.${err.field}`, err.problem);
+/**
+ * The header checks of every part file: a safe id, a shard index below the count, the specs
+ * parsed by `parse` (a failure under specs[i]) with one hash and one scan each, each hash that
+ * of its spec, and a custom part's one spec named as the part (`defaultName` when unnamed).
+ */
+export function checkPartHeader<S extends { name?: string | undefined }>(
+  part: { id: string; shard: { index: number; count: number }; specs: unknown[]; specHashes: string[]; scans: unknown[]; scale: string },
+  parse: (spec: unknown) => S,
+  hashOf: (spec: S) => string,
+  defaultName: string,
+  fail: Fail,
+): S[] {
+  checkId(part.id, fail);
+  checkShard(part.shard, fail);
+  if (part.specs.length === 0) fail('specs', 'must list at least one spec');
+  const specs = part.specs.map((spec, i) => {
+    try {
+      return parse(spec);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      return fail(err.field === 'spec' ? `specs[${i}]` : `specs[${i}].${err.field}`, err.problem);
+    }
+  });
+  if (part.specHashes.length !== specs.length)
+    fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
+  if (part.scans.length !== specs.length) fail('scans', `has ${plural(part.scans.length, 'scan')} for ${plural(specs.length, 'spec')}`);
+  specs.forEach((spec, i) => {
+    const h = hashOf(spec);
+    if (h !== part.specHashes[i]) fail(`specs[${i}]`, `hashes to ${h}, but specHashes[${i}] is ${part.specHashes[i]}: the spec was modified`);
+  });
+  if (part.scale === 'custom') {
+    if (specs.length !== 1) fail('specs', `a custom part (scale "custom") has one spec, got ${specs.length}`);
+    const name = specs[0].name ?? defaultName;
+    if (part.id !== name) fail('id', `must be the spec's name ${shown(name)}, got ${shown(part.id)}`);
   }
+  return specs;
 }
 
 /** A preset's specs, or why a part cannot be that preset. */
@@ -404,22 +432,8 @@ function presetHashes(id: string, scale: string, seed: number, fail: Fail): stri
 export function checkPart(input: unknown, label: string): ExperimentPart {
   const fail = failing(label);
   const part = parseWith(partSchema, input, label, 'part');
-  checkId(part.id, fail);
-  checkShard(part.shard, fail);
-  if (part.specs.length === 0) fail('specs', 'must list at least one spec');
-  const specs = part.specs.map((s, i) => parseSpecAt(s, `specs[${i}]`, fail));
-  if (part.specHashes.length !== specs.length)
-    fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
-  if (part.scans.length !== specs.length) fail('scans', `has ${plural(part.scans.length, 'scan')} for ${plural(specs.length, 'spec')}`);
-  specs.forEach((spec, i) => {
-    const h = specHash(spec);
-    if (h !== part.specHashes[i]) fail(`specs[${i}]`, `hashes to ${h}, but specHashes[${i}] is ${part.specHashes[i]}: the spec was modified`);
-  });
-  if (part.scale === 'custom') {
-    if (specs.length !== 1) fail('specs', `a custom part (scale "custom") has one spec, got ${specs.length}`);
-    const name = specs[0].name ?? 'scan';
-    if (part.id !== name) fail('id', `must be the spec's name ${shown(name)}, got ${shown(part.id)}`);
-  } else {
+  const specs = checkPartHeader(part, parseSpec, specHash, 'scan', fail);
+  if (part.scale !== 'custom') {
     const seed = specs[0].seed;
     const expected = presetHashes(part.id, part.scale, seed, fail);
     const of = `preset ${part.id} at scale ${part.scale}, seed ${seed}`;

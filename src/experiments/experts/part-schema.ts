@@ -12,6 +12,7 @@ import { InputError } from '../../core/model.js';
 import {
   cellRange,
   checkId,
+  checkPartHeader,
   checkShard,
   count,
   exactly,
@@ -147,36 +148,12 @@ function checkResults(r: Results, spec: ExpertScanSpec, path: string, fail: Fail
   }
 }
 
-/** parseExpertSpec, its failure under specs[i]. */
-function parseSpecAt(spec: unknown, where: string, fail: Fail): ExpertScanSpec {
-  try {
-    return parseExpertSpec(spec);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    return fail(err.field === 'spec' ? where : `${where}.${err.field}`, err.problem);
-  }
-}
-
 /** An N-expert shard part (JSON parsed, non-finite numbers revived) checked in full; `label` (the file) is the InputError's field. */
 export function checkExpertPart(input: unknown, label: string): ExpertExperimentPart {
   const fail = failing(label);
   const part = parseWith(partSchema, input, label, 'part');
-  checkId(part.id, fail);
-  checkShard(part.shard, fail);
-  if (part.specs.length === 0) fail('specs', 'must list at least one spec');
-  const specs = part.specs.map((s, i) => parseSpecAt(s, `specs[${i}]`, fail));
-  if (part.specHashes.length !== specs.length)
-    fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
-  if (part.scans.length !== specs.length) fail('scans', `has ${plural(part.scans.length, 'scan')} for ${plural(specs.length, 'spec')}`);
-  specs.forEach((spec, i) => {
-    const h = expertSpecHash(spec);
-    if (h !== part.specHashes[i]) fail(`specs[${i}]`, `hashes to ${h}, but specHashes[${i}] is ${part.specHashes[i]}: the spec was modified`);
-  });
-  if (part.scale === 'custom') {
-    if (specs.length !== 1) fail('specs', `a custom part (scale "custom") has one spec, got ${specs.length}`);
-    const name = specs[0].name ?? 'experts';
-    if (part.id !== name) fail('id', `must be the spec's name ${shown(name)}, got ${shown(part.id)}`);
-  } else {
+  const specs = checkPartHeader(part, parseExpertSpec, expertSpecHash, 'experts', fail);
+  if (part.scale !== 'custom') {
     if (!(SCALES as readonly string[]).includes(part.scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(part.scale)}`);
     if (!isExpertPresetId(part.id)) fail('id', `${shown(part.id)} is not an N-expert preset (a part at scale ${part.scale} is one)`);
     const seed = specs[0].seed;
