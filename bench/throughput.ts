@@ -1,6 +1,7 @@
 // The throughput benchmark as a script: the same as `moe-cusp bench` (src/cli/bench.ts has
 // the benchmark itself; bench/ holds the entry points and the NumPy peer, and imports src/),
-// followed by the N-expert rows, which only this script runs: router-steps/s and
+// followed by the N-expert rows and the training rows (bench/training.ts), which only this
+// script runs. The N-expert rows: router-steps/s and
 // expert-steps/s (x N) of the N-expert WebGPU kernel (shaders/router_n.wgsl) next to the
 // vectorised NumPy peer (bench/numpy_router.py --experts N: Generator.multinomial) at the same
 // N, and their ratio. Balanced parameters a = N/2, gamma = 1, T = 1 (a < N gamma T), eta = 0.01,
@@ -8,6 +9,7 @@
 //
 //   node dist/bench/throughput.js [--json] [--quick] [--B 64,512] [--engines webgpu,cpu,numpy]
 //                                 [--experts 2,4,8,16,64 | --experts none] [--experts-only]
+//                                 [--no-training] [--training-only]
 //
 // --engines also selects the N-expert rows' engines (webgpu, numpy; cpu has none here).
 // Timings are end to end, as for two experts: open, initialize, advance, readback.
@@ -33,6 +35,7 @@ import { expertCell, MAX_EXPERTS, type ExpertEngine, type ExpertPlan } from '../
 import { createEngine, type AdapterChoice } from '../src/node/index.js';
 import { expertEngineFor } from '../src/node/engines.js';
 import { progressReport } from '../src/core/scan.js';
+import { formatTrainingReport, runTrainingBenchmark } from './training.js';
 
 export const EXPERTS_DEFAULT: readonly number[] = [2, 4, 8, 16, 64];
 /** B and the balanced parameters of the N-expert rows (a = N / 2). */
@@ -264,6 +267,8 @@ export function formatExpertReport(report: ExpertBenchReport): string {
 interface ThroughputFlags extends BenchFlags {
   experts?: string;
   expertsOnly?: boolean;
+  training?: boolean;
+  trainingOnly?: boolean;
 }
 
 const program = addBenchFlags(new Command('throughput'))
@@ -273,6 +278,8 @@ const program = addBenchFlags(new Command('throughput'))
     `comma-separated N for the N-expert rows, in [2, ${MAX_EXPERTS}] (default ${EXPERTS_DEFAULT.join(',')}); none: no N-expert rows`,
   )
   .option('--experts-only', 'only the N-expert rows')
+  .option('--no-training', 'skip the training rows (models and sample-gradients per second)')
+  .option('--training-only', 'only the training rows')
   .exitOverride()
   .configureOutput({ outputError: () => {} })
   .action(async (flags: ThroughputFlags) => {
@@ -284,10 +291,11 @@ const program = addBenchFlags(new Command('throughput'))
           ? EXPERTS_DEFAULT
           : parseIntegerListFlag('--experts', flags.experts, 2, MAX_EXPERTS);
     const progress = (label: string) => progressBar({ label });
-    const report: BenchReport | null = flags.expertsOnly ? null : await runBenchmark({ ...options, progress });
+    const only = flags.trainingOnly === true;
+    const report: BenchReport | null = flags.expertsOnly || only ? null : await runBenchmark({ ...options, progress });
     const expertEngines = (options.engines ?? ['webgpu', 'numpy']).filter((e): e is ExpertBenchEngine => e === 'webgpu' || e === 'numpy');
     const expertReport =
-      experts.length > 0 && expertEngines.length > 0
+      experts.length > 0 && expertEngines.length > 0 && !only
         ? await runExpertBenchmark({
             quick: options.quick === true,
             experts,
@@ -297,10 +305,25 @@ const program = addBenchFlags(new Command('throughput'))
             progress,
           })
         : null;
+    const trainingEngines = (options.engines ?? ['webgpu', 'cpu']).filter((e): e is 'webgpu' | 'cpu' => e === 'webgpu' || e === 'cpu');
+    const trainingReport =
+      (flags.training !== false || only) && !flags.expertsOnly && trainingEngines.length > 0
+        ? await runTrainingBenchmark({
+            quick: options.quick === true,
+            engines: trainingEngines,
+            adapter: options.adapter,
+            strict: options.strict === true,
+            progress,
+          })
+        : null;
     if (flags.json) {
-      process.stdout.write(JSON.stringify({ ...(report ?? {}), experts: expertReport }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ ...(report ?? {}), experts: expertReport, training: trainingReport }, null, 2) + '\n');
     } else {
-      const parts = [report ? formatBenchReport(report) : null, expertReport ? formatExpertReport(expertReport) : null];
+      const parts = [
+        report ? formatBenchReport(report) : null,
+        expertReport ? formatExpertReport(expertReport) : null,
+        trainingReport ? formatTrainingReport(trainingReport) : null,
+      ];
       process.stdout.write(parts.filter((p) => p !== null).join('\n\n') + '\n');
     }
   });

@@ -22,6 +22,8 @@ import { expandGrid, parseSpec, parseSpecText, specOutputBytes, specRouterSteps,
 import { PARAM_NAMES, type ParamName, type ScanSpec } from '../src/experiments/types.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import { toJson } from '../src/report/tables.js';
+import { TRAINING_PRESET_IDS, trainingPresetSpecs } from '../src/experiments/training/presets/index.js';
+import { parseTrainingSpec } from '../src/experiments/training/spec.js';
 
 // MOE_CUSP_FUZZ_SEED and MOE_CUSP_FUZZ_SCALE (a factor on the in-process run counts) search further than CI does.
 const SEED = Number(process.env.MOE_CUSP_FUZZ_SEED ?? 42);
@@ -626,5 +628,29 @@ describe('the CLI on random specs', () => {
     for (const name of ['../evil', '/tmp/x', '.hidden', 'report.html', 'a/b', 'con', 'x'.repeat(65)]) {
       assert.equal(checkRun({ ...tiny, name }, /^name$/), 2, name);
     }
+  });
+});
+
+describe('parseTrainingSpec on random and mutated values', () => {
+  const seeds = TRAINING_PRESET_IDS.map((id) => {
+    const { seed: _s, ...rest } = trainingPresetSpecs(id, 'quick', 1)[0];
+    return rest;
+  });
+  test('JSON values and mutated training specs: parsed or an InputError on a JSON path', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        parsed(() => parseTrainingSpec(v));
+      }),
+      runs(200),
+    );
+    const arb = fc.tuple(fc.constantFrom(...seeds), fc.array(mutationArb, { minLength: 1, maxLength: 4 })).map(([seed, ms]) => mutated(seed, ms));
+    let ok = 0;
+    fc.assert(
+      fc.property(arb, (v) => {
+        if (!(parsed(() => parseTrainingSpec(v)) instanceof InputError)) ok++;
+      }),
+      runs(800),
+    );
+    assert.ok(ok > 20, `some mutated specs still parse (${ok})`);
   });
 });

@@ -11,6 +11,10 @@ import { isPresetId, PRESET_IDS, SCALES, type PresetId, type Scale } from '../ex
 import { completeExpertExperiment } from '../experiments/experts/experiment.js';
 import { EXPERT_PRESET_IDS, isExpertPresetId, type ExpertPresetId } from '../experiments/experts/presets/index.js';
 import { expertExperiment, loadExpertResume, mergePartFiles, runExpertPart } from './experts.js';
+import { stepsNoun } from '../core/scan.js';
+import { completeTrainingExperiment } from '../experiments/training/experiment.js';
+import { isTrainingPresetId, TRAINING_PRESET_IDS, type TrainingPresetId } from '../experiments/training/presets/index.js';
+import { loadTrainingResume, runTrainingPart, trainingExperiment } from './training.js';
 import {
   checkResume,
   completeExperiment,
@@ -112,7 +116,7 @@ export function summary(result: ExperimentResult): string {
   const steps = result.provenance.reduce((s, p) => s + p.routerSteps, 0);
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
   return (
-    `${result.title} [${result.scale}]: ${steps.toExponential(3)} router-steps in ${(ms / 1000).toFixed(1)} s ` +
+    `${result.title} [${result.scale}]: ${steps.toExponential(3)} ${stepsNoun(result.provenance)} in ${(ms / 1000).toFixed(1)} s ` +
     `(${(steps / ms / 1e3).toFixed(1)} M/s)\n${formatEstimates(result.estimates)}\n`
   );
 }
@@ -380,15 +384,15 @@ export async function reproduceCommand(
   seed: number | undefined,
   engineFlags: EngineFlags,
   flags: OutputFlags,
-  only: (PresetId | ExpertPresetId)[] | undefined,
+  only: (PresetId | ExpertPresetId | TrainingPresetId)[] | undefined,
   control: RunControl,
 ): Promise<void> {
-  const chosen = only ?? [...PRESET_IDS, ...EXPERT_PRESET_IDS];
-  const ids = chosen.filter((id): id is PresetId => !isExpertPresetId(id));
-  const expertIds = chosen.filter(isExpertPresetId);
+  const chosen = only ?? [...PRESET_IDS, ...EXPERT_PRESET_IDS, ...TRAINING_PRESET_IDS];
+  const ids = chosen.filter((id): id is PresetId => !isExpertPresetId(id) && !isTrainingPresetId(id));
   const targets = ids.map((id) => experimentTarget({ kind: 'preset', id }, scale, seed));
-  const experts = expertIds.map((id) => expertExperiment({ kind: 'expert-preset', id }, scale, seed));
-  const all = [...targets.map((t) => t.id), ...experts.map((e) => e.id)];
+  const experts = chosen.filter(isExpertPresetId).map((id) => expertExperiment({ kind: 'expert-preset', id }, scale, seed));
+  const trainings = chosen.filter(isTrainingPresetId).map((id) => trainingExperiment({ kind: 'training-preset', id }, scale, seed));
+  const all = [...targets.map((t) => t.id), ...experts.map((e) => e.id), ...trainings.map((e) => e.id)];
   if (control.resume === true && !all.some((id) => existsSync(plannedCheckpoint(flags.out, id, WHOLE)))) {
     throw new InputError('--resume', `no checkpoint of ${all.join(', ')} in ${join(resolve(flags.out), 'checkpoints')}`);
   }
@@ -403,10 +407,12 @@ export async function reproduceCommand(
       const path = session.checkpointPath(t.id, WHOLE);
       return control.resume !== false && existsSync(path) ? loadResume(t, WHOLE, path) : undefined;
     });
-    const expertResumes = experts.map((e) => {
+    const resumeOf = <E extends { id: string }, C>(e: E, load: (e: E, shard: Shard, path: string) => C) => {
       const path = session.checkpointPath(e.id, WHOLE);
-      return control.resume !== false && existsSync(path) ? loadExpertResume(e, WHOLE, path) : undefined;
-    });
+      return control.resume !== false && existsSync(path) ? load(e, WHOLE, path) : undefined;
+    };
+    const expertResumes = experts.map((e) => resumeOf(e, loadExpertResume));
+    const trainingResumes = trainings.map((e) => resumeOf(e, loadTrainingResume));
     await withEngine(engineFlags, async (engine) => {
       for (const t of targets) checkFits(t, engine);
       const results: ExperimentResult[] = [];
@@ -417,13 +423,17 @@ export async function reproduceCommand(
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
       }
-      // The N-expert presets, with checkpoints and resume alike.
-      for (const [i, e] of experts.entries()) {
-        const result = completeExpertExperiment(await runExpertPart(engine, e, session, { ...control, shard: undefined }, expertResumes[i]));
-        explainWriteError(session.checkpointPath(e.id, WHOLE), () => writeExperiment(out, result, { png: flags.png }));
+      // The N-expert and training presets, with checkpoints and resume alike.
+      const finish = (id: string, result: ExperimentResult) => {
+        explainWriteError(session.checkpointPath(id, WHOLE), () => writeExperiment(out, result, { png: flags.png }));
         results.push(result);
         if (!flags.json) process.stdout.write(summary(result) + '\n');
-      }
+      };
+      const whole = { ...control, shard: undefined };
+      for (const [i, e] of experts.entries())
+        finish(e.id, completeExpertExperiment(await runExpertPart(engine, e, session, whole, expertResumes[i])));
+      for (const [i, e] of trainings.entries())
+        finish(e.id, completeTrainingExperiment(await runTrainingPart(engine, e, session, whole, trainingResumes[i])));
       if (flags.report) writeReport(out, `moe-cusp: the paper's experiments at ${scale} scale`, results);
       for (const id of all) rmSync(session.checkpointPath(id, WHOLE), { force: true });
       if (flags.json) process.stdout.write(toJson(results));
@@ -452,49 +462,6 @@ export function mergeCommand(paths: string[], flags: OutputFlags): void {
   } finally {
     session.close();
   }
-}
-
-/**
- * The shard of this process: --shard i/n, or --shards n with the index from a batch
- * scheduler (Kubernetes Indexed Jobs: JOB_COMPLETION_INDEX; Slurm job arrays:
- * SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN).
- */
-export function resolveShard(shardFlag: string | undefined, shardsFlag: string | undefined, env = process.env): Shard | undefined {
-  if (shardFlag !== undefined) {
-    const m = /^(\d+)\/(\d+)$/.exec(shardFlag.trim());
-    const shard = m && { index: Number(m[1]), count: Number(m[2]) };
-    if (!shard || shard.count < 1 || shard.index >= shard.count || shard.count > 1_000_000) {
-      throw new InputError('--shard', `must be i/n with 0 <= i < n <= 1000000, got ${JSON.stringify(shardFlag)}`);
-    }
-    if (shardsFlag !== undefined && Number(shardsFlag) !== shard.count) throw new InputError('--shards', `contradicts --shard ${shardFlag}`);
-    return shard;
-  }
-  if (shardsFlag === undefined) return undefined;
-  const count = Number(shardsFlag);
-  if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
-    throw new InputError('--shards', `must be an integer in [1, 1000000], got ${JSON.stringify(shardsFlag)}`);
-  // An empty or non-integer variable is an error naming it, never silently shard 0.
-  const integerVar = (name: string): number => {
-    const raw = env[name]!;
-    if (!/^\s*\d{1,9}\s*$/.test(raw)) {
-      throw new InputError(name, `must be a non-negative integer, got ${raw.trim() === '' ? 'an empty value' : JSON.stringify(raw.slice(0, 40))}`);
-    }
-    return Number(raw);
-  };
-  const sources: [string, number][] = [];
-  if (env.JOB_COMPLETION_INDEX !== undefined) sources.push(['JOB_COMPLETION_INDEX', integerVar('JOB_COMPLETION_INDEX')]);
-  else if (env.SLURM_ARRAY_TASK_ID !== undefined) {
-    const min = env.SLURM_ARRAY_TASK_MIN === undefined ? 0 : integerVar('SLURM_ARRAY_TASK_MIN');
-    sources.push(['SLURM_ARRAY_TASK_ID', integerVar('SLURM_ARRAY_TASK_ID') - min]);
-  }
-  if (sources.length === 0) {
-    throw new InputError('--shards', 'needs --shard i/n, or the shard index in JOB_COMPLETION_INDEX (Kubernetes) or SLURM_ARRAY_TASK_ID (Slurm)');
-  }
-  const [name, index] = sources[0];
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new InputError(name, `gives shard index ${index}, must be an integer in [0, ${count - 1}] for --shards ${count}`);
-  }
-  return { index, count };
 }
 
 export { SCALES, PRESET_IDS };

@@ -28,6 +28,7 @@ import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import type { Scale } from '../experiments/presets/index.js';
 import { completeExperiment, mergeParts, type ExperimentPart, type Shard } from '../experiments/run.js';
 import type { ExperimentResult } from '../experiments/types.js';
+import { completeTrainingExperiment, mergeTrainingParts, type TrainingExperimentPart } from '../experiments/training/experiment.js';
 import { expertEngineFor } from '../node/engines.js';
 import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
 import { errnoWords, OutputFolder } from '../node/out-dir.js';
@@ -153,20 +154,22 @@ export interface MergedExperiment {
 
 /**
  * Reads every part file (all verified before anything is written), groups them by experiment
- * and checks each group covers its experiment exactly once: two-expert and N-expert parts alike.
+ * and checks each group covers its experiment exactly once: two-expert, N-expert and training parts alike.
  */
 export function mergePartFiles(files: string[]): MergedExperiment[] {
   type Group =
     | { kind: 'two-expert'; parts: { label: string; part: ExperimentPart }[] }
-    | { kind: 'experts'; parts: { label: string; part: ExpertExperimentPart }[] };
+    | { kind: 'experts'; parts: { label: string; part: ExpertExperimentPart }[] }
+    | { kind: 'training'; parts: { label: string; part: TrainingExperimentPart }[] };
+  const words = { 'two-expert': 'two-expert', experts: 'N-expert', training: 'training' } as const;
   const byId = new Map<string, Group>();
   for (const file of files) {
     const any = readAnyPart(file);
-    const group = byId.get(any.part.id) ?? (any.kind === 'experts' ? { kind: 'experts', parts: [] } : { kind: 'two-expert', parts: [] });
+    const group: Group = byId.get(any.part.id) ?? ({ kind: any.kind, parts: [] } as Group);
     if (group.kind !== any.kind) {
       throw new InputError(
         file,
-        `foreign part (${group.parts[0].label} sets the experiment): a ${any.kind === 'experts' ? 'N-expert' : 'two-expert'} part of ${any.part.id}, the other a ${group.kind === 'experts' ? 'N-expert' : 'two-expert'} one`,
+        `foreign part (${group.parts[0].label} sets the experiment): a ${words[any.kind]} part of ${any.part.id}, the other a ${words[group.kind]} one`,
       );
     }
     (group.parts as { label: string; part: unknown }[]).push({ label: file, part: any.part });
@@ -176,6 +179,10 @@ export function mergePartFiles(files: string[]): MergedExperiment[] {
     if (group.kind === 'experts') {
       const part = mergeExpertParts(group.parts);
       return { id, complete: () => completeExpertExperiment(part) };
+    }
+    if (group.kind === 'training') {
+      const part = mergeTrainingParts(group.parts);
+      return { id, complete: () => completeTrainingExperiment(part) };
     }
     const part = mergeParts(group.parts);
     return { id, complete: () => completeExperiment(part) };

@@ -16,7 +16,6 @@ import {
   mergeCommand,
   PRESET_IDS,
   reproduceCommand,
-  resolveShard,
   resolveTarget,
   runCommand,
   SCALES,
@@ -27,6 +26,9 @@ import { parseChoiceFlag, parseChoiceListFlag, parseIntegerFlag, parseNumberFlag
 import { sampleCommand, sampleExpertCommand, sampleExpertSpec, sampleSpec } from './sample.js';
 import { resolveExpertTarget, runExpertCommand } from './experts.js';
 import { EXPERT_PRESET_IDS } from '../experiments/experts/presets/index.js';
+import { TRAINING_PRESET_IDS } from '../experiments/training/presets/index.js';
+import { resolveTrainingTarget, runTrainingCommand } from './training.js';
+import { resolveShard } from './shards.js';
 
 interface DemoFlags {
   engine?: string;
@@ -137,7 +139,10 @@ export function buildProgram(): Command {
   runOptions(
     program
       .command('run')
-      .argument('<target>', `a preset (${[...PRESET_IDS, ...EXPERT_PRESET_IDS].join(', ')}) or a spec file (JSON, see README)`)
+      .argument(
+        '<target>',
+        `a preset (${[...PRESET_IDS, ...EXPERT_PRESET_IDS, ...TRAINING_PRESET_IDS].join(', ')}) or a spec file (JSON, see README)`,
+      )
       .description('run one experiment: writes <out>/<name>/result.json, CSVs, PNGs and <out>/report.html'),
   )
     .option('--shard <i/n>', 'run only shard i of n (0-based) and write a part for `merge`')
@@ -145,16 +150,21 @@ export function buildProgram(): Command {
     .action(async (target: string, flags: RunFlags & { shard?: string; shards?: string }) => {
       const parsed = parseRunFlags(flags);
       const shard = resolveShard(flags.shard, flags.shards);
-      const experts = resolveExpertTarget(target);
-      if (experts) await runExpertCommand(experts, parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
+      const training = resolveTrainingTarget(target);
+      const experts = training ? null : resolveExpertTarget(target);
+      if (training) await runTrainingCommand(training, parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
+      else if (experts) await runExpertCommand(experts, parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
       else await runCommand(resolveTarget(target), parsed.scale, parsed.seed, parsed.engine, parsed.out, { ...parsed.control, shard });
     });
 
   runOptions(program.command('reproduce').description('run every preset of the paper at one scale and write one report (<out>/report.html)'))
-    .option('--only <list>', `comma-separated subset of ${[...PRESET_IDS, ...EXPERT_PRESET_IDS].join(',')}`)
+    .option('--only <list>', `comma-separated subset of ${[...PRESET_IDS, ...EXPERT_PRESET_IDS, ...TRAINING_PRESET_IDS].join(',')}`)
     .action(async (flags: RunFlags & { only?: string }) => {
       const parsed = parseRunFlags(flags);
-      const only = flags.only === undefined ? undefined : parseChoiceListFlag('--only', flags.only, [...PRESET_IDS, ...EXPERT_PRESET_IDS]);
+      const only =
+        flags.only === undefined
+          ? undefined
+          : parseChoiceListFlag('--only', flags.only, [...PRESET_IDS, ...EXPERT_PRESET_IDS, ...TRAINING_PRESET_IDS]);
       await reproduceCommand(parsed.scale, parsed.seed, parsed.engine, parsed.out, only, parsed.control);
     });
 

@@ -12,6 +12,8 @@ import {
   PARAMS,
   STATE,
   TALLY,
+  TRAIN_CELL,
+  TRAIN_PARAMS,
   UPDATE_DRAW,
   UPDATE_OUT,
   wgslStruct,
@@ -89,6 +91,29 @@ export const UPDATE_CHECK_BINDINGS = bindings({
   draws: { binding: 3, kind: 'read-only-storage', type: { arrayOf: UPDATE_DRAW } },
   out: { binding: 4, kind: 'storage', type: { arrayOf: UPDATE_OUT } },
   out_tallies: { binding: 5, kind: 'storage', type: { arrayOf: TALLY } },
+});
+
+/**
+ * train_regression.wgsl: the uniforms, the cells, the models' parameters (model-major f32),
+ * the data as (x, y) pairs (the training rows, then each evaluation set) and the evaluation
+ * partials (also the test-only batch_rows output).
+ */
+export const TRAIN_REGRESSION_BINDINGS = bindings({
+  params: { binding: 0, kind: 'uniform', type: TRAIN_PARAMS },
+  cells: { binding: 1, kind: 'read-only-storage', type: { arrayOf: TRAIN_CELL } },
+  weights: { binding: 2, kind: 'storage', type: { arrayOf: 'f32' } },
+  samples: { binding: 3, kind: 'read-only-storage', type: { arrayOf: 'f32' } },
+  out: { binding: 4, kind: 'storage', type: { arrayOf: 'f32' } },
+});
+
+/** train_digits.wgsl: as TRAIN_REGRESSION_BINDINGS, with the data as 64 pixels per row and the labels. */
+export const TRAIN_DIGITS_BINDINGS = bindings({
+  params: { binding: 0, kind: 'uniform', type: TRAIN_PARAMS },
+  cells: { binding: 1, kind: 'read-only-storage', type: { arrayOf: TRAIN_CELL } },
+  weights: { binding: 2, kind: 'storage', type: { arrayOf: 'f32' } },
+  pixels: { binding: 3, kind: 'read-only-storage', type: { arrayOf: 'f32' } },
+  labels: { binding: 4, kind: 'read-only-storage', type: { arrayOf: 'u32' } },
+  out: { binding: 5, kind: 'storage', type: { arrayOf: 'f32' } },
 });
 
 /** The `@group @binding var` declarations of a kernel. */
@@ -192,6 +217,104 @@ export function checkShaderSource(): string {
 
 export function updateCheckShaderSource(): string {
   return compose(UPDATE_CHECK_BINDINGS, [WGSL_SOURCES.router_step, WGSL_SOURCES.update_check]);
+}
+
+/** The smooth and hard training kernels (one module; the kind is the pipeline's KIND override). */
+export function trainRegressionShaderSource(): string {
+  return compose(TRAIN_REGRESSION_BINDINGS, [WGSL_SOURCES.threefry, WGSL_SOURCES.train_common, WGSL_SOURCES.train_regression]);
+}
+
+/**
+ * The digits training kernel's compile-time constants (they size its arrays): hidden width H,
+ * 1 or 2 experts, the workgroup size wg (8, 16, 32 or 64: it divides the 64 pixels) and the
+ * batch rows per invocation and tile, rows.
+ */
+export interface DigitsKernelGeometry {
+  readonly hidden: number;
+  readonly experts: 1 | 2;
+  readonly wg: number;
+  readonly rows: number;
+}
+
+const DIGITS_KERNEL_DIM = 64;
+const DIGITS_KERNEL_CLASSES = 10;
+
+/** Workgroup floats of train_digits.wgsl: the tile's row records and row indices, the reduction. */
+export function digitsWorkgroupFloats(g: DigitsKernelGeometry): number {
+  const tile = g.wg * g.rows;
+  return tile * (2 + g.experts * (2 * g.hidden + DIGITS_KERNEL_CLASSES)) + tile + 4 * g.wg;
+}
+
+/**
+ * Upper bounds on the loop iterations one invocation of train_digits.wgsl runs per SGD step
+ * (batch B) and per evaluation tile, counting every iteration of every loop (llvmpipe's cap
+ * counts them all, whether or not a compiler unrolls them).
+ */
+export function digitsKernelIterations(g: DigitsKernelGeometry, batch: number): { perStep: number; perEvalTile: number } {
+  const { hidden: H, experts: E, wg, rows: R } = g;
+  const D4 = DIGITS_KERNEL_DIM / 4;
+  const C = DIGITS_KERNEL_CLASSES;
+  const tiles = Math.ceil(batch / (wg * R));
+  const pix = DIGITS_KERNEL_DIM / wg;
+  const small = Math.ceil((E * (H + C * H + C) + (E === 2 ? 1 : 0)) / wg);
+  const load = R * (D4 + 1) + R;
+  const gap = 2 * R + D4 * (1 + R);
+  const forward = E * (H * (3 * R + D4 * (1 + R)) + C * (3 * R + H * (1 + R)));
+  const softmax = R * (5 * C + 4);
+  const records = E * (R * (C + 1) + H * (C * (1 + R) + 2 * R)) + R;
+  const params = wg * R * (2 * (E * H + 1) + pix * (E * H + 2) + small + 2);
+  const penalty = E === 2 ? tiles * (load + gap + R) + wg + 1 : 0;
+  const update = pix * (E * (H + 1) + 1) + small;
+  return {
+    perStep: penalty + tiles * (load + gap + R + forward + softmax + records + params + 1) + update + small + 1,
+    perEvalTile: load + gap + R + forward + R * (3 * C + 2) + 1,
+  };
+}
+
+/**
+ * The digits kernel's geometry for a batch of B rows. A GPU: one row per invocation, B rounded
+ * up to a power of two in 8..64 invocations per workgroup. A CPU adapter (llvmpipe): one SIMD
+ * group of 8 invocations with ROWS = B / 8 rows each (at most 2), so that every parameter load
+ * serves ROWS rows (on llvmpipe a load at a uniform address inside a loop still costs a
+ * per-lane gather). `given` overrides either; then halved (rows first) while the records would
+ * not fit the device's workgroup memory.
+ * Measured on llvmpipe (Mesa 22.3, 2 cores, 2026-12; H = 4, two experts, B = 32, 256 models;
+ * model-steps per CPU-second, +-20% on a shared machine): 8 x 2 rows 6.5k, 16 x 2 rows 5.8k,
+ * 8 x 4 rows 5.3k (and 1.5x the compile time), 8 x 1 row 5.1k, 32 x 1 row (a GPU's) 4.6k.
+ */
+export function digitsGeometry(
+  hidden: number,
+  experts: 1 | 2,
+  batch: number,
+  workgroupBytes: number,
+  cpu: boolean,
+  given: { wg?: number | undefined; rows?: number | undefined } = {},
+): DigitsKernelGeometry {
+  let wg = 8;
+  let rows = 1;
+  if (cpu) rows = Math.min(2, Math.ceil(batch / 8));
+  else while (wg < 64 && wg < batch) wg *= 2;
+  wg = given.wg ?? wg;
+  rows = given.rows ?? rows;
+  const fits = () => 4 * digitsWorkgroupFloats({ hidden, experts, wg, rows }) <= workgroupBytes;
+  while (!fits() && (rows > 1 || wg > 8)) {
+    if (rows > 1) rows = Math.ceil(rows / 2);
+    else wg /= 2;
+  }
+  if (!fits()) throw new RangeError(`digits: hidden ${hidden} needs more workgroup memory than the device has`);
+  return { hidden, experts, wg, rows };
+}
+
+export function trainDigitsShaderSource(g: DigitsKernelGeometry): string {
+  const { hidden, experts, wg, rows } = g;
+  if (!(Number.isInteger(hidden) && hidden >= 1 && hidden <= 256))
+    throw new RangeError(`trainDigitsShaderSource: hidden must be an integer in [1, 256], got ${hidden}`);
+  if (experts !== 1 && experts !== 2) throw new RangeError(`trainDigitsShaderSource: experts must be 1 or 2, got ${experts}`);
+  if (![8, 16, 32, 64].includes(wg)) throw new RangeError(`trainDigitsShaderSource: wg must be 8, 16, 32 or 64, got ${wg}`);
+  if (!(Number.isInteger(rows) && rows >= 1 && rows <= 16))
+    throw new RangeError(`trainDigitsShaderSource: rows must be an integer in [1, 16], got ${rows}`);
+  const header = `const HIDDEN: u32 = ${hidden}u;\nconst EXPERTS: u32 = ${experts}u;\nconst WG: u32 = ${wg}u;\nconst ROWS: u32 = ${rows}u;\n`;
+  return compose(TRAIN_DIGITS_BINDINGS, [header, WGSL_SOURCES.threefry, WGSL_SOURCES.train_common, WGSL_SOURCES.train_digits]);
 }
 
 /** Compiles a module and turns compilation errors into one readable exception. */

@@ -73,6 +73,48 @@ export const EXPERT_CELL = struct('ExpertCell', [
 ] as const);
 
 /**
+ * Per-dispatch uniforms of the training kernels (shaders/train_*.wgsl): the plan's stream key
+ * and model range, the steps, the batch and data-set geometry, and the init scales.
+ * model_offset: global index of slot 0 (firstModel); train_rows: the training set's n (its rows
+ * come first in the data buffers); set_base, set_rows: an evaluation set's first row and row
+ * count there, cut into `chunks` of chunk_rows; init_scale (smooth, hard: every parameter;
+ * digits: router w, V, v) and init_scale2 (digits: U, u); inv_batch = 1 / B; digits: experts,
+ * hidden, classes (its loop bounds; uniforms so that a compiler does not unroll those loops).
+ */
+export const TRAIN_PARAMS = struct('TrainParams', [
+  ['seed_lo', 'u32'],
+  ['seed_hi', 'u32'],
+  ['model_offset', 'u32'],
+  ['model_begin', 'u32'],
+  ['model_end', 'u32'],
+  ['replicates', 'u32'],
+  ['step_begin', 'u32'],
+  ['step_end', 'u32'],
+  ['batch', 'u32'],
+  ['train_rows', 'u32'],
+  ['row_stride', 'u32'],
+  ['set_base', 'u32'],
+  ['set_rows', 'u32'],
+  ['chunk_rows', 'u32'],
+  ['chunks', 'u32'],
+  ['init_scale', 'f32'],
+  ['init_scale2', 'f32'],
+  ['inv_batch', 'f32'],
+  ['experts', 'u32'],
+  ['hidden', 'u32'],
+  ['classes', 'u32'],
+] as const);
+
+/** One training cell (TrainingCell of src/core/training/engine.ts; inv_t = 1 / T rounded once). */
+export const TRAIN_CELL = struct('TrainCell', [
+  ['h', 'f32'],
+  ['inv_t', 'f32'],
+  ['lambda_lb', 'f32'],
+  ['router_l2', 'f32'],
+  ['lr', 'f32'],
+] as const);
+
+/**
  * The state of one router: its score gap y = r1 - r2, and in ramped sweeps the h where y
  * first crossed zero while h rose (crossUp) and while it fell (crossDown), CROSS_NONE before.
  */

@@ -13,7 +13,8 @@ export interface Provenance {
   engine: EngineInfo['engine'];
   adapter: string;
   backend: string;
-  sampler: 'btrs-inversion' | 'tokens';
+  /** the binomial sampler of a router run; 'sgd' for a training run (routers: models, routerSteps: model-steps) */
+  sampler: 'btrs-inversion' | 'tokens' | 'sgd';
   seed: number;
   startedAt: string;
   elapsedMs: number;
@@ -95,4 +96,9 @@ export async function runScan(engine: Engine, plan: ScanPlan, options: RunOption
   } finally {
     session.close();
   }
+}
+
+/** What a run's steps count: model-steps (SGD steps of one model) for training runs, router-steps otherwise. */
+export function stepsNoun(provenance: readonly Pick<Provenance, 'sampler'>[]): 'model-steps' | 'router-steps' {
+  return provenance.length > 0 && provenance.every((p) => p.sampler === 'sgd') ? 'model-steps' : 'router-steps';
 }

@@ -93,7 +93,7 @@ export const provenance = loose({
   engine: text,
   adapter: text,
   backend: text,
-  sampler: oneOf(['btrs-inversion', 'tokens']),
+  sampler: oneOf(['btrs-inversion', 'tokens', 'sgd']),
   seed: count,
   startedAt: text,
   elapsedMs: nonNegative,

@@ -5,6 +5,7 @@
 import type { ProgressReport, Provenance } from '../core/scan.js';
 import type { CellStats } from '../core/reductions.js';
 import type { ExpertScanSpec } from './experts/spec.js';
+import type { TrainingScanSpec } from './training/spec.js';
 
 /** Router parameters a spec may fix or scan (MODEL.md section 1). */
 export const PARAM_NAMES = ['a', 'T', 'gamma', 'h', 'rho', 'B', 'eta'] as const;
@@ -265,9 +266,11 @@ export interface Table {
 export interface ExperimentResult {
   id: string;
   title: string;
+  /** a custom scan's description, built from its spec (run.ts scanDescription) */
+  description?: string;
   scale: string;
   /** the specs run (one or more scans make up an experiment): two-expert scans, or N-expert ones (model 'experts') */
-  specs: (ScanSpec | ExpertScanSpec)[];
+  specs: (ScanSpec | ExpertScanSpec | TrainingScanSpec)[];
   provenance: Provenance[];
   estimates: Estimate[];
   figures: Figure[];

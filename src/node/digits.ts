@@ -7,11 +7,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { parseDigitsCsv } from '../core/training/digits-data.js';
+import { DIGITS_SHA256, parseDigitsCsv } from '../core/training/digits-data.js';
 import type { ClassData } from '../core/training/types.js';
 
-/** sha256 of the shipped digits.csv.gz (data/digits/README.md). */
-export const DIGITS_SHA256 = '09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22';
+export { DIGITS_SHA256 };
 
 /** The shipped file's path: <package root>/data/digits/digits.csv.gz, from dist/src/node/. */
 export function digitsPath(): string {

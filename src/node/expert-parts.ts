@@ -17,10 +17,15 @@ import { checkExpertCheckpoint, checkExpertPart } from '../experiments/experts/p
 import type { ExpertScanSpec } from '../experiments/experts/spec.js';
 import { checkPart } from '../experiments/part-schema.js';
 import type { ExperimentPart } from '../experiments/run.js';
+import type { TrainingExperimentPart } from '../experiments/training/experiment.js';
+import { checkTrainingPart } from '../experiments/training/part-schema.js';
 import { writeFileAtomic } from './outputs.js';
 import { decodeCheckpointBody, decodePartBody, encodeCheckpointBody, encodePartBody, readCheckpointBytes, readPartText } from './parts.js';
 
-export type AnyPart = { kind: 'two-expert'; part: ExperimentPart } | { kind: 'experts'; part: ExpertExperimentPart };
+export type AnyPart =
+  | { kind: 'two-expert'; part: ExperimentPart }
+  | { kind: 'experts'; part: ExpertExperimentPart }
+  | { kind: 'training'; part: TrainingExperimentPart };
 
 function formatOf(body: unknown): unknown {
   return body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as { format?: unknown }).format : undefined;
@@ -30,10 +35,11 @@ export function encodeExpertPart(part: ExpertExperimentPart): string {
   return encodePartBody(part);
 }
 
-/** A part of either kind from a part file's text, verified (checksum, then structure). */
+/** A part of any kind (two-expert, N-expert, training) from a part file's text, verified (checksum, then structure). */
 export function decodeAnyPart(text: string, label: string): AnyPart {
   const body = decodePartBody(text, label);
   if (formatOf(body) === 'moe-cusp-expert-part') return { kind: 'experts', part: checkExpertPart(body, label) };
+  if (formatOf(body) === 'moe-cusp-training-part') return { kind: 'training', part: checkTrainingPart(body, label) };
   return { kind: 'two-expert', part: checkPart(body, label) };
 }
 

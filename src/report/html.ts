@@ -3,7 +3,7 @@
 // HTML; the figures are drawn in the page by viewer.ts from the embedded JSON.
 // Browser-safe: no Node-only imports (assets.ts loads the assets under Node).
 
-import type { Provenance } from '../core/scan.js';
+import { stepsNoun, type Provenance } from '../core/scan.js';
 import type { Estimate, ExperimentResult, Figure } from '../experiments/types.js';
 import { formatDuration, formatNumber, formatSI } from './format.js';
 
@@ -143,7 +143,7 @@ function experimentMeta(e: ExperimentResult): string {
   if (e.specs.length) parts.push(`${e.specs.length} scan${e.specs.length === 1 ? '' : 's'}`);
   if (s)
     parts.push(
-      `${formatSI(s.routerSteps)} router-steps in ${formatDuration(s.elapsedMs)} (${formatSI(s.routerStepsPerSecond)}/s)`,
+      `${formatSI(s.routerSteps)} ${stepsNoun(e.provenance)} in ${formatDuration(s.elapsedMs)} (${formatSI(s.routerStepsPerSecond)}/s)`,
       `seed${s.seeds.length === 1 ? '' : 's'} ${s.seeds.join(', ')}`,
     );
   return parts.map(escapeHtml).join(' · ');

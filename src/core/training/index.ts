@@ -7,3 +7,6 @@ export * from './hard.js';
 export * from './digits.js';
 export * from './digits-data.js';
 export * from './sgd.js';
+export * from './engine.js';
+export * from './cpu-engine.js';
+export * from './webgpu-engine.js';

@@ -1,0 +1,135 @@
+// `moe-cusp run <fig1..fig5 | training spec>`, the training part of `reproduce` and of `merge`:
+// trainable MoE experiments (MODEL.md section 6) run on the same engine (the WebGPU device of the
+// router engine, or the f64 CPU twin) and write the same outputs (result.json, CSVs, PNGs,
+// report.html) as the router experiments, with the same run controls: --shard i/n writes a part
+// for `merge`, --checkpoint-every writes checkpoints (at evaluation points), SIGTERM/SIGINT/SIGHUP
+// write one and exit 143/130/129, and --resume continues from it with the numbers an
+// uninterrupted run gives. A checkpoint of another spec, seed, scale, shard or version is refused (exit 2).
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import type { Engine } from '../core/engine.js';
+import { InputError } from '../core/model.js';
+import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
+import type { Scale } from '../experiments/presets/index.js';
+import type { Shard } from '../experiments/run.js';
+import {
+  checkTrainingResume,
+  completeTrainingExperiment,
+  prepareTrainingExperiment,
+  runTrainingExperimentPart,
+  TrainingExperimentInterrupted,
+  type PreparedTrainingExperiment,
+  type TrainingExperimentCheckpoint,
+  type TrainingExperimentPart,
+} from '../experiments/training/experiment.js';
+import { isTrainingPresetId, type TrainingPresetId } from '../experiments/training/presets/index.js';
+import { parseTrainingSpecText, type TrainingScanSpec } from '../experiments/training/spec.js';
+import { encodePartBody, runKey } from '../node/parts.js';
+import { errnoWords, OutputFolder } from '../node/out-dir.js';
+import { nodeTrainingData, readTrainingCheckpoint, trainingEngineFor, writeTrainingCheckpoint } from '../node/training.js';
+import {
+  noteEngineChange,
+  OutputSession,
+  plannedCheckpoint,
+  publishRun,
+  runWithControls,
+  withEngine,
+  type EngineFlags,
+  type OutputFlags,
+  type RunControl,
+} from './experiments.js';
+
+export type TrainingTarget = { kind: 'training-preset'; id: TrainingPresetId } | { kind: 'training-spec'; spec: TrainingScanSpec };
+
+const WHOLE: Shard = { index: 0, count: 1 };
+
+/** A training preset id, or a spec file whose JSON says "model": "training"; null for anything else. */
+export function resolveTrainingTarget(raw: string): TrainingTarget | null {
+  if (isTrainingPresetId(raw)) return { kind: 'training-preset', id: raw };
+  if (!existsSync(raw)) return null;
+  let text: string;
+  try {
+    if (statSync(raw).size > MAX_SPEC_TEXT_CHARS) return null; // the router path refuses it with its message
+    text = readFileSync(raw, 'utf8');
+  } catch (err) {
+    throw new InputError(raw, `cannot read the spec file: ${errnoWords(err)}`);
+  }
+  if (!/"model"\s*:\s*"training"/.test(text)) return null;
+  return { kind: 'training-spec', spec: parseTrainingSpecText(text) };
+}
+
+/** The experiment a target names at a scale and seed, parsed once for the whole command. */
+export function trainingExperiment(target: TrainingTarget, scale: Scale, seed: number | undefined): PreparedTrainingExperiment {
+  return target.kind === 'training-preset'
+    ? prepareTrainingExperiment({ kind: 'training-preset', id: target.id, scale, seed: seed ?? 1 })
+    : prepareTrainingExperiment({ kind: 'training-spec', spec: seed === undefined ? target.spec : { ...target.spec, seed } });
+}
+
+/** Reads and checks a training checkpoint for `experiment` (refused with exit 2 if it belongs elsewhere). */
+export function loadTrainingResume(experiment: PreparedTrainingExperiment, shard: Shard, path: string): TrainingExperimentCheckpoint {
+  const shape = readTrainingCheckpoint(path);
+  checkTrainingResume(experiment, shard, shape);
+  return readTrainingCheckpoint(path, experiment.specs);
+}
+
+/** Runs one training experiment (or its shard) with progress, checkpoints and graceful stop. */
+export function runTrainingPart(
+  engine: Engine,
+  experiment: PreparedTrainingExperiment,
+  session: OutputSession,
+  control: RunControl,
+  resume?: TrainingExperimentCheckpoint,
+): Promise<TrainingExperimentPart> {
+  const training = trainingEngineFor(engine);
+  if (resume) noteEngineChange({ scans: resume.scans, current: resume.current && { segments: resume.current.segments } }, training);
+  const data = nodeTrainingData(experiment.specs);
+  return runWithControls(
+    experiment.id,
+    session,
+    control,
+    writeTrainingCheckpoint,
+    (err) => err instanceof TrainingExperimentInterrupted,
+    (options) => runTrainingExperimentPart(training, experiment, data, { ...options, resume }),
+  );
+}
+
+/** `moe-cusp run` for a training preset or spec: whole, or one shard's part. */
+export async function runTrainingCommand(
+  target: TrainingTarget,
+  scale: Scale,
+  seed: number | undefined,
+  engineFlags: EngineFlags,
+  flags: OutputFlags,
+  control: RunControl,
+): Promise<void> {
+  const experiment = trainingExperiment(target, scale, seed);
+  const { id } = experiment;
+  const shard = control.shard ?? WHOLE;
+  if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
+    throw new InputError('--resume', `no checkpoint at ${plannedCheckpoint(flags.out, id, shard)}`);
+  }
+  const out = OutputFolder.prepare(flags.out);
+  const session = new OutputSession(out);
+  try {
+    session.lock(runKey(id, shard));
+    if (shard.count === 1) out.checkReplaceable(id);
+    const checkpointPath = session.checkpointPath(id, shard);
+    const resume =
+      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
+        ? loadTrainingResume(experiment, shard, checkpointPath)
+        : undefined;
+    await withEngine(engineFlags, async (engine) => {
+      const part = await runTrainingPart(engine, experiment, session, control, resume);
+      publishRun(
+        out,
+        flags,
+        checkpointPath,
+        { id: part.id, shard: part.shard, scans: part.scans },
+        () => encodePartBody(part),
+        () => completeTrainingExperiment(part),
+      );
+    });
+  } finally {
+    session.close();
+  }
+}

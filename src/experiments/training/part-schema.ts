@@ -1,0 +1,165 @@
+// What a training shard part or checkpoint must contain before anything reads it, in the style
+// of the router checks (src/experiments/part-schema.ts, whose building blocks these use): a zod
+// schema for the shape and types, then the rules that tie fields together (each spec parses and
+// hashes to its specHash, a preset's specs are the preset's, every cell holds one record per
+// evaluation point with one value per initialisation for each of the kind's fields, a
+// snapshot's parameters fit its group). Every failure is an InputError on the file's label
+// whose problem starts with the JSON path. No Node-only imports.
+
+import { z } from 'zod';
+import { InputError } from '../../core/model.js';
+import {
+  cellRange,
+  checkId,
+  checkPartHeader,
+  checkShard,
+  count,
+  exactly,
+  f64,
+  failing,
+  hash,
+  list,
+  loose,
+  nonEmpty,
+  nonNegative,
+  parseWith,
+  plural,
+  provenance,
+  shard,
+  shown,
+  strict,
+  text,
+  value,
+  type Fail,
+} from '../part-schema.js';
+import { SCALES, type Scale } from '../presets/index.js';
+import type { TrainingExperimentCheckpoint, TrainingExperimentPart } from './experiment.js';
+import { isTrainingPresetId, trainingPresetSpecs } from './presets/index.js';
+import { fieldsOf, parameterCount, trainingPoints, type TrainingCellResult } from './run.js';
+import { parseTrainingSpec, trainingGrid, trainingSpecHash, type TrainingScanSpec } from './spec.js';
+
+const numberOrNull = value<number | null>((v) => v === null || (typeof v === 'number' && Number.isFinite(v)), 'a finite number or null');
+const cellResult = strict({ points: list(z.record(z.string(), list(numberOrNull))) });
+const piece = strict({ cells: cellRange, results: list(cellResult), provenance });
+
+const partSchema = strict({
+  format: exactly('moe-cusp-training-part'),
+  version: nonEmpty,
+  id: text,
+  title: text,
+  scale: text,
+  shard,
+  // Each spec is checked by parseTrainingSpec, which names the field that is wrong.
+  specs: list(z.unknown()),
+  specHashes: list(hash),
+  scans: list(piece),
+});
+
+const segment = loose({ engine: text, adapter: text, backend: text, startedAt: text, elapsedMs: nonNegative, routerSteps: count });
+
+const snapshot = strict({
+  cells: cellRange,
+  finished: list(cellResult),
+  group: strict({ begin: count, end: count, step: count, points: count, results: list(cellResult), params: f64 }).nullable(),
+  segments: list(segment),
+});
+
+const checkpointSchema = strict({
+  format: exactly('moe-cusp-training-checkpoint'),
+  version: nonEmpty,
+  id: text,
+  shard,
+  specHashes: list(hash),
+  scans: list(piece),
+  current: snapshot.nullable(),
+});
+
+/** Cells' results: `points` evaluation points (all of the spec's by default), each with the kind's fields, one value per initialisation. */
+function checkCells(results: readonly TrainingCellResult[], n: number, spec: TrainingScanSpec, path: string, fail: Fail, points?: number): void {
+  if (results.length !== n) fail(path, `has ${plural(results.length, 'cell')}, expected ${n}`);
+  const P = points ?? trainingPoints(spec).length;
+  const fields = fieldsOf(spec);
+  results.forEach((cell, c) => {
+    if (cell.points.length !== P) fail(`${path}[${c}].points`, `has ${plural(cell.points.length, 'point')}, expected ${P}`);
+    cell.points.forEach((pt, k) => {
+      const keys = Object.keys(pt).sort().join(',');
+      if (keys !== [...fields].sort().join(',')) fail(`${path}[${c}].points[${k}]`, `must hold exactly ${fields.join(', ')}, got ${shown(keys)}`);
+      for (const f of fields) {
+        if (pt[f]!.length !== spec.initialisations)
+          fail(`${path}[${c}].points[${k}].${f}`, `has ${plural(pt[f]!.length, 'value')}, the spec has ${spec.initialisations} initialisations`);
+      }
+    });
+  });
+}
+
+function checkPiece(p: { cells: [number, number]; results: TrainingCellResult[] }, spec: TrainingScanSpec, path: string, fail: Fail): void {
+  const cells = trainingGrid(spec).cells.length;
+  if (p.cells[1] > cells) fail(`${path}.cells`, `[${p.cells}) is outside the grid (${plural(cells, 'cell')})`);
+  checkCells(p.results, p.cells[1] - p.cells[0], spec, `${path}.results`, fail);
+}
+
+/** A training shard part (JSON parsed) checked in full; `label` (the file) is the InputError's field. */
+export function checkTrainingPart(input: unknown, label: string): TrainingExperimentPart {
+  const fail = failing(label);
+  const part = parseWith(partSchema, input, label, 'part');
+  const specs = checkPartHeader(part, parseTrainingSpec, trainingSpecHash, 'training', fail);
+  if (part.scale !== 'custom') {
+    if (!(SCALES as readonly string[]).includes(part.scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(part.scale)}`);
+    if (!isTrainingPresetId(part.id)) fail('id', `${shown(part.id)} is not a training preset (a part at scale ${part.scale} is one)`);
+    const seed = specs[0].seed;
+    let expected: string[] = [];
+    try {
+      expected = trainingPresetSpecs(part.id as Parameters<typeof trainingPresetSpecs>[0], part.scale as Scale, seed).map(trainingSpecHash);
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      fail('specs[0].seed', `preset ${part.id} cannot run with seed ${seed}: ${err.message}`);
+    }
+    const of = `preset ${part.id} at scale ${part.scale}, seed ${seed}`;
+    if (expected.length !== specs.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${specs.length}`);
+    part.specHashes.forEach((h, i) => {
+      if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
+    });
+  }
+  part.scans.forEach((scan, i) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail));
+  return { ...part, specs } as TrainingExperimentPart;
+}
+
+/**
+ * A training checkpoint (JSON parsed, blobs revived to Float64Arrays) checked in full. Its
+ * results and snapshot are checked against `specs` when the caller gives them (after comparing
+ * their hashes), else for their shape.
+ */
+export function checkTrainingCheckpoint(input: unknown, label: string, specs?: readonly TrainingScanSpec[]): TrainingExperimentCheckpoint {
+  const fail = failing(label);
+  const c = parseWith(checkpointSchema, input, label, 'checkpoint');
+  checkId(c.id, fail);
+  checkShard(c.shard, fail);
+  if (c.specHashes.length === 0) fail('specHashes', 'must list at least one spec hash');
+  if (c.scans.length > c.specHashes.length) fail('scans', `has ${plural(c.scans.length, 'scan')} for ${plural(c.specHashes.length, 'spec')}`);
+  if (specs) c.scans.forEach((scan, i) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail));
+  const current = c.current;
+  if (current) {
+    const i = c.scans.length;
+    if (i >= c.specHashes.length) fail('current', `continues scan ${i}, but all ${c.specHashes.length} scans are finished`);
+    if (specs) {
+      const spec = specs[i];
+      const [begin, end] = current.cells;
+      if (end > trainingGrid(spec).cells.length) fail('current.cells', `[${current.cells}) is outside the grid`);
+      checkCells(current.finished as TrainingCellResult[], current.finished.length, spec, 'current.finished', fail);
+      const g = current.group;
+      if (g) {
+        const P = trainingPoints(spec).length;
+        if (g.begin !== begin + current.finished.length || g.end <= g.begin || g.end > end)
+          fail('current.group', `cells [${g.begin}, ${g.end}) do not continue the finished cells of [${begin}, ${end})`);
+        if (g.points >= P) fail('current.group.points', `is ${g.points}; the scan has ${P} points`);
+        checkCells(g.results as TrainingCellResult[], g.end - g.begin, spec, 'current.group.results', fail, g.points);
+        const size = (g.end - g.begin) * spec.initialisations * parameterCount(spec);
+        if (g.params.length !== size) fail('current.group.params', `has ${plural(g.params.length, 'value')}, the group's models have ${size}`);
+        if (!g.params.every(Number.isFinite)) fail('current.group.params', 'holds a value that is not finite');
+        const stepAt = g.points === 0 ? (spec.protocol.kind === 'sweep' ? [0, spec.steps] : [0]) : [trainingPoints(spec)[g.points - 1].step];
+        if (!stepAt.includes(g.step)) fail('current.group.step', `is ${g.step}; after ${g.points} points it must be ${stepAt.join(' or ')}`);
+      }
+    }
+  }
+  return c as TrainingExperimentCheckpoint;
+}
