@@ -1,8 +1,9 @@
 // The training rows of the throughput benchmark (bench/throughput.ts runs them after the router
 // rows): model-steps/s, sample-gradients/s (model-steps x B) and models trained per second of
 // each trainable model kind (MODEL.md section 6), on the WebGPU training kernels
-// (shaders/train_*.wgsl) and on the f64 CPU twin (CpuTrainingEngine, one thread), side by side
-// in one run, and their ratio. "Models trained per second" counts trainings of a preset's
+// (shaders/train_*.wgsl) and on the f64 CPU twin (CpuTrainingEngine, one thread; and on worker
+// threads, WorkerTrainingEngine, what runs digits on a software GPU), side by side in one run,
+// and the ratio of WebGPU to the one-thread twin. "Models trained per second" counts trainings of a preset's
 // length: 5000 SGD steps for the regression models (fig3), 3000 for digits (fig5).
 // Settings: B = 32, T = 1, h = 1, lambda_lb = 1 (every term of the backward pass runs), lr of
 // the presets; the regression sets of 1024 rows, the digits training split (1352 rows).
@@ -18,7 +19,10 @@ import { regressionData } from '../src/core/training/streams.js';
 import type { ClassData, RegressionData } from '../src/core/training/types.js';
 import { loadDigits } from '../src/node/digits.js';
 import { createEngine, type AdapterChoice } from '../src/node/index.js';
-import { trainingEngineFor } from '../src/node/training.js';
+import { WebGpuTrainingEngine } from '../src/core/training/webgpu-engine.js';
+import { WebGpuEngine } from '../src/core/webgpu-engine.js';
+import { NODE_DISPATCH_MS } from '../src/node/engines.js';
+import { WorkerTrainingEngine } from '../src/node/training-workers.js';
 
 export const TRAINING_KINDS_BENCH: readonly TrainingKind[] = ['smooth', 'hard', 'digits'];
 export const TRAINING_BATCH = 32;
@@ -26,7 +30,7 @@ export const TRAINING_BATCH = 32;
 export const TRAINING_LENGTH: Record<TrainingKind, number> = { smooth: 5000, hard: 5000, digits: 3000 };
 const LR: Record<TrainingKind, number> = { smooth: 0.3, hard: 0.1, digits: 0.2 };
 
-type TrainingBenchEngine = 'webgpu' | 'cpu';
+type TrainingBenchEngine = 'webgpu' | 'cpu' | 'cpu-threads';
 
 export interface TrainingBenchRow {
   engine: TrainingBenchEngine;
@@ -53,14 +57,14 @@ interface Sizing extends TimingBand {
 }
 
 const FULL: Sizing = {
-  models: (engine, kind) => (engine === 'cpu' ? (kind === 'digits' ? 4 : 64) : kind === 'digits' ? 4096 : 65536),
+  models: (engine, kind) => (engine === 'webgpu' ? (kind === 'digits' ? 4096 : 65536) : (kind === 'digits' ? 4 : 64) * (engine === 'cpu' ? 1 : 4)),
   warmupSeconds: 0.5,
   targetSeconds: 3,
   minSeconds: 2,
   maxSeconds: 4,
 };
 const QUICK: Sizing = {
-  models: (engine, kind) => (engine === 'cpu' ? (kind === 'digits' ? 2 : 16) : kind === 'digits' ? 256 : 4096),
+  models: (engine, kind) => (engine === 'webgpu' ? (kind === 'digits' ? 256 : 4096) : (kind === 'digits' ? 2 : 16) * (engine === 'cpu' ? 1 : 2)),
   warmupSeconds: 0.05,
   targetSeconds: 0.2,
   minSeconds: 0.1,
@@ -157,13 +161,19 @@ export async function runTrainingBenchmark(options: TrainingBenchOptions = {}): 
     }
     if (engine) {
       try {
-        await measure('webgpu', engine.info.adapter, trainingEngineFor(engine));
+        if (!(engine instanceof WebGpuEngine)) throw new Error('createEngine gave no WebGPU engine');
+        const info = { engine: 'webgpu' as const, adapter: engine.info.adapter, backend: engine.info.backend };
+        await measure('webgpu', engine.info.adapter, new WebGpuTrainingEngine(engine.device, info, { targetDispatchMs: NODE_DISPATCH_MS }));
       } finally {
         await engine.dispose();
       }
     }
   }
-  if (engines.includes('cpu')) await measure('cpu', 'f64 twin, one thread', new CpuTrainingEngine());
+  if (engines.includes('cpu')) {
+    await measure('cpu', 'f64 twin, one thread', new CpuTrainingEngine());
+    const workers = new WorkerTrainingEngine();
+    if (workers.threads > 1) await measure('cpu-threads', workers.info.adapter, workers);
+  }
   for (const row of rows) {
     const peer = rows.find((r) => r.engine === 'cpu' && r.kind === row.kind);
     row.ratioVsCpu = peer ? row.modelStepsPerSecond / peer.modelStepsPerSecond : null;
@@ -179,11 +189,22 @@ export function formatTrainingReport(report: TrainingBenchReport): string {
     '',
   ];
   const cell = (engine: TrainingBenchEngine, kind: TrainingKind) => report.rows.find((r) => r.engine === engine && r.kind === kind);
-  const header = ['model', 'webgpu model-steps/s', 'sample-grads/s', 'models/s', 'cpu model-steps/s', 'sample-grads/s', 'models/s', 'webgpu/cpu'];
+  const header = [
+    'model',
+    'webgpu model-steps/s',
+    'sample-grads/s',
+    'models/s',
+    'cpu model-steps/s',
+    'sample-grads/s',
+    'models/s',
+    'cpu threads model-steps/s',
+    'webgpu/cpu',
+  ];
   const kinds = TRAINING_KINDS_BENCH.filter((k) => cell('webgpu', k) || cell('cpu', k));
   const rows = kinds.map((kind) => {
     const g = cell('webgpu', kind);
     const c = cell('cpu', kind);
+    const t = cell('cpu-threads', kind);
     const dash = (row: TrainingBenchRow | undefined, f: (r: TrainingBenchRow) => string) => (row ? f(row) : '-');
     return [
       kind === 'digits' ? 'digits 64-4-10 x2' : kind,
@@ -193,6 +214,7 @@ export function formatTrainingReport(report: TrainingBenchReport): string {
       dash(c, (r) => formatRate(r.modelStepsPerSecond)),
       dash(c, (r) => formatRate(r.sampleGradientsPerSecond)),
       dash(c, (r) => formatRate(r.modelsPerSecond)),
+      dash(t, (r) => formatRate(r.modelStepsPerSecond)),
       g?.ratioVsCpu != null ? `${g.ratioVsCpu.toFixed(1)}x` : '-',
     ];
   });

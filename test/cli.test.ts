@@ -185,7 +185,7 @@ test('reproduce --scale quick: every preset in one report that renders in headle
   const r = cli(['reproduce', '--scale', 'quick', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   let figures = 0;
-  // the paper's presets, then the N-expert ones
+  // the paper's presets, then the N-expert ones, then the trainable ones
   for (const id of [
     'fig6',
     'fig7',
@@ -198,6 +198,11 @@ test('reproduce --scale quick: every preset in one report that renders in headle
     'nexp-hysteresis',
     'nexp-bistability',
     'nexp-balancing',
+    'fig1',
+    'fig2',
+    'fig3',
+    'fig4',
+    'fig5',
   ]) {
     const result = JSON.parse(readFileSync(join(out, id, 'result.json'), 'utf8'));
     assert.equal(result.id, id);

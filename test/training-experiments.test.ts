@@ -256,3 +256,14 @@ test('training: a scan run whole equals runTrainingScan (the library entry point
   );
   assert.equal(o.cells[0].points[0].mse!.length, 3);
 });
+
+test('training: the worker-thread CPU engine gives the one-thread twin bit for bit', async () => {
+  const { WorkerTrainingEngine } = await import('../src/node/training-workers.js');
+  const experiment = prepareTrainingExperiment({ kind: 'training-preset', id: 'fig5', scale: 'quick', seed: 3 });
+  const spec = { ...experiment.specs[0], initialisations: 3, steps: 40 };
+  const data = nodeTrainingData([spec]);
+  const one = await runTrainingScan(engine, spec, data);
+  const threads = await runTrainingScan(new WorkerTrainingEngine(3), spec, data);
+  assert.deepEqual(threads.cells, one.cells);
+  assert.match(threads.provenance.adapter, /x 3 threads/);
+});

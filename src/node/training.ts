@@ -8,7 +8,6 @@
 
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
-import { CpuTrainingEngine } from '../core/training/cpu-engine.js';
 import { digitsSplit, selectRows } from '../core/training/digits-data.js';
 import type { TrainingEngine } from '../core/training/engine.js';
 import { WebGpuTrainingEngine } from '../core/training/webgpu-engine.js';
@@ -17,20 +16,38 @@ import type { TrainingExperimentCheckpoint } from '../experiments/training/exper
 import { checkTrainingCheckpoint } from '../experiments/training/part-schema.js';
 import type { TrainingDataSource } from '../experiments/training/run.js';
 import type { TrainingScanSpec } from '../experiments/training/spec.js';
+import { CpuEngine } from './cpu-engine.js';
 import { loadDigits } from './digits.js';
+import { WorkerTrainingEngine } from './training-workers.js';
 import { NODE_DISPATCH_MS } from './engines.js';
 import { writeFileAtomic } from './outputs.js';
 import { decodeCheckpointBody, encodeCheckpointBody, readCheckpointBytes } from './parts.js';
 
-/** The training engine on the device of a WebGPU router engine, else the f64 CPU twin. */
+/**
+ * The training engine for a run: the WebGPU kernels on the device of a WebGPU router engine,
+ * except for digits models on a software adapter (llvmpipe, SwiftShader: the digits kernel ran
+ * at 0.8x the one-thread f64 twin there, measured 2026-12-02), which go to the twin on worker
+ * threads; with the CPU router engine, the twin on as many threads. MOE_CUSP_TRAINING_ENGINE
+ * = webgpu forces the kernels for every kind (tests, benchmarks).
+ */
 export function trainingEngineFor(engine: Engine): TrainingEngine {
-  if (engine instanceof WebGpuEngine)
-    return new WebGpuTrainingEngine(
-      engine.device,
-      { engine: 'webgpu', adapter: engine.info.adapter, backend: engine.info.backend },
-      { targetDispatchMs: engine.options.targetDispatchMs ?? NODE_DISPATCH_MS },
-    );
-  return new CpuTrainingEngine();
+  if (!(engine instanceof WebGpuEngine)) return new WorkerTrainingEngine(engine instanceof CpuEngine ? engine.threads : undefined);
+  const gpu = new WebGpuTrainingEngine(
+    engine.device,
+    { engine: 'webgpu', adapter: engine.info.adapter, backend: engine.info.backend },
+    { targetDispatchMs: engine.options.targetDispatchMs ?? NODE_DISPATCH_MS },
+  );
+  if (process.env.MOE_CUSP_TRAINING_ENGINE === 'webgpu' || !isSoftwareAdapter(engine.info.adapter)) return gpu;
+  const cpu = new WorkerTrainingEngine();
+  return {
+    info: gpu.info,
+    open: (plan) => (plan.arch.kind === 'digits' ? cpu : gpu).open(plan),
+  };
+}
+
+/** Whether an adapter's description names a software rasteriser (the CPU runs its shaders). */
+export function isSoftwareAdapter(adapter: string): boolean {
+  return /llvmpipe|lavapipe|swiftshader|softpipe|software/i.test(adapter);
 }
 
 /** The data sets of training runs under Node: the digits of the fixed split (loaded once, when a digits scan needs them). */

@@ -41,7 +41,16 @@ export class CpuTrainingEngine implements TrainingEngine {
 
   async open(plan: TrainingPlan): Promise<TrainingSession> {
     checkTrainingPlan(plan);
-    return new CpuTrainingSession(plan);
+    return new CpuTrainingSession(plan, 0, plan.cells.length * plan.replicates);
+  }
+
+  /** A session over models [begin, end) of the plan only (a worker's share; results as for those models of the whole plan). */
+  openRange(plan: TrainingPlan, begin: number, end: number): TrainingSession {
+    checkTrainingPlan(plan);
+    const models = plan.cells.length * plan.replicates;
+    if (!(Number.isInteger(begin) && Number.isInteger(end) && begin >= 0 && begin <= end && end <= models))
+      throw new RangeError(`models [${begin}, ${end}) outside the plan's ${models}`);
+    return new CpuTrainingSession(plan, begin, end);
   }
 }
 
@@ -54,14 +63,23 @@ class CpuTrainingSession implements TrainingSession {
   private readonly rng: RngStream;
   private readonly first: number;
 
-  constructor(private readonly plan: TrainingPlan) {
+  /** models [begin, end) of the plan; session model k is plan model begin + k */
+  constructor(
+    private readonly plan: TrainingPlan,
+    private readonly begin: number,
+    end: number,
+  ) {
     this.cells = plan.cells;
     this.twins = plan.cells.map((c) => twinModel(plan.arch, c));
-    this.models = plan.cells.length * plan.replicates;
+    this.models = end - begin;
     this.size = this.twins[0].size;
     this.params = new Float64Array(this.models * this.size);
     this.rng = trainingStream(plan.seed);
-    this.first = plan.firstModel ?? 0;
+    this.first = (plan.firstModel ?? 0) + begin;
+  }
+
+  private cellOf(k: number): number {
+    return Math.floor((this.begin + k) / this.plan.replicates);
   }
 
   private view(m: number): Float64Array {
@@ -70,7 +88,7 @@ class CpuTrainingSession implements TrainingSession {
 
   async initialize(): Promise<void> {
     for (let m = 0; m < this.models; m++) {
-      initParams(this.rng, this.first + m, this.twins[Math.floor(m / this.plan.replicates)].initScale, this.view(m));
+      initParams(this.rng, this.first + m, this.twins[this.cellOf(m)].initScale, this.view(m));
     }
   }
 
@@ -83,9 +101,9 @@ class CpuTrainingSession implements TrainingSession {
   async train(from: number, to: number, onModelSteps?: (done: number) => void): Promise<void> {
     checkStepRange(from, to);
     if (to === from) return;
-    const { replicates, seed, arch, train } = this.plan;
+    const { seed, arch, train } = this.plan;
     for (let m = 0; m < this.models; m++) {
-      const c = Math.floor(m / replicates);
+      const c = this.cellOf(m);
       trainSteps(this.twins[c], this.view(m), train, { seed, model: this.first + m, from, to, lr: this.cells[c].lr, batch: arch.batch }, this.rng);
       onModelSteps?.((m + 1) * (to - from));
     }
@@ -96,7 +114,7 @@ class CpuTrainingSession implements TrainingSession {
     if (!data) throw new RangeError(`evaluate: no evaluation set ${set}`);
     const out = newEvaluation(this.models);
     for (let m = 0; m < this.models; m++) {
-      const o = this.twins[Math.floor(m / this.plan.replicates)].evaluate(this.view(m), data);
+      const o = this.twins[this.cellOf(m)].evaluate(this.view(m), data);
       for (const k of EVALUATION_FIELDS) out[k][m] = o[k];
     }
     return out;

@@ -75,6 +75,8 @@ export function newEvaluation(models: number): TrainingEvaluation {
 
 export interface TrainingSession {
   readonly models: number;
+  /** the engine that runs this session, where it differs from the engine's own info (an engine that picks one per model kind) */
+  readonly info?: TrainingEngine['info'];
   /** parameters per model */
   readonly size: number;
   /** Sets every model's parameters to its initialisation (stream (model, 0) under TAG_TRAIN_INIT). */

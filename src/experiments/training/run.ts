@@ -167,14 +167,15 @@ export async function runTrainingScanPart(
   const segments = resume ? [...resume.segments] : [];
   let lastSave = performance.now();
   let done = results.length * cellCost;
+  let info = engine.info;
   const provenanceHere = (): Provenance => {
     const elapsedMs = performance.now() - t0;
     return {
       package: PACKAGE_NAME,
       version: PACKAGE_VERSION,
-      engine: engine.info.engine,
-      adapter: engine.info.adapter,
-      backend: engine.info.backend,
+      engine: info.engine,
+      adapter: info.adapter,
+      backend: info.backend,
       sampler: 'sgd',
       seed: spec.seed,
       startedAt,
@@ -197,6 +198,7 @@ export async function runTrainingScanPart(
       train: data.train,
       evaluation: [data.test],
     });
+    info = session.info ?? engine.info;
     try {
       const here = resume?.group && resume.group.begin === g ? resume.group : null;
       const groupResults: TrainingCellResult[] = here ? structuredClone(here.results) : cells.map(() => ({ points: [] }));
