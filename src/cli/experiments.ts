@@ -308,7 +308,38 @@ export async function runCommand(
   control: RunControl,
 ): Promise<void> {
   const t = experimentTarget(target, scale, seed);
-  const id = t.id;
+  await runPartCommand(t.id, engineFlags, flags, control, {
+    loadResume: (shard, path) => loadResume(t, shard, path),
+    run: (engine, session, resume) => {
+      checkFits(t, engine);
+      return runOne(engine, t, session, control, resume);
+    },
+    encode: encodePart,
+    complete: completeExperiment,
+  });
+}
+
+/** How `run` treats one kind of experiment: its checkpoints, its run, its part file and its result. */
+export interface PartCommand<C, P> {
+  /** reads and checks the checkpoint at path for this experiment and shard (an InputError if it belongs elsewhere) */
+  loadResume(shard: Shard, path: string): C;
+  run(engine: Engine, session: OutputSession, resume: C | undefined): Promise<P>;
+  encode(part: P): string;
+  complete(part: P): ExperimentResult;
+}
+
+/**
+ * `moe-cusp run` for an experiment of any kind: whole, or one shard's part; locks, the
+ * checkpoint to resume (refused before anything is created when --resume finds none), the
+ * engine, and what publishRun leaves.
+ */
+export async function runPartCommand<C, P extends { id: string; shard: Shard; scans: readonly { provenance: { routerSteps: number } }[] }>(
+  id: string,
+  engineFlags: EngineFlags,
+  flags: OutputFlags,
+  control: RunControl,
+  kind: PartCommand<C, P>,
+): Promise<void> {
   const shard = control.shard ?? WHOLE;
   // Checked before anything is created: a missing checkpoint is bad input.
   if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
@@ -321,17 +352,16 @@ export async function runCommand(
     if (shard.count === 1) out.checkReplaceable(id);
     const checkpointPath = session.checkpointPath(id, shard);
     const resume =
-      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath)) ? loadResume(t, shard, checkpointPath) : undefined;
+      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath)) ? kind.loadResume(shard, checkpointPath) : undefined;
     await withEngine(engineFlags, async (engine) => {
-      checkFits(t, engine);
-      const part = await runOne(engine, t, session, control, resume);
+      const part = await kind.run(engine, session, resume);
       publishRun(
         out,
         flags,
         checkpointPath,
         part,
-        () => encodePart(part),
-        () => completeExperiment(part),
+        () => kind.encode(part),
+        () => kind.complete(part),
       );
     });
   } finally {

@@ -31,23 +31,18 @@ import type { ExperimentResult } from '../experiments/types.js';
 import { completeTrainingExperiment, mergeTrainingParts, type TrainingExperimentPart } from '../experiments/training/experiment.js';
 import { expertEngineFor } from '../node/engines.js';
 import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
-import { errnoWords, OutputFolder } from '../node/out-dir.js';
-import { runKey } from '../node/parts.js';
+import { errnoWords } from '../node/out-dir.js';
 import {
   noteEngineChange,
-  OutputSession,
-  plannedCheckpoint,
-  publishRun,
+  runPartCommand,
   runWithControls,
-  withEngine,
   type EngineFlags,
+  type OutputSession,
   type OutputFlags,
   type RunControl,
 } from './experiments.js';
 
 export type ExpertTarget = { kind: 'expert-preset'; id: ExpertPresetId } | { kind: 'expert-spec'; spec: ExpertScanSpec };
-
-const WHOLE: Shard = { index: 0, count: 1 };
 
 /** An N-expert preset id, or a spec file whose JSON says "model": "experts"; null for anything else. */
 export function resolveExpertTarget(raw: string): ExpertTarget | null {
@@ -114,36 +109,12 @@ export async function runExpertCommand(
   control: RunControl,
 ): Promise<void> {
   const experiment = expertExperiment(target, scale, seed);
-  const { id } = experiment;
-  const shard = control.shard ?? WHOLE;
-  // Checked before anything is created: a missing checkpoint is bad input.
-  if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
-    throw new InputError('--resume', `no checkpoint at ${plannedCheckpoint(flags.out, id, shard)}`);
-  }
-  const out = OutputFolder.prepare(flags.out);
-  const session = new OutputSession(out);
-  try {
-    session.lock(runKey(id, shard));
-    if (shard.count === 1) out.checkReplaceable(id);
-    const checkpointPath = session.checkpointPath(id, shard);
-    const resume =
-      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
-        ? loadExpertResume(experiment, shard, checkpointPath)
-        : undefined;
-    await withEngine(engineFlags, async (engine) => {
-      const part = await runExpertPart(engine, experiment, session, control, resume);
-      publishRun(
-        out,
-        flags,
-        checkpointPath,
-        part,
-        () => encodeExpertPart(part),
-        () => completeExpertExperiment(part),
-      );
-    });
-  } finally {
-    session.close();
-  }
+  await runPartCommand(experiment.id, engineFlags, flags, control, {
+    loadResume: (shard, path) => loadExpertResume(experiment, shard, path),
+    run: (engine, session, resume) => runExpertPart(engine, experiment, session, control, resume),
+    encode: encodeExpertPart,
+    complete: completeExpertExperiment,
+  });
 }
 
 /** Merged experiments of `merge`, in the order their first part was found; complete() gives the result. */

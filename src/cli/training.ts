@@ -24,24 +24,20 @@ import {
 } from '../experiments/training/experiment.js';
 import { isTrainingPresetId, type TrainingPresetId } from '../experiments/training/presets/index.js';
 import { parseTrainingSpecText, type TrainingScanSpec } from '../experiments/training/spec.js';
-import { encodePartBody, runKey } from '../node/parts.js';
-import { errnoWords, OutputFolder } from '../node/out-dir.js';
+import { encodePartBody } from '../node/parts.js';
+import { errnoWords } from '../node/out-dir.js';
 import { nodeTrainingData, readTrainingCheckpoint, trainingEngineFor, writeTrainingCheckpoint } from '../node/training.js';
 import {
   noteEngineChange,
-  OutputSession,
-  plannedCheckpoint,
-  publishRun,
+  runPartCommand,
   runWithControls,
-  withEngine,
   type EngineFlags,
+  type OutputSession,
   type OutputFlags,
   type RunControl,
 } from './experiments.js';
 
 export type TrainingTarget = { kind: 'training-preset'; id: TrainingPresetId } | { kind: 'training-spec'; spec: TrainingScanSpec };
-
-const WHOLE: Shard = { index: 0, count: 1 };
 
 /** A training preset id, or a spec file whose JSON says "model": "training"; null for anything else. */
 export function resolveTrainingTarget(raw: string): TrainingTarget | null {
@@ -103,33 +99,10 @@ export async function runTrainingCommand(
   control: RunControl,
 ): Promise<void> {
   const experiment = trainingExperiment(target, scale, seed);
-  const { id } = experiment;
-  const shard = control.shard ?? WHOLE;
-  if (control.resume === true && !existsSync(plannedCheckpoint(flags.out, id, shard))) {
-    throw new InputError('--resume', `no checkpoint at ${plannedCheckpoint(flags.out, id, shard)}`);
-  }
-  const out = OutputFolder.prepare(flags.out);
-  const session = new OutputSession(out);
-  try {
-    session.lock(runKey(id, shard));
-    if (shard.count === 1) out.checkReplaceable(id);
-    const checkpointPath = session.checkpointPath(id, shard);
-    const resume =
-      control.resume === true || (control.resume === 'if-present' && existsSync(checkpointPath))
-        ? loadTrainingResume(experiment, shard, checkpointPath)
-        : undefined;
-    await withEngine(engineFlags, async (engine) => {
-      const part = await runTrainingPart(engine, experiment, session, control, resume);
-      publishRun(
-        out,
-        flags,
-        checkpointPath,
-        { id: part.id, shard: part.shard, scans: part.scans },
-        () => encodePartBody(part),
-        () => completeTrainingExperiment(part),
-      );
-    });
-  } finally {
-    session.close();
-  }
+  await runPartCommand(experiment.id, engineFlags, flags, control, {
+    loadResume: (shard, path) => loadTrainingResume(experiment, shard, path),
+    run: (engine, session, resume) => runTrainingPart(engine, experiment, session, control, resume),
+    encode: encodePartBody,
+    complete: completeTrainingExperiment,
+  });
 }

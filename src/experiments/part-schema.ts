@@ -12,7 +12,7 @@ import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
 import { CELL_STAT_FIELDS } from '../core/reductions.js';
 import { InputError } from '../core/model.js';
 import { unsafeNameReason } from '../core/names.js';
-import { isPresetId, presetSpecs, SCALES, type Scale } from './presets/index.js';
+import { isPresetId, presetSpecs, SCALES, type PresetId, type Scale } from './presets/index.js';
 import type { PartResults } from './scan-run.js';
 import type { ExperimentCheckpoint, ExperimentPart, ScanPart } from './run.js';
 import { parseSpec, specHash, sweepLegs } from './spec.js';
@@ -409,17 +409,45 @@ export function checkPartHeader<S extends { name?: string | undefined }>(
   return specs;
 }
 
-/** A preset's specs, or why a part cannot be that preset. */
-function presetHashes(id: string, scale: string, seed: number, fail: Fail): string[] {
+/** What a part's preset check needs to know of one kind of preset (router, N-expert, training). */
+export interface PresetKind {
+  /** 'a preset', 'an N-expert preset', ... */
+  what: string;
+  is(id: string): boolean;
+  /** the hashes of the preset's parsed specs at a scale and seed (an InputError if it cannot run with that seed) */
+  hashes(id: string, scale: Scale, seed: number): string[];
+}
+
+/** A part at a preset's scale must hold exactly that preset's specs at its seed; a custom part passes. */
+export function checkPresetSpecs(
+  part: { id: string; scale: string; specHashes: readonly string[] },
+  seed: number,
+  kind: PresetKind,
+  fail: Fail,
+): void {
+  const { id, scale } = part;
+  if (scale === 'custom') return;
   if (!(SCALES as readonly string[]).includes(scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(scale)}`);
-  if (!isPresetId(id)) fail('id', `${shown(id)} is not a preset (a part at scale ${scale} is one); custom specs have scale "custom"`);
+  if (!kind.is(id)) fail('id', `${shown(id)} is not ${kind.what} (a part at scale ${scale} is one); custom specs have scale "custom"`);
+  let expected: string[] = [];
   try {
-    return presetSpecs(id, scale as Scale, seed).map((s) => specHash(parseSpec(s)));
+    expected = kind.hashes(id, scale as Scale, seed);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    return fail('specs[0].seed', `preset ${id} cannot run with seed ${seed}: ${err.message}`);
+    fail('specs[0].seed', `preset ${id} cannot run with seed ${seed}: ${err.message}`);
   }
+  const of = `preset ${id} at scale ${scale}, seed ${seed}`;
+  if (expected.length !== part.specHashes.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${part.specHashes.length}`);
+  part.specHashes.forEach((h, i) => {
+    if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
+  });
 }
+
+const ROUTER_PRESETS: PresetKind = {
+  what: 'a preset',
+  is: isPresetId,
+  hashes: (id, scale, seed) => presetSpecs(id as PresetId, scale, seed).map((s) => specHash(parseSpec(s))),
+};
 
 // ---------------------------------------------------------------------------------------
 // Entry points
@@ -433,15 +461,7 @@ export function checkPart(input: unknown, label: string): ExperimentPart {
   const fail = failing(label);
   const part = parseWith(partSchema, input, label, 'part');
   const specs = checkPartHeader(part, parseSpec, specHash, 'scan', fail);
-  if (part.scale !== 'custom') {
-    const seed = specs[0].seed;
-    const expected = presetHashes(part.id, part.scale, seed, fail);
-    const of = `preset ${part.id} at scale ${part.scale}, seed ${seed}`;
-    if (expected.length !== specs.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${specs.length}`);
-    part.specHashes.forEach((h, i) => {
-      if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
-    });
-  }
+  checkPresetSpecs(part, specs[0].seed, ROUTER_PRESETS, fail);
   part.scans.forEach((scan, i) => checkScan(scan as ScanPart, layoutOf(specs[i], `specs[${i}]`), `scans[${i}]`, fail));
   return { ...part, specs } as ExperimentPart;
 }

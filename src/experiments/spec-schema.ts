@@ -248,3 +248,17 @@ export function toInputError(error: z.ZodError): InputError {
   const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
   return new InputError(pathOf(path), issue.message);
 }
+
+/** A spec's JSON text parsed, or an InputError on `spec` (too long, or not JSON: one short line). */
+export function parseSpecJson(text: string): unknown {
+  if (text.length > MAX_SPEC_TEXT_CHARS) {
+    throw new InputError('spec', `is ${text.length} characters long; a spec may have at most ${MAX_SPEC_TEXT_CHARS} (64 MiB)`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    // V8 quotes a snippet of the text: keep the message on one line and short.
+    const message = (err as Error).message.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+    throw new InputError('spec', `is not valid JSON: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`);
+  }
+}

@@ -21,9 +21,9 @@
 //                              sweep need an explicit window: MODEL.md leaves it to the user)
 
 import { CELL_RANGES, InputError, MAX_STEPS } from '../core/model.js';
-import { estimateOutputBytes, MAX_MEAN_FIELD_STEPS, MAX_OUTPUT_BYTES, MAX_SPEC_TEXT_CHARS, type OutputShape } from './limits.js';
+import { estimateOutputBytes, MAX_MEAN_FIELD_STEPS, MAX_OUTPUT_BYTES, type OutputShape } from './limits.js';
 import { expandGrid, gridCount, gridSize, gridValues, specRouterSteps, sweepSteps, validateSpecFor } from './spec-grid.js';
-import { checkDepth, describe, MAX_GRID_POINTS, outOfRange, specSchema, toInputError, type Range } from './spec-schema.js';
+import { checkDepth, describe, MAX_GRID_POINTS, outOfRange, parseSpecJson, specSchema, toInputError, type Range } from './spec-schema.js';
 import {
   PARAM_NAMES,
   type AxisSpec,
@@ -369,18 +369,7 @@ export function parseSpec(json: unknown): ParsedSpec {
 
 /** parseSpec on JSON text; a syntax error or a text over MAX_SPEC_TEXT_CHARS is an InputError on 'spec'. */
 export function parseSpecText(text: string): ParsedSpec {
-  if (text.length > MAX_SPEC_TEXT_CHARS) {
-    throw new InputError('spec', `is ${text.length} characters long; a spec may have at most ${MAX_SPEC_TEXT_CHARS} (64 MiB)`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    // V8 quotes a snippet of the text: keep the message on one line and short.
-    const message = (err as Error).message.replace(/[\u0000-\u001f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
-    throw new InputError('spec', `is not valid JSON: ${message.length > 200 ? `${message.slice(0, 200)}…` : message}`);
-  }
-  return parseSpec(json);
+  return parseSpec(parseSpecJson(text));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 
 import type { ExpertEngine } from '../../core/experts.js';
 import { InputError } from '../../core/model.js';
-import { progressReport, type ProgressListener } from '../../core/scan.js';
+import type { ProgressListener } from '../../core/scan.js';
+import { runPartScans } from '../part-runner.js';
 import { PACKAGE_VERSION } from '../../core/version.generated.js';
 import type { Scale } from '../presets/index.js';
 import { orderedShardSet, shardCells, type Shard } from '../run.js';
@@ -138,50 +139,27 @@ export async function runExpertExperimentPart(
   const ranges = expertShardCells(specs, shard);
   const resume = options.resume;
   if (resume) checkExpertResume(experiment, shard, resume);
-  const cost = (i: number, cells: readonly [number, number]) => expertCellCost(specs[i]) * (cells[1] - cells[0]);
-  const total = ranges.reduce((sum, r, i) => sum + cost(i, r), 0);
-  const t0 = performance.now();
-  const scans: ExpertScanPiece[] = resume ? structuredClone(resume.scans) : [];
-  let before = scans.reduce((sum, s, i) => sum + cost(i, s.cells), 0);
-  const checkpointOf = (current: ExpertScanSnapshot | null): ExpertExperimentCheckpoint => ({
-    format: 'moe-cusp-expert-checkpoint',
-    version: PACKAGE_VERSION,
-    id: experiment.id,
-    shard,
-    specHashes: [...experiment.hashes],
-    scans,
-    current,
+  const scans = await runPartScans<ExpertScanPiece, ExpertScanSnapshot, ExpertExperimentCheckpoint>({
+    ranges,
+    cost: (i, cells) => expertCellCost(specs[i]) * (cells[1] - cells[0]),
+    resume,
+    checkpointOf: (done, current) => ({
+      format: 'moe-cusp-expert-checkpoint',
+      version: PACKAGE_VERSION,
+      id: experiment.id,
+      shard,
+      specHashes: [...experiment.hashes],
+      scans: done,
+      current,
+    }),
+    checkpoint: options.checkpoint,
+    stop: options.stop,
+    onProgress: options.onProgress,
+    stopBetweenScans: true,
+    snapshotOf: (err) => (err instanceof ExpertScanInterrupted ? err.snapshot : undefined),
+    interrupted: (c) => new ExpertExperimentInterrupted(c),
+    runScan: (i, o) => runExpertScanPart(engine, specs[i], { ...o, sliceRouterSteps: options.sliceRouterSteps }),
   });
-  const interrupt = async (current: ExpertScanSnapshot | null): Promise<never> => {
-    const c = checkpointOf(current);
-    await options.checkpoint?.save(c);
-    throw new ExpertExperimentInterrupted(c);
-  };
-  const cp = options.checkpoint;
-  for (let i = scans.length; i < specs.length; i++) {
-    const done = before;
-    const resumeHere = resume && i === resume.scans.length && resume.current ? resume.current : undefined;
-    if (options.stop?.requested) await interrupt(resumeHere ?? null);
-    let piece: ExpertScanPiece;
-    try {
-      piece = await runExpertScanPart(engine, specs[i], {
-        cells: ranges[i],
-        resume: resumeHere,
-        checkpoint: cp && { intervalMs: cp.intervalMs, save: (s) => cp.save(checkpointOf(s)) },
-        stop: options.stop,
-        sliceRouterSteps: options.sliceRouterSteps,
-        onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
-      });
-    } catch (err) {
-      if (err instanceof ExpertScanInterrupted) await interrupt(err.snapshot);
-      throw err;
-    }
-    scans.push(piece);
-    before += cost(i, ranges[i]);
-    // A checkpoint between scans, so a resume does not redo a finished scan (unless
-    // checkpoints are only wanted when a stop interrupts: intervalMs = Infinity).
-    if (cp && Number.isFinite(cp.intervalMs)) await cp.save(checkpointOf(null));
-  }
   return {
     format: 'moe-cusp-expert-part',
     version: PACKAGE_VERSION,

@@ -8,11 +8,11 @@
 
 import { z } from 'zod';
 import { EXPERT_SCALAR_FIELDS, EXPERT_VECTOR_FIELDS } from '../../core/experts.js';
-import { InputError } from '../../core/model.js';
 import {
   cellRange,
   checkId,
   checkPartHeader,
+  checkPresetSpecs,
   checkShard,
   count,
   exactly,
@@ -35,7 +35,6 @@ import {
   text,
   type Fail,
 } from '../part-schema.js';
-import { SCALES, type Scale } from '../presets/index.js';
 import type { ExpertExperimentCheckpoint, ExpertExperimentPart } from './experiment.js';
 import { expertPresetSpecs, isExpertPresetId } from './presets/index.js';
 import { checkExpertSnapshot, type ExpertScanPiece, type ExpertScanSnapshot } from './run.js';
@@ -153,23 +152,16 @@ export function checkExpertPart(input: unknown, label: string): ExpertExperiment
   const fail = failing(label);
   const part = parseWith(partSchema, input, label, 'part');
   const specs = checkPartHeader(part, parseExpertSpec, expertSpecHash, 'experts', fail);
-  if (part.scale !== 'custom') {
-    if (!(SCALES as readonly string[]).includes(part.scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(part.scale)}`);
-    if (!isExpertPresetId(part.id)) fail('id', `${shown(part.id)} is not an N-expert preset (a part at scale ${part.scale} is one)`);
-    const seed = specs[0].seed;
-    let expected: string[] = [];
-    try {
-      expected = expertPresetSpecs(part.id as Parameters<typeof expertPresetSpecs>[0], part.scale as Scale, seed).map(expertSpecHash);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      fail('specs[0].seed', `preset ${part.id} cannot run with seed ${seed}: ${err.message}`);
-    }
-    const of = `preset ${part.id} at scale ${part.scale}, seed ${seed}`;
-    if (expected.length !== specs.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${specs.length}`);
-    part.specHashes.forEach((h, i) => {
-      if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
-    });
-  }
+  checkPresetSpecs(
+    part,
+    specs[0].seed,
+    {
+      what: 'an N-expert preset',
+      is: isExpertPresetId,
+      hashes: (id, scale, seed) => expertPresetSpecs(id as Parameters<typeof expertPresetSpecs>[0], scale, seed).map(expertSpecHash),
+    },
+    fail,
+  );
   part.scans.forEach((scan, i) => checkResults(scan as Results, specs[i], `scans[${i}]`, fail));
   return { ...part, specs } as ExpertExperimentPart;
 }

@@ -8,8 +8,7 @@
 import { z } from 'zod';
 import { BIAS_MODES, EXPERT_RANGES, expertCell, MAX_EXPERTS, MIN_EXPERTS, type BiasMode, type ExpertCell } from '../../core/experts.js';
 import { CELL_RANGES, InputError, MAX_ROUTERS } from '../../core/model.js';
-import { MAX_SPEC_TEXT_CHARS } from '../limits.js';
-import { checkDepth, descriptionSchema, list, num, oneOf, safeName, STEPS, strict, toInputError, valueGrid } from '../spec-schema.js';
+import { checkDepth, descriptionSchema, list, num, oneOf, safeName, parseSpecJson, STEPS, strict, toInputError, valueGrid } from '../spec-schema.js';
 import { gridValues } from '../spec-grid.js';
 import { canonicalJson, fnv1a64 } from '../spec.js';
 import type { ValueGrid } from '../types.js';
@@ -192,14 +191,7 @@ export function expertSpecHash(spec: ExpertScanSpec): string {
 }
 
 export function parseExpertSpecText(text: string): ExpertScanSpec {
-  if (text.length > MAX_SPEC_TEXT_CHARS) throw new InputError('spec', `has ${text.length} characters; at most ${MAX_SPEC_TEXT_CHARS}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError('spec', `is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseExpertSpec(json);
+  return parseExpertSpec(parseSpecJson(text));
 }
 
 function stripUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {

@@ -6,7 +6,8 @@
 // No Node-only imports.
 
 import { InputError } from '../../core/model.js';
-import { progressReport, type ProgressListener } from '../../core/scan.js';
+import type { ProgressListener } from '../../core/scan.js';
+import { runPartScans } from '../part-runner.js';
 import type { TrainingEngine } from '../../core/training/engine.js';
 import { PACKAGE_VERSION } from '../../core/version.generated.js';
 import type { Scale } from '../presets/index.js';
@@ -128,46 +129,30 @@ export async function runTrainingExperimentPart(
   const ranges = trainingShardCells(specs, shard);
   const resume = options.resume;
   if (resume) checkTrainingResume(experiment, shard, resume);
-  const cost = (i: number, cells: readonly [number, number]) => trainingCellCost(specs[i]) * (cells[1] - cells[0]);
-  const total = ranges.reduce((sum, r, i) => sum + cost(i, r), 0);
-  const t0 = performance.now();
-  const scans: TrainingScanPiece[] = resume ? structuredClone(resume.scans) : [];
-  let before = scans.reduce((sum, s, i) => sum + cost(i, s.cells), 0);
-  const checkpointOf = (current: TrainingScanSnapshot | null): TrainingExperimentCheckpoint => ({
-    format: 'moe-cusp-training-checkpoint',
-    version: PACKAGE_VERSION,
-    id: experiment.id,
-    shard,
-    specHashes: [...experiment.hashes],
-    scans,
-    current,
-  });
-  const cp = options.checkpoint;
-  for (let i = scans.length; i < specs.length; i++) {
-    const done = before;
-    const resumeHere = resume && i === resume.scans.length && resume.current ? resume.current : undefined;
-    let piece: TrainingScanPiece;
-    try {
-      piece = await runTrainingScanPart(engine, specs[i], source, {
-        cells: ranges[i],
-        resume: resumeHere,
-        checkpoint: cp && { intervalMs: cp.intervalMs, save: (s) => cp.save(checkpointOf(s)) },
-        stop: options.stop,
+  const scans = await runPartScans<TrainingScanPiece, TrainingScanSnapshot, TrainingExperimentCheckpoint>({
+    ranges,
+    cost: (i, cells) => trainingCellCost(specs[i]) * (cells[1] - cells[0]),
+    resume,
+    checkpointOf: (done, current) => ({
+      format: 'moe-cusp-training-checkpoint',
+      version: PACKAGE_VERSION,
+      id: experiment.id,
+      shard,
+      specHashes: [...experiment.hashes],
+      scans: done,
+      current,
+    }),
+    checkpoint: options.checkpoint,
+    stop: options.stop,
+    onProgress: options.onProgress,
+    snapshotOf: (err) => (err instanceof TrainingScanInterrupted ? err.snapshot : undefined),
+    interrupted: (c) => new TrainingExperimentInterrupted(c),
+    runScan: (i, o) =>
+      runTrainingScanPart(engine, specs[i], source, {
+        ...o,
         ...(options.maxSessionParams !== undefined && { maxSessionParams: options.maxSessionParams }),
-        onProgress: (p) => options.onProgress?.(progressReport(done + p.routerSteps, total, performance.now() - t0)),
-      });
-    } catch (err) {
-      if (err instanceof TrainingScanInterrupted) {
-        const c = checkpointOf(err.snapshot);
-        await cp?.save(c);
-        throw new TrainingExperimentInterrupted(c);
-      }
-      throw err;
-    }
-    scans.push(piece);
-    before += cost(i, ranges[i]);
-    if (cp && Number.isFinite(cp.intervalMs)) await cp.save(checkpointOf(null));
-  }
+      }),
+  });
   return {
     format: 'moe-cusp-training-part',
     version: PACKAGE_VERSION,

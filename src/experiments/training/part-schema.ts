@@ -7,11 +7,11 @@
 // whose problem starts with the JSON path. No Node-only imports.
 
 import { z } from 'zod';
-import { InputError } from '../../core/model.js';
 import {
   cellRange,
   checkId,
   checkPartHeader,
+  checkPresetSpecs,
   checkShard,
   count,
   exactly,
@@ -32,7 +32,6 @@ import {
   value,
   type Fail,
 } from '../part-schema.js';
-import { SCALES, type Scale } from '../presets/index.js';
 import type { TrainingExperimentCheckpoint, TrainingExperimentPart } from './experiment.js';
 import { isTrainingPresetId, trainingPresetSpecs } from './presets/index.js';
 import { fieldsOf, parameterCount, trainingPoints, type TrainingCellResult } from './run.js';
@@ -103,23 +102,16 @@ export function checkTrainingPart(input: unknown, label: string): TrainingExperi
   const fail = failing(label);
   const part = parseWith(partSchema, input, label, 'part');
   const specs = checkPartHeader(part, parseTrainingSpec, trainingSpecHash, 'training', fail);
-  if (part.scale !== 'custom') {
-    if (!(SCALES as readonly string[]).includes(part.scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(part.scale)}`);
-    if (!isTrainingPresetId(part.id)) fail('id', `${shown(part.id)} is not a training preset (a part at scale ${part.scale} is one)`);
-    const seed = specs[0].seed;
-    let expected: string[] = [];
-    try {
-      expected = trainingPresetSpecs(part.id as Parameters<typeof trainingPresetSpecs>[0], part.scale as Scale, seed).map(trainingSpecHash);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      fail('specs[0].seed', `preset ${part.id} cannot run with seed ${seed}: ${err.message}`);
-    }
-    const of = `preset ${part.id} at scale ${part.scale}, seed ${seed}`;
-    if (expected.length !== specs.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${specs.length}`);
-    part.specHashes.forEach((h, i) => {
-      if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
-    });
-  }
+  checkPresetSpecs(
+    part,
+    specs[0].seed,
+    {
+      what: 'a training preset',
+      is: isTrainingPresetId,
+      hashes: (id, scale, seed) => trainingPresetSpecs(id as Parameters<typeof trainingPresetSpecs>[0], scale, seed).map(trainingSpecHash),
+    },
+    fail,
+  );
   part.scans.forEach((scan, i) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail));
   return { ...part, specs } as TrainingExperimentPart;
 }

@@ -9,7 +9,6 @@
 import { z } from 'zod';
 import { InputError } from '../../core/model.js';
 import { TRAINING_KINDS, type TrainingArch, type TrainingCell, type TrainingKind } from '../../core/training/engine.js';
-import { MAX_SPEC_TEXT_CHARS } from '../limits.js';
 import {
   checkDepth,
   descriptionSchema,
@@ -17,6 +16,7 @@ import {
   num,
   oneOf,
   outOfRange,
+  parseSpecJson,
   safeName,
   strict,
   toInputError,
@@ -183,14 +183,7 @@ export function parseTrainingSpec(json: unknown): TrainingScanSpec {
 }
 
 export function parseTrainingSpecText(text: string): TrainingScanSpec {
-  if (text.length > MAX_SPEC_TEXT_CHARS) throw new InputError('spec', `has ${text.length} characters; at most ${MAX_SPEC_TEXT_CHARS}`);
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new InputError('spec', `is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseTrainingSpec(json);
+  return parseTrainingSpec(parseSpecJson(text));
 }
 
 /** 16 hex digits identifying what a training spec computes (name and description left out). */
