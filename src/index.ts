@@ -7,3 +7,4 @@ export { advanceBlock, allocateBlock, initializeBlock, type RouterBlock } from '
 export { binomial, binomialReflected, binomialTokens } from './core/binomial.js';
 export { RngStream, seedKey, streamKey, threefry2x32_20, uniformFine, uniformGrid } from './core/threefry.js';
 export * as training from './core/training/index.js';
+export * as trainingRuns from './experiments/training/index.js';

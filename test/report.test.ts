@@ -34,6 +34,16 @@ import {
   vlineColor,
 } from '../src/report/colors.js';
 import { formatDuration, formatNumber } from '../src/report/format.js';
+import { contrastRatio, LINE_ROLE_COLORS_DARK, RAMP_COLORS_DARK, SERIES_COLORS_DARK, THEME_COLORS } from '../src/report/colors.js';
+import { displayEstimate, displayFigure, displayText } from '../src/report/display.js';
+import { segmentMeetsRect, wrapText } from '../src/report/draw.js';
+import { exportName, figureCaption, figurePngText } from '../src/report/exports.js';
+import { readPngText, withPngText } from '../src/report/png-text.js';
+import { csvNumber, tableToCsv } from '../src/report/tables.js';
+import { scanDescription } from '../src/experiments/run.js';
+import { customTitle } from '../src/experiments/spec-describe.js';
+import { parseSpec } from '../src/experiments/spec.js';
+import { PRESETS, presetSpecs } from '../src/experiments/presets/index.js';
 import { buildReportHtml, embedJson, estimateGap, estimatesTable, REPORT_DATA_ID } from '../src/report/html.js';
 import { loadReportAssets } from '../src/report/assets.js';
 import { renderFigurePng } from '../src/report/png.js';
@@ -495,4 +505,186 @@ test('report.html opens from disk in Chromium: every figure drawn, no errors, es
   const readout = (await page.locator('[data-figure-id="abs-load"] .readout').textContent()) ?? '';
   assert.match(readout, /^T = [\d.]+, {2}γ = [\d.]+, {2}mean \|û\| = ([\d.]+|no data)$/);
   await page.close();
+});
+
+// ---------------------------------------------------------------------------------------
+// Exports that explain themselves, legends off the data, titles in full, themes (issue 15)
+// ---------------------------------------------------------------------------------------
+
+test('csvNumber and tableToCsv: no float noise (12 significant digits at most), integers exact, missing values empty', () => {
+  assert.equal(csvNumber(0.1 + 0.2), '0.3');
+  assert.equal(csvNumber(-(0.1 + 0.2)), '-0.3');
+  assert.equal(csvNumber(1 / 3), '0.333333333333');
+  assert.equal(csvNumber(0.1234), '0.1234');
+  assert.equal(csvNumber(2.675), '2.675');
+  assert.equal(csvNumber(3e-7), '3e-7');
+  assert.equal(csvNumber(Number.MAX_SAFE_INTEGER), '9007199254740991');
+  assert.equal(csvNumber(123456789012345), '123456789012345');
+  assert.equal(csvNumber(NaN), '');
+  const grid = Array.from({ length: 11 }, (_, i) => 0.1 * i); // 0.30000000000000004, 0.6000000000000001, ...
+  const csv = tableToCsv({ name: 't', columns: ['x', 'y', 'note'], rows: grid.map((x) => [x, x * 3, x > 0.5 ? 'a, "b"' : null]) });
+  const lines = csv.trim().split('\n');
+  assert.equal(lines[0], 'x,y,note');
+  assert.equal(lines[4], '0.3,0.9,');
+  assert.equal(lines[8], '0.7,2.1,"a, ""b"""');
+  for (const cell of lines
+    .slice(1)
+    .flatMap((l) => l.split(','))
+    .filter((c) => /^[\d.]+$/.test(c)))
+    assert.ok(cell.replace('.', '').replace(/^0+/, '').length <= 12, cell);
+});
+
+test('PNG text metadata: tEXt and iTXt chunks after IHDR, read back, the image still decodes; a caption in the margin', async () => {
+  const fig = hysteresis();
+  const plain = renderFigurePng(fig, { width: 600, height: 400 });
+  const text = { Title: 'Hysteresis loop', Description: 'a = 4, γ = T = 1, seed 7', 'moe-cusp seed': 'seed 7' };
+  const png = renderFigurePng(fig, { width: 600, height: 400, text });
+  assert.deepEqual(readPngText(png), text);
+  assert.ok(png.includes(Buffer.from('iTXt')) && png.includes(Buffer.from('tEXt')), 'UTF-8 text as iTXt, Latin-1 as tEXt');
+  assert.equal(png.indexOf(Buffer.from('IHDR')), 12, 'IHDR still first');
+  const img = await loadImage(png);
+  assert.deepEqual([img.width, img.height], [600, 400]);
+  assert.deepEqual(readPngText(withPngText(plain, { Comment: 'x' })), { Comment: 'x' });
+  const broken = Buffer.from(png);
+  broken[broken.indexOf(Buffer.from('seed 7')) + 5] ^= 1;
+  assert.throws(() => readPngText(broken), /bad CRC/);
+  assert.throws(() => withPngText(Buffer.from('not a png'), {}), /not a PNG/);
+  // the caption: ink in the bottom strip, which is blank without it
+  const bottom = async (buf: Buffer) => {
+    const im = await loadImage(buf);
+    const c = createCanvas(im.width, im.height);
+    c.getContext('2d').drawImage(im, 0, 0);
+    // bottom left, under the axes: where a caption starts (the x label is centred)
+    const d = c.getContext('2d').getImageData(10, im.height - 22, 140, 18).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] < 600) ink++;
+    return ink;
+  };
+  assert.equal(await bottom(plain), 0);
+  assert.ok((await bottom(renderFigurePng(fig, { width: 600, height: 400, caption: 'fig7 · scale quick · seed 7' }))) > 100);
+});
+
+test('exports: file names carry experiment, scale and seed; a PNG caption and metadata carry the parameters, seed and specs', () => {
+  const spec = parseSpec({
+    name: 'myscan',
+    params: { a: 3, gamma: 1, B: 64, eta: 0.01 },
+    axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 4 } } }],
+    replicates: 8,
+    steps: 200,
+    window: 20,
+    seed: 7,
+  });
+  const [fig8] = syntheticResults();
+  const preset: ExperimentResult = { ...fig8, id: 'fig7', scale: 'quick', specs: [{ ...spec, name: 'fig7', seed: 3 }] };
+  const custom: ExperimentResult = { ...fig8, id: 'myscan', title: customTitle(spec), scale: 'custom', specs: [spec] };
+  assert.equal(exportName(preset, 'fig7-loop', 'png'), 'fig7-quick-seed3-loop.png');
+  assert.equal(exportName(preset, 'result', 'json'), 'fig7-quick-seed3-result.json');
+  assert.equal(exportName(preset, 'fig7', 'csv'), 'fig7-quick-seed3.csv');
+  assert.equal(exportName(custom, 'myscan-curve', 'csv'), 'myscan-custom-seed7-curve.csv');
+  const fig = hysteresis();
+  assert.equal(
+    figureCaption(preset, fig),
+    `fig7: Symmetry breaking over (T, γ) · scale quick · a = 3, γ = 1, h = 0, ρ = 0, B = 64, η = 0.01 · 8 replicates, 200 steps, window 20, start y0 = 0, seed 3 · moe-cusp 0.0.0-test · https://arxiv.org/abs/2605.29121`,
+  );
+  const meta = figurePngText(custom, fig);
+  assert.match(
+    meta.Description,
+    /^myscan \(custom scan\): final \|û\| vs T at a = 3, γ = 1, h = 0, ρ = 0, B = 64, η = 0\.01 · scale custom · .*seed 7/,
+  );
+  assert.equal(meta['moe-cusp seed'], 'seed 7');
+  assert.deepEqual(JSON.parse(meta['moe-cusp specs']), [spec]);
+  // many scans without a known one: their seeds
+  const many: ExperimentResult = { ...preset, specs: [3, 4, 5].map((seed) => ({ ...spec, seed })) };
+  assert.match(figureCaption(many, fig), / · 3 scans, seeds 3–5 \(scan i: seed \+ i\) · /);
+});
+
+test("a custom scan's title and description come from its spec, never from the preset text it was copied from", () => {
+  const fromPreset = parseSpec({ ...presetSpecs('fig8', 'quick', 1)[0], params: { a: 3.5, h: 0, rho: 0, B: 512, eta: 0.02 } });
+  assert.equal(fromPreset.description, PRESETS.fig8.description);
+  assert.equal(customTitle(fromPreset), 'fig8 (custom scan): final |û| over (T, γ) at a = 3.5, h = 0, ρ = 0, B = 512, η = 0.02');
+  const d = scanDescription(fromPreset);
+  assert.ok(!d.includes(PRESETS.fig8.description), d);
+  assert.match(d, /^final \|û\| over \(T, γ\) at a = 3\.5, .*; 8 replicates, 2000 steps, window 200, start y0 = 0 ± 0\.05 \(uniform\), seed 1\.$/);
+  const own = parseSpec({ ...fromPreset, description: 'my map' });
+  assert.match(scanDescription(own), /^my map \(final \|û\| over/);
+  const sweep = parseSpec({
+    params: { a: 4, gamma: 1, T: 1, B: 128, eta: 0.01 },
+    axes: [{ param: 'rho', values: { list: [0, 1] } }],
+    replicates: 4,
+    steps: 100,
+    window: 25,
+    protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -1, to: 1, count: 5 } }, direction: 'up-down', stepsPerPoint: [50] },
+  });
+  assert.equal(customTitle(sweep), 'scan (custom scan): h swept up then down at a = 4, T = 1, γ = 1, B = 128, η = 0.01; one sweep for each ρ');
+});
+
+test('line legends never cover data: a free corner if there is one, else rows above the plot; long titles wrap onto lines that fit', () => {
+  const measure = (t: string, f: string) => t.length * 0.6 * Number(/(\d+)px/.exec(f)![1]);
+  // a rising line: two corners free
+  const base: LineFigure = {
+    ...hysteresis(),
+    vlines: [],
+    series: [
+      { label: 'rising', x: linspace(-1.6, 1.6, 9), y: linspace(-1, 1, 9) },
+      { label: 'mean field', x: [-1.6, 1.6], y: [-1, 1], style: 'dashed' },
+    ],
+  };
+  // data in every corner (a band over the whole plot): the legend goes above the plot
+  const crowded: LineFigure = {
+    ...base,
+    series: [{ label: 'everywhere', x: [-1.6, 1.6], y: [0, 0], lower: [-1.1, -1.1], upper: [1.1, 1.1] }, ...base.series],
+  };
+  for (const [fig, where] of [
+    [base, 'box'],
+    [crowded, 'rows'],
+    [hysteresis(), 'rows'],
+  ] as const) {
+    const l = figureLayout(fig, { width: 700, height: 420 }, measure);
+    assert.ok(l.legend, fig.id);
+    assert.equal(l.legend.box ? 'box' : 'rows', where);
+    if (l.legend.box) {
+      // no point of any series (or band edge), nor any segment between two, meets the box
+      const b = l.legend.box;
+      for (const s of fig.series)
+        for (const ys of [s.y, s.lower, s.upper]) {
+          if (!ys) continue;
+          for (let i = 0; i + 1 < s.x.length; i++) {
+            const [y0, y1] = [ys[i], ys[i + 1]];
+            if (y0 == null || y1 == null) continue;
+            const hit = segmentMeetsRect(xToPixel(l, s.x[i]), yToPixel(l, y0), xToPixel(l, s.x[i + 1]), yToPixel(l, y1), b);
+            assert.ok(!hit || s.style === 'points', `${s.label} crosses the legend`);
+          }
+        }
+    } else {
+      for (const it of l.legend.items) assert.ok(it.y < l.plot.top, `${it.label} above the plot`);
+    }
+  }
+  const long = { ...base, title: 'A title far too long for one line of a narrow figure, with every parameter: a = 4, γ = 1, T = 1, B = 65536' };
+  const narrow = figureLayout(long, { width: 360, height: 300 }, measure);
+  assert.ok(narrow.title && narrow.title.lines.length >= 2, 'wrapped');
+  for (const line of narrow.title.lines) assert.ok(measure(line, `bold ${narrow.title.size}px x`) <= 360 - 20, line);
+  assert.ok(narrow.plot.top > narrow.title.lines.length * narrow.title.size, 'the plot starts below the title');
+  assert.deepEqual(wrapText('one two three', 1000, '12px x', measure), ['one two three']);
+});
+
+test('themes and display text: dark line colours read on the dark background; symbols as the page writes them', () => {
+  const dark = THEME_COLORS.dark.background;
+  for (const c of [...Object.values(LINE_ROLE_COLORS_DARK), ...SERIES_COLORS_DARK, ...RAMP_COLORS_DARK])
+    assert.ok(contrastRatio(c, dark) >= 3, `${c} on ${dark}: ${contrastRatio(c, dark).toFixed(2)}`);
+  assert.ok(contrastRatio(THEME_COLORS.dark.ink, dark) >= 7 && contrastRatio(THEME_COLORS.light.ink, THEME_COLORS.light.background) >= 7);
+  assert.equal(displayText('a - rho = 2 gamma T'), 'a − ρ = 2 γ T');
+  assert.equal(displayText('mean u_hat +-1 s.d., lambda_lb -> 0, 5 runs x 256, lambdaLb'), 'mean û ±1 s.d., λ_lb → 0, 5 runs × 256, lambdaLb');
+  assert.equal(displayText('-H(a) and top-1, 1e-5'), '−H(a) and top-1, 1e-5');
+  assert.equal(displayText(displayText('T_c = (a - rho)/(2 gamma)')), 'T_c = (a − ρ)/(2 γ)', 'idempotent');
+  const shown = displayFigure({ ...cuspMap(), x: { label: 'gamma', values: [1, 2] } });
+  assert.ok(shown.kind === 'heatmap' && shown.x.label === 'γ');
+  assert.deepEqual(displayEstimate({ id: 'x.y', name: 'width at rho = 1', value: 1, bias: 'finite eta' }), {
+    id: 'x.y',
+    name: 'width at ρ = 1',
+    value: 1,
+    bias: 'finite η',
+  });
+  // the estimates table names each cell's column (stacked rows on narrow screens)
+  const html = estimatesTable([{ id: 'q', name: 'q', value: 1, se: 0.1, prediction: 1, predictionLabel: 'T_c' }]);
+  for (const label of ['Estimate ± s.e.', 'CI', 'Prediction', 'Gap', 'Gap / s.e.', 'Note']) assert.ok(html.includes(`data-label="${label}"`), label);
 });

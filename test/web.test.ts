@@ -4,8 +4,8 @@
 // server. Checks: fig8 at its browser scale against the Node engine on the same spec and
 // seed, no console errors, the heatmap and its overlay lines on screen; a lost device and
 // the continuation from the last finished chunk; shared URLs; the CLI's bad-input rules in
-// the editor; the CPU fallback in Web Workers without WebGPU; readable at desktop and phone
-// widths.
+// the editor; the CPU fallback in Web Workers without WebGPU; the N-expert and training presets
+// (fig3; fig5 with the bundled digits data, Stop); readable at desktop and phone widths.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
 import type { Browser, Page } from 'playwright-core';
 import type { Engine } from '../src/core/engine.js';
-import { InputError } from '../src/core/model.js';
+import { DIGITS_SHA256 } from '../src/core/training/digits-data.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import { acquireGpu, type AcquiredGpu } from '../src/node/gpu.js';
 import { WebGpuEngine } from '../src/core/webgpu-engine.js';
@@ -103,7 +103,8 @@ async function nodeRelax(engine: Engine, spec: ScanSpec): Promise<CellStats[]> {
   return run.outcome.kind === 'relax' ? run.outcome.cells[0] : [];
 }
 
-const FIG8_HASH = '#preset=fig8&scale=browser&seed=1';
+// engine=webgpu: on a software adapter the page would pick the faster engine by a probe (engines.ts)
+const FIG8_HASH = '#preset=fig8&scale=browser&seed=1&engine=webgpu';
 let gpuResult: ExperimentResult | undefined;
 
 describe('web page', { skip }, () => {
@@ -198,7 +199,7 @@ describe('web page', { skip }, () => {
     await page.mouse.move(box.x + (left + width / 2) / scale, box.y + (top + height / 2) / scale);
     assert.match(
       (await page.locator('[data-figure-id="fig8-heatmap"] .readout').textContent()) ?? '',
-      /^T \(temperature\) = [\d.]+, {2}gamma \(forgetting\) = [\d.]+, {2}final \|u_hat\| = [\d.e-]+; {2}a = 3, h = 0, rho = 0, B = 512, eta = 0\.02; 16 replicates, 2000 steps$/,
+      /^T \(temperature\) = [\d.]+, {2}γ \(forgetting\) = [\d.]+, {2}final \|û\| = [\d.e-]+; {2}a = 3, h = 0, ρ = 0, B = 512, η = 0\.02; 16 replicates, 2000 steps$/,
     );
     // The keyboard reads out cells too.
     await canvas.focus();
@@ -215,15 +216,15 @@ describe('web page', { skip }, () => {
       return { name: download.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
     };
     const json = await saved('#export-buttons button:has-text("result.json")');
-    assert.equal(json.name, 'fig8-result.json');
+    assert.equal(json.name, 'fig8-browser-seed1-result.json');
     assert.deepEqual(heatmap(JSON.parse(json.text)).z, fig.z);
     const csv = await saved('[data-figure-id="fig8-heatmap"] .fig-actions button:has-text("CSV")');
-    assert.equal(csv.name, 'fig8-heatmap.csv');
+    assert.equal(csv.name, 'fig8-browser-seed1-heatmap.csv');
     const lines = csv.text.trim().split('\n');
     assert.equal(lines[0], 'what,T (temperature),gamma (forgetting),final |u_hat|');
     assert.equal(lines.filter((l) => l.startsWith('cell,')).length, node.length);
     const png = await saved('[data-figure-id="fig8-heatmap"] .fig-actions button:has-text("PNG")');
-    assert.equal(png.name, 'fig8-heatmap.png');
+    assert.equal(png.name, 'fig8-browser-seed1-heatmap.png');
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -273,6 +274,60 @@ describe('web page', { skip }, () => {
     );
     // quick scale: 5 temperatures x 256 replicates; T_c = 1 within 5% (the CLI's quick run: within 1%)
     for (const e of result.estimates) assert.ok(Math.abs(e.value - 1) < 0.05, `${e.id}: ${e.value}`);
+    assert.equal(await page.locator('#figures figure').count(), result.figures.length);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('a training preset runs on the page from its link: fig3, the λ_lb threshold in the estimates, figures drawn', {
+    timeout: 90_000,
+  }, async () => {
+    const { page, errors } = await open('#preset=fig3&scale=browser');
+    assert.equal(await page.inputValue('#experiment'), 'fig3');
+    assert.equal(await page.locator('#experiment optgroup[label^="Trainable MoE"] option').count(), 5);
+    assert.match((await page.textContent('#run-summary')) ?? '', /^1 training scan, 160 k model-steps, 80 models$/);
+    assert.match((await page.textContent('#experiment-note')) ?? '', /hard top-1 router.*keeps no partial results/);
+    assert.equal(JSON.parse(await page.inputValue('#spec-json')).model, 'training');
+    // the URL follows the form (and a link of it reopens this preset)
+    await page.selectOption('#scale', 'paper');
+    assert.match(page.url(), /#preset=fig3&scale=paper&seed=1$/);
+    await page.selectOption('#scale', 'browser');
+    assert.match(page.url(), /#preset=fig3&scale=browser&seed=1$/);
+    const result = await runToEnd(page, 60_000);
+    assert.equal(result.id, 'fig3');
+    assert.match((await page.textContent('#progress-text')) ?? '', /^Done: 160 k model-steps in /);
+    const row = page.locator('#estimates tr[data-estimate-id="fig3.lambda-threshold"] th');
+    assert.match((await row.textContent()) ?? '', /^λ_lb above which the mean \|load\| ≤ 0\.2$/);
+    assert.ok(result.figures.length >= 1);
+    assert.equal(await page.locator('#figures figure').count(), result.figures.length);
+    assert.ok(await page.locator('#figures figure canvas').first().isVisible(), 'a figure is drawn');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test('the digits presets load the bundled data (sha256 checked) and run on the CPU twin: fig5, Stop, rerun', { timeout: 90_000 }, async () => {
+    const { page, errors } = await open('#preset=fig5&scale=browser&engine=cpu');
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    const digits = await page.evaluate(() => (window as unknown as { moeCusp: { digits(): Promise<unknown> } }).moeCusp.digits());
+    assert.deepEqual(digits, { rows: 1797, train: 1352, test: 445, sha256: DIGITS_SHA256, checked: 'gzip' });
+    // the data is an asset of the built folder: fetched from the page's own host, no other network
+    assert.ok(
+      requests.some((u) => /\/assets\/digits\.csv-[\w-]+\.gz$/.test(u)),
+      requests.join(', '),
+    );
+    assert.deepEqual(
+      requests.filter((u) => !u.startsWith(server!.url)),
+      [],
+    );
+    await page.click('#run');
+    await page.waitForFunction(() => /%/.test(document.getElementById('progress-text')?.textContent ?? ''));
+    await page.click('#stop');
+    await page.waitForSelector('body[data-state="stopped"]');
+    assert.match((await page.textContent('#progress-text')) ?? '', /^Stopped\. Training runs keep no partial results/);
+    const result = await runToEnd(page, 75_000);
+    assert.equal(result.provenance[0].adapter, 'CPU (f64 twin)');
+    assert.ok(result.estimates.some((e) => e.id === 'fig5.lambda-threshold'));
     assert.equal(await page.locator('#figures figure').count(), result.figures.length);
     assert.deepEqual(errors, []);
     await page.close();
@@ -360,9 +415,9 @@ describe('web page', { skip }, () => {
       ),
       ['x', 'logspace', '0.5', '9', 'y', 'list', '-0.2, 0, 0.1, 0.35', '0.25', '6', '123456789', 'opposite', 'tokens'],
     );
-    // Editing a field rewrites the URL; the new URL opens the edited spec.
+    // Editing a field rewrites the URL (now in the readable form, url-spec.ts); the new URL opens the edited spec.
     await page.fill('#replicates', '11');
-    await page.waitForFunction(() => location.hash.startsWith('#spec='));
+    await page.waitForFunction((h) => location.hash !== h, '#spec=' + Buffer.from(canonicalJson(specs[0])).toString('base64url'));
     const edited = page.url();
     const reopened = await browser!.newPage();
     await reopened.goto(edited);
@@ -383,7 +438,7 @@ describe('web page', { skip }, () => {
     await p2.page.close();
   });
 
-  test("the editor applies the CLI's bad-input rules: the field is marked with its message and Run stays disabled", async () => {
+  test("the editor applies the CLI's bad-input rules: the field is marked with its message in words beside it and Run stays disabled", async () => {
     const spec = parseSpec({
       params: { a: 3, gamma: 1, B: 64, eta: 0.01 },
       axes: [{ param: 'T', values: { linspace: { from: 1, to: 2, count: 4 } } }],
@@ -393,59 +448,13 @@ describe('web page', { skip }, () => {
     });
     const { page, errors } = await open('#spec=' + Buffer.from(canonicalJson(spec)).toString('base64url'));
     assert.equal(await page.isDisabled('#run'), false);
-    /** The CLI's message for the spec with one change. */
-    const cliMessage = (change: (s: Record<string, unknown>) => void): string => {
-      const raw = structuredClone(spec) as unknown as Record<string, unknown>;
-      change(raw);
-      try {
-        parseSpec(raw);
-      } catch (err) {
-        if (err instanceof InputError) return `${err.field}: ${err.problem}`;
-        throw err;
-      }
-      throw new Error('expected an InputError');
-    };
+    // The CLI's rules (parseSpec), each message in words on the field's own line (field-words.ts).
     const cases: { field: string; value: string; error: string; message: string }[] = [
-      {
-        field: '#replicates',
-        value: '0',
-        error: '#run-error',
-        message: cliMessage((s) => {
-          s.replicates = 0;
-        }),
-      },
-      {
-        field: '#window',
-        value: '500',
-        error: '#run-error',
-        message: cliMessage((s) => {
-          s.window = 500;
-        }),
-      },
-      {
-        field: '#p-T-count',
-        value: '2.5',
-        error: '#p-T-error',
-        message: cliMessage((s) => {
-          (s.axes as { values: { linspace: { count: number } } }[])[0].values.linspace.count = 2.5;
-        }),
-      },
-      {
-        field: '#p-eta-value',
-        value: 'fast',
-        error: '#p-eta-error',
-        message: cliMessage((s) => {
-          (s.params as Record<string, unknown>).eta = 'fast';
-        }),
-      },
-      {
-        field: '#p-B-value',
-        value: '0',
-        error: '#p-B-error',
-        message: cliMessage((s) => {
-          (s.params as Record<string, unknown>).B = 0;
-        }),
-      },
+      { field: '#replicates', value: '0', error: '#replicates-error', message: 'Replicates must be at least 1; you entered 0.' },
+      { field: '#window', value: '500', error: '#window-error', message: 'Window must be at most 200 (the steps); you entered 500.' },
+      { field: '#p-T-count', value: '2.5', error: '#p-T-count-error', message: 'T axis points must be a whole number; you entered 2.5.' },
+      { field: '#p-eta-value', value: 'fast', error: '#p-eta-value-error', message: 'eta must be a number; you entered "fast".' },
+      { field: '#p-B-value', value: '0', error: '#p-B-value-error', message: 'B must be at least 1; you entered 0.' },
     ];
     for (const c of cases) {
       const before = await page.inputValue(c.field);

@@ -3,18 +3,23 @@
 // routers keep their global indices, so the random streams and the numbers are exactly
 // those of one unsplit run), sized to take about `targetChunkMs`. Finished chunks are kept:
 // after a failure (a lost GPU device) `run` can be called again, on another engine, and
-// continues from the last finished chunk. The pieces assemble into the same part the CLI
-// produces, analysed by completeExperiment. Browser-safe.
+// continues from the last finished chunk. Stop (the signal) is heard between chunks and,
+// within one, by runSpec's stop token: the chunk's snapshot is kept and the next `run`
+// resumes it exactly. Sweeps and traces report snapshots of the running chunk (`onLive`,
+// live.ts) for live figures. The pieces assemble into the same part the CLI produces,
+// analysed by completeExperiment. Browser-safe.
 
 import type { Engine } from '../core/engine.js';
 import { progressReport, type ProgressReport } from '../core/scan.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
 import { PRESETS, type PresetId } from './presets/index.js';
 import { runSpec } from './protocols.js';
+import { partialScan, type ChunkSnapshot, type PartialScan } from './live.js';
+import { passesOf, RunInterrupted } from './scan-run.js';
 import { joinResults } from './reductions.js';
 import { completeExperiment, mergeProvenance, partResults, type ScanPart } from './run.js';
 import { prepareScan, type ParsedSpec, type PreparedScan } from './spec.js';
-import { CELL_STAT_FIELDS, type CellStats } from '../core/reductions.js';
+import { customTitle } from './spec-describe.js';
 import type { ExperimentResult, ScanOutcome, ScanSpec } from './types.js';
 
 /** What to run: a preset's scans at a scale (the page derives them), or one user spec. */
@@ -36,8 +41,15 @@ export interface ChunkedRunOptions {
   targetChunkMs?: number;
   /** split each scan into at least this many chunks while the speed is unknown (default 4) */
   firstSplit?: number;
-  /** checked at every progress report; when aborted the run stops with a StopError */
+  /**
+   * When aborted the run stops with a StopError: between chunks, or within one at runSpec's
+   * next stop point (about a second of work), keeping the chunk's snapshot to resume from.
+   */
   signal?: AbortSignal;
+  /** sweeps and traces: the running chunk has a new snapshot (`live`), at most every `liveMs` */
+  onLive?: (scan: number) => void;
+  /** default 400 ms */
+  liveMs?: number;
 }
 
 /** The run was stopped (AbortSignal); finished chunks are kept. */
@@ -47,8 +59,6 @@ export class StopError extends Error {
     this.name = 'StopError';
   }
 }
-
-const NO_DATA = Object.fromEntries(CELL_STAT_FIELDS.map((k) => [k, NaN])) as unknown as CellStats;
 
 export class ChunkedRun {
   readonly specs: ScanSpec[];
@@ -70,6 +80,10 @@ export class ChunkedRun {
   private readonly perCell: number[];
   /** the last chunk's work and time */
   private last: { routerSteps: number; ms: number } | null = null;
+  /** the running chunk's latest snapshot (sweeps and traces), or the stopped chunk's */
+  live: ChunkSnapshot | null = null;
+  /** the chunk a stop interrupted: the next run resumes it from `live` */
+  private interrupted = false;
 
   constructor(target: ChunkedTarget) {
     if (target.kind === 'preset') {
@@ -82,7 +96,7 @@ export class ChunkedRun {
       this.scans = [prepareScan(target.spec as ParsedSpec)];
       const spec = this.scans[0].spec;
       this.id = spec.name ?? 'scan';
-      this.title = spec.description ?? this.id;
+      this.title = customTitle(spec);
       this.scale = 'custom';
     }
     this.specs = this.scans.map((s) => s.spec);
@@ -116,27 +130,79 @@ export class ChunkedRun {
   async run(engine: Engine, options: ChunkedRunOptions = {}): Promise<ExperimentResult> {
     const t0 = performance.now();
     const before = this.elapsedMs;
-    const report = (routerSteps: number) => {
-      if (options.signal?.aborted) throw new StopError();
-      options.onProgress?.(progressReport(routerSteps, this.totalRouterSteps, before + performance.now() - t0));
+    const { signal } = options;
+    const report = (routerSteps: number) => options.onProgress?.(progressReport(routerSteps, this.totalRouterSteps, before + performance.now() - t0));
+    const stop = signal && {
+      get requested() {
+        return signal.aborted;
+      },
     };
     while (!this.finished) {
+      if (signal?.aborted) throw new StopError();
       const { scan, cell } = this.next;
-      const end = cell + this.chunkCells(scan, cell, options);
+      const prepared = this.scans[scan];
+      // A stopped chunk resumes from its snapshot when this engine cuts it into the same passes.
+      const stopped = this.interrupted && this.live?.scan === scan && this.live.cells[0] === cell ? this.live : null;
+      const resume =
+        stopped && JSON.stringify(passesOf(prepared.spec, stopped.cells, engine.maxRouters)) === JSON.stringify(stopped.passes) ? stopped : null;
+      const end = resume ? resume.cells[1] : cell + this.chunkCells(scan, cell, options);
+      const cells: [number, number] = [cell, end];
       const started = performance.now();
       const done = this.doneRouterSteps;
-      const piece = await runSpec(engine, this.scans[scan], { cells: [cell, end], onProgress: (p) => report(done + p.routerSteps) });
+      const passes = passesOf(prepared.spec, cells, engine.maxRouters);
+      const liveKind = prepared.spec.protocol.kind !== 'relax' && options.onLive;
+      const checkpoint = liveKind
+        ? {
+            intervalMs: options.liveMs ?? 400,
+            save: (snapshot: ChunkSnapshot['snapshot']) => {
+              this.live = { scan, cells, passes, snapshot };
+              options.onLive?.(scan);
+            },
+          }
+        : undefined;
+      this.interrupted = false;
+      if (!resume) this.live = null;
+      let piece: Awaited<ReturnType<typeof runSpec>>;
+      try {
+        piece = await runSpec(engine, prepared, {
+          cells,
+          onProgress: (p) => report(done + p.routerSteps),
+          stop,
+          checkpoint,
+          resume: resume?.snapshot,
+        });
+      } catch (err) {
+        if (!(err instanceof RunInterrupted)) {
+          this.live = null;
+          throw err;
+        }
+        this.live = { scan, cells, passes, snapshot: err.snapshot };
+        this.interrupted = true;
+        this.elapsedMs += performance.now() - started;
+        throw new StopError();
+      }
+      this.live = null;
       const ms = performance.now() - started;
-      this.pieces[scan].push({ cells: [cell, end], results: partResults(piece), provenance: piece.provenance });
+      this.pieces[scan].push({ cells, results: partResults(piece), provenance: piece.provenance });
       const steps = piece.provenance.routerSteps;
       this.doneRouterSteps += steps;
       this.elapsedMs += ms;
-      if (steps > 0) this.last = { routerSteps: steps, ms };
+      if (steps > 0 && !resume) this.last = { routerSteps: steps, ms };
       this.next = end < this.cellCounts[scan] ? { scan, cell: end } : { scan: scan + 1, cell: 0 };
       report(this.doneRouterSteps);
-      options.onChunk?.({ scan, cells: [cell, end], elapsedMs: ms });
+      options.onChunk?.({ scan, cells, elapsedMs: ms });
     }
     return this.result();
+  }
+
+  /** Grid cells [0, n) of scan `scan` are finished. */
+  finishedCells(scan: number): number {
+    return scan < this.next.scan ? this.cellCounts[scan] : scan === this.next.scan ? this.next.cell : 0;
+  }
+
+  /** Grid cells of scan `scan`. */
+  cellCount(scan: number): number {
+    return this.cellCounts[scan];
   }
 
   /** A finished scan's pieces as one part over all its cells. */
@@ -166,39 +232,40 @@ export class ChunkedRun {
   }
 
   /**
+   * A scan's outcome so far, over all its grid cells (live.ts): the finished cells, and for
+   * sweeps and traces the running or stopped chunk's series so far.
+   */
+  partial(scan: number): PartialScan {
+    const pieces = this.pieces[scan];
+    return partialScan(this.scans[scan], pieces, this.live?.scan === scan ? this.live : null, this.provenanceOf(scan));
+  }
+
+  /**
    * A relax scan's outcome so far: finished cells with their statistics, the others with
    * NaN (no data), for live figures. null for other protocols.
    */
   partialRelax(scan: number): ScanOutcome | null {
-    const spec = this.specs[scan];
+    if (this.specs[scan].protocol.kind !== 'relax') return null;
+    return this.partial(scan).outcome;
+  }
+
+  /** The finished pieces' provenance of a scan (an empty one before the first). */
+  provenanceOf(scan: number): ScanOutcome['provenance'] {
     const pieces = this.pieces[scan];
-    if (spec.protocol.kind !== 'relax') return null;
-    const { grid } = this.scans[scan];
-    const n = this.cellCounts[scan];
-    const cells = Array.from({ length: grid.families }, () => Array.from({ length: n }, () => NO_DATA));
-    for (const p of pieces) {
-      p.results.relax?.forEach((row, f) =>
-        row.forEach((c, i) => {
-          cells[f][p.cells[0] + i] = c;
-        }),
-      );
-    }
-    const provenance = pieces.length
-      ? mergeProvenance(pieces.map((p) => p.provenance))
-      : {
-          package: '',
-          version: PACKAGE_VERSION,
-          engine: 'cpu' as const,
-          adapter: '',
-          backend: '',
-          sampler: 'btrs-inversion' as const,
-          seed: spec.seed,
-          startedAt: '',
-          elapsedMs: 0,
-          routers: 0,
-          routerSteps: 0,
-          routerStepsPerSecond: 0,
-        };
-    return { spec, grid, outcome: { kind: 'relax', cells }, provenance };
+    if (pieces.length) return mergeProvenance(pieces.map((p) => p.provenance));
+    return {
+      package: '',
+      version: PACKAGE_VERSION,
+      engine: 'cpu' as const,
+      adapter: '',
+      backend: '',
+      sampler: 'btrs-inversion' as const,
+      seed: this.specs[scan].seed,
+      startedAt: '',
+      elapsedMs: 0,
+      routers: 0,
+      routerSteps: 0,
+      routerStepsPerSecond: 0,
+    };
   }
 }

@@ -4,8 +4,8 @@
 // the results hold exactly one value per family or speed, grid cell, leg, point, replicate
 // and trace interval). Every failure is an InputError on the file's label whose problem
 // starts with the JSON path: `scans[0].results.relax[0]: has 7 cells, the range [0, 6) needs 6`.
-// The building blocks are exported for the N-expert parts and checkpoints (experts/part-schema.ts).
-// Whatever the value, the checks throw nothing else. No Node-only imports.
+// The building blocks are exported for the N-expert and training parts and checkpoints
+// (experts/, training/part-schema.ts). The checks throw nothing else. No Node-only imports.
 
 import { z } from 'zod';
 import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
@@ -187,9 +187,7 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, label:
   throw new InputError(label, `${pathOf(path, root)}: ${issue.message}`);
 }
 
-// ---------------------------------------------------------------------------------------
-// Rules across fields
-// ---------------------------------------------------------------------------------------
+// ---- Rules across fields.
 
 export type Fail = (path: string, problem: string) => never;
 
@@ -409,12 +407,10 @@ export function checkPartHeader<S extends { name?: string | undefined }>(
   return specs;
 }
 
-/** What a part's preset check needs to know of one kind of preset (router, N-expert, training). */
+/** One kind of preset (router, N-expert, training): 'a preset', ...; its ids; its specs' hashes (or an InputError). */
 export interface PresetKind {
-  /** 'a preset', 'an N-expert preset', ... */
   what: string;
   is(id: string): boolean;
-  /** the hashes of the preset's parsed specs at a scale and seed (an InputError if it cannot run with that seed) */
   hashes(id: string, scale: Scale, seed: number): string[];
 }
 
@@ -449,9 +445,7 @@ const ROUTER_PRESETS: PresetKind = {
   hashes: (id, scale, seed) => presetSpecs(id as PresetId, scale, seed).map((s) => specHash(parseSpec(s))),
 };
 
-// ---------------------------------------------------------------------------------------
-// Entry points
-// ---------------------------------------------------------------------------------------
+// ---- Entry points.
 
 /**
  * A shard part (JSON parsed, non-finite numbers revived) checked in full; `label` (the file)

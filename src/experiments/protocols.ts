@@ -173,7 +173,8 @@ function relaxBody(perRouter: RouterMeans | undefined, offset: number): PassBody
 // sweep: one parameter stepped through a grid, state carried across points
 // ---------------------------------------------------------------------------------------
 
-interface SweepAcc {
+/** A sweep pass's accumulators (snapshots hold them; live.ts reads them for live figures). */
+export interface SweepAcc {
   /** finished legs per pass cell */
   legs: SweepLeg[][];
   /** the current leg: per pass cell */

@@ -9,9 +9,10 @@ import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import { progressReport, type ProgressListener, type Provenance } from '../core/scan.js';
 import { PACKAGE_VERSION } from '../core/version.generated.js';
-import { analyzePreset, PRESETS, presetSpecs, type PresetId, type Scale } from './presets/index.js';
+import { analyzePreset, PRESET_IDS, PRESETS, presetSpecs, SCALES, type PresetId, type Scale } from './presets/index.js';
 import { joinResults } from './reductions.js';
 import { analyzeSpec } from './spec-analysis.js';
+import { customDescription, customTitle } from './spec-describe.js';
 import { CheckpointMismatch, outcomeOf, runSpec, type SpecRun } from './protocols.js';
 import { RunInterrupted, type PartResults, type ScanSnapshot, type StopToken } from './scan-run.js';
 import { cellsCost, parseSpec, prepareScan, type ParsedSpec, type PreparedScan } from './spec.js';
@@ -93,8 +94,7 @@ export function prepareExperiment(target: ExperimentTarget | PreparedExperiment)
   const specs = target.kind === 'preset' ? presetSpecs(target.id, target.scale, target.seed) : [target.spec];
   const scans = specs.map((s) => prepareScan(parseSpec(s)));
   if (target.kind === 'preset') return { kind: 'prepared', id: target.id, title: PRESETS[target.id].title, scale: target.scale, scans };
-  const name = target.spec.name ?? 'scan';
-  return { kind: 'prepared', id: name, title: target.spec.description ?? name, scale: 'custom', scans };
+  return { kind: 'prepared', id: target.spec.name ?? 'scan', title: customTitle(scans[0].spec), scale: 'custom', scans };
 }
 
 /** The parsed specs of a target. */
@@ -303,8 +303,29 @@ export function completeExperiment(part: ExperimentPart): ExperimentResult {
     const outcome = outcomeOf(spec, results);
     return { spec, grid: prepareScan(spec).grid, outcome, provenance };
   });
-  const analysis = part.scale === 'custom' ? analyzeSpec(outcomes[0]) : analyzePreset(part.id as PresetId, outcomes);
-  return { id: part.id, title: part.title, scale: part.scale, specs: part.specs, provenance: outcomes.map((o) => o.provenance), ...analysis };
+  const custom = part.scale === 'custom';
+  const analysis = custom ? analyzeSpec(outcomes[0]) : analyzePreset(part.id as PresetId, outcomes);
+  return {
+    id: part.id,
+    title: part.title,
+    ...(custom && { description: scanDescription(part.specs[0]) }),
+    scale: part.scale,
+    specs: part.specs,
+    provenance: outcomes.map((o) => o.provenance),
+    ...analysis,
+  };
+}
+
+/**
+ * A custom scan's description: what the spec says it is (its own description, unless that is
+ * the text of a preset it was copied from), then what it runs, built from the spec.
+ */
+export function scanDescription(spec: ScanSpec): string {
+  const own = spec.description?.trim();
+  const inherited =
+    !own ||
+    PRESET_IDS.some((id) => PRESETS[id].description === own || SCALES.some((scale) => presetSpecs(id, scale, 0).some((s) => s.description === own)));
+  return inherited ? customDescription(spec) : `${own} (${customDescription(spec)})`;
 }
 
 /** A named experiment of the paper at a scale; scan i uses seed + i. */

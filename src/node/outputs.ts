@@ -1,9 +1,11 @@
 // Writes an experiment's outputs into an output folder (src/node/out-dir.ts): <out>/<id>/
-// with result.json, one CSV per table and one PNG per figure, published as one set, and
+// with result.json, one CSV per table and one PNG per figure (its parameters, seed and specs in
+// PNG text metadata), published as one set, and
 // <out>/report.html over the experiments of a run. Every file goes through a temporary name
 // and a rename, so an interrupted run never leaves a truncated file or a mixed set behind.
 
 import type { ExperimentResult } from '../experiments/types.js';
+import { figurePngText } from '../report/exports.js';
 import { buildReportHtml } from '../report/html.js';
 import { loadReportAssets } from '../report/assets.js';
 import { renderFigurePng } from '../report/png.js';
@@ -21,7 +23,8 @@ export function writeExperiment(out: OutputFolder, result: ExperimentResult, opt
   return out.publish(result.id, (put) => {
     for (const t of result.tables) put(`${t.name}.csv`, tableToCsv(t));
     if (options.png ?? true) {
-      for (const f of result.figures) put(`${f.id}.png`, renderFigurePng(f, { width: 900, height: f.kind === 'heatmap' ? 640 : 520 }));
+      for (const f of result.figures)
+        put(`${f.id}.png`, renderFigurePng(f, { width: 900, height: f.kind === 'heatmap' ? 640 : 520, text: figurePngText(result, f) }));
     }
     put('result.json', toJson(result));
   });

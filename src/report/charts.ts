@@ -17,7 +17,7 @@ import {
   type FigureLayout,
   type HeatmapCell,
 } from './draw.js';
-import { seriesColor, vlineColor } from './colors.js';
+import { seriesColor, THEME_COLORS, vlineColor, type Theme } from './colors.js';
 import { formatNumber } from './format.js';
 
 export const LINE_HEIGHT = 340;
@@ -44,6 +44,8 @@ export interface HeatmapOptions {
   /** the readout line for a cell; default `x = .., y = .., z = ..` */
   describe?: (cell: HeatmapCell, fig: HeatmapFigure) => string;
   height?: (width: number) => number;
+  /** the figure's non-data colours: 'light' (default) or 'dark' */
+  theme?: Theme;
 }
 
 export function describeCell(cell: HeatmapCell, fig: HeatmapFigure): string {
@@ -100,9 +102,12 @@ export function mountHeatmap(host: HTMLElement, readout: HTMLElement, first: Hea
     canvas.height = Math.round(height * dpr);
     canvas.style.width = `${width}px`;
     canvas.style.height = `${height}px`;
-    layout = drawFigure(canvas.getContext('2d')!, fig, { width, height, dpr });
+    layout = drawFigure(canvas.getContext('2d')!, fig, { width, height, dpr, theme: options.theme ?? 'light' });
     const p = layout.plot;
     canvas.dataset.plot = [p.left, p.top, p.width, p.height].map((v) => v.toFixed(1)).join(',');
+    // for tests: where the legend went and how the title was set
+    canvas.dataset.legend = layout.legend ? (layout.legend.box ? 'box' : 'rows') : 'none';
+    canvas.dataset.titleLines = String(layout.title?.lines.length ?? 0);
     label();
     if (selected) show(cellAtIndex(selected.ix, selected.iy));
   };
@@ -197,7 +202,8 @@ function withAlpha(color: string, alpha: number): string {
 }
 
 /** A line figure with uPlot: bands from hidden upper/lower series, vlines from a draw hook. */
-export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPlot): Chart {
+export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPlot, theme: Theme = 'light'): Chart {
+  const colors = THEME_COLORS[theme];
   const { xs, column } = alignedData(fig);
   const domain = lineDomains(fig);
   const value = (_u: UPlot, v: number | null) => (v == null ? '—' : formatNumber(v, 5));
@@ -206,7 +212,7 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
   const bands: UPlot.Band[] = [],
     hidden: number[] = [];
   fig.series.forEach((s, i) => {
-    const color = seriesColor(s, i);
+    const color = seriesColor(s, i, theme);
     if (s.lower && s.upper) {
       for (const [edge, ys] of [
         ['upper', s.upper],
@@ -226,7 +232,7 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
     data.push(column(s, s.y));
   });
 
-  const ink = '#222',
+  const ink = colors.ink,
     font = `${FONT_SIZE.tick}px ${FONT_FAMILY}`,
     labelFont = `${FONT_SIZE.label}px ${FONT_FAMILY}`;
   // The same ticks and labels as the PNG (draw.ts), spaced for the plot's current size.
@@ -241,14 +247,27 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
       labelGap: 2,
       // x: tick + label row; y: the widest label (about 7.5 px per character at 12 px)
       size: side === 'width' ? 28 : (_u, values) => 14 + 7.5 * Math.max(1, ...(values ?? []).map((v) => v.length)),
-      grid: { stroke: '#ececec', width: 1 },
-      ticks: { stroke: '#444', width: 1, size: 5 },
+      grid: { stroke: colors.grid, width: 1 },
+      ticks: { stroke: colors.frame, width: 1, size: 5 },
       splits: (u, _i, min, max) => {
         const t = axisTicks(min, max, !!log, Math.max(2, Math.round(u.bbox[side] / uPlot.pxRatio / spacing)));
         labels = t.labels;
         return t.ticks;
       },
-      values: (_u, splits) => splits.map((_v, i) => labels[i] ?? ''),
+      // labels that would overlap their neighbour stay blank (a log axis's linear fallback
+      // can crowd its short end)
+      values: (u, splits) => {
+        let last = -Infinity;
+        return splits.map((v, i) => {
+          const text = labels[i] ?? '';
+          const at = u.valToPos(v, side === 'width' ? 'x' : 'y');
+          const half = side === 'width' ? (text.length * 0.6 * FONT_SIZE.tick) / 2 : FONT_SIZE.tick * 0.7;
+          const from = side === 'width' ? at - half : -at - half;
+          if (from < last + 6) return '';
+          last = from + 2 * half;
+          return text;
+        });
+      },
     };
   };
   // x: the shared domain until the user zooms (uPlot skips range() for explicit zoom);
@@ -268,7 +287,7 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
       const x = Math.round(u.valToPos(v.x, 'x', true)) + 0.5;
       if (!Number.isFinite(x) || x < left || x > left + width) continue;
       ctx.save();
-      ctx.strokeStyle = ctx.fillStyle = vlineColor(v);
+      ctx.strokeStyle = ctx.fillStyle = vlineColor(v, theme);
       ctx.lineWidth = 1.25 * pr;
       ctx.setLineDash([5 * pr, 4 * pr]);
       ctx.beginPath();
@@ -309,9 +328,12 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
         data as UPlot.AlignedData,
         host,
       );
-      // band edges are plumbing, not entries
+      // band edges are plumbing, not entries; nor are unlabelled series (a fit's fine curve)
       const rows = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
       for (const i of hidden) if (rows[i]) rows[i].style.display = 'none';
+      series.forEach((s, i) => {
+        if (i > 0 && !s.label && rows[i]) rows[i].style.display = 'none';
+      });
     },
     destroy() {
       plot?.destroy();

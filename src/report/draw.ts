@@ -7,12 +7,13 @@
 // map and the painting). Everything the parts export for users is re-exported from here.
 
 import type { Figure } from '../experiments/types.js';
-import { overlayColor, seriesColor, vlineColor } from './colors.js';
+import { overlayColor, seriesColor, vlineColor, type Theme } from './colors.js';
 import { approximateMeasure, layoutFigure, type FigureLayout, type LayoutOptions, type LegendEntry, type Measure } from './draw/layout.js';
 import {
   clipToPlot,
   drawAxes,
   drawBand,
+  drawCaption,
   drawCells,
   drawColorbar,
   drawGrid,
@@ -28,6 +29,8 @@ export { axisTicks, formatTick, logTickLabels, logTicks, niceStep, niceTicks, ty
 export {
   approximateMeasure,
   cellEdges,
+  segmentMeetsRect,
+  wrapText,
   FONT_FAMILY,
   FONT_SIZE,
   heatmapAxisIsLog,
@@ -44,26 +47,28 @@ export {
   type LegendItem,
   type Measure,
   type Rect,
+  type TextBlock,
 } from './draw/layout.js';
 export { viridis, type DrawContext } from './draw/paint.js';
 
 export interface DrawOptions extends LayoutOptions {
   /** device pixel ratio: the context's backing store is width*dpr x height*dpr */
   dpr?: number;
+  /** default: the theme's background */
   background?: string;
 }
 
 // Colours come from the figures' roles (colors.ts); re-exported for the users of draw.ts.
-export { OVERLAY_COLORS, SERIES_COLORS, seriesColor } from './colors.js';
+export { OVERLAY_COLORS, SERIES_COLORS, seriesColor, THEME_COLORS, type Theme } from './colors.js';
 
 /** The legend entries of a figure, in the colours it is drawn with. */
-function legendEntries(fig: Figure): LegendEntry[] {
+function legendEntries(fig: Figure, theme: Theme): LegendEntry[] {
   if (fig.kind === 'heatmap') {
     return fig.overlays.map((o, i) => ({ label: o.label, color: overlayColor(o, i), dashed: !!o.dashed, line: true, marker: false }));
   }
   return fig.series.map((s, i) => ({
     label: s.label,
-    color: seriesColor(s, i),
+    color: seriesColor(s, i, theme),
     dashed: s.style === 'dashed',
     line: s.style !== 'points',
     marker: s.style === 'points',
@@ -72,7 +77,7 @@ function legendEntries(fig: Figure): LegendEntry[] {
 
 /** Where everything goes, for a figure drawn at width x height (CSS pixels). */
 export function figureLayout(fig: Figure, opts: LayoutOptions, measure: Measure = approximateMeasure): FigureLayout {
-  return layoutFigure(fig, legendEntries(fig), opts, measure);
+  return layoutFigure(fig, legendEntries(fig, opts.theme ?? 'light'), opts, measure);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -88,7 +93,8 @@ export function drawFigure(ctx: DrawContext, fig: Figure, opts: DrawOptions): Fi
     ctx.font = f;
     return ctx.measureText(text).width;
   });
-  ctx.fillStyle = opts.background ?? '#ffffff';
+  const theme = opts.theme ?? 'light';
+  ctx.fillStyle = opts.background ?? l.colors.background;
   ctx.fillRect(0, 0, l.width, l.height);
   ctx.lineJoin = 'round';
   ctx.lineCap = 'butt';
@@ -104,16 +110,17 @@ export function drawFigure(ctx: DrawContext, fig: Figure, opts: DrawOptions): Fi
         strokeTrace(ctx, l, o.x, o.y, overlayColor(o, i), 2, o.dashed ? [7, 5] : []);
       });
     } else {
-      fig.series.forEach((s, i) => drawBand(ctx, l, s, seriesColor(s, i)));
-      for (const v of fig.vlines ?? []) drawVline(ctx, l, { ...v, color: vlineColor(v) }, snap);
-      fig.series.forEach((s, i) => drawSeries(ctx, l, s, seriesColor(s, i)));
+      fig.series.forEach((s, i) => drawBand(ctx, l, s, seriesColor(s, i, theme)));
+      for (const v of fig.vlines ?? []) drawVline(ctx, l, { ...v, color: vlineColor(v, theme) }, snap);
+      fig.series.forEach((s, i) => drawSeries(ctx, l, s, seriesColor(s, i, theme)));
     }
   });
 
   drawAxes(ctx, l, snap);
   if (l.colorbar) drawColorbar(ctx, l, l.colorbar, snap);
   if (l.legend) drawLegend(ctx, l);
-  if (fig.title) drawTitle(ctx, l, fig.title);
+  drawTitle(ctx, l);
+  drawCaption(ctx, l);
   ctx.restore();
   return l;
 }

@@ -93,30 +93,35 @@ export function estimateGap(e: Estimate): { gap?: number; percent?: number | und
 
 const DASH = '<span class="na">—</span>';
 
+/** The estimates table's columns: header text (also each cell's data-label, for stacked rows). */
+const ESTIMATE_COLUMNS = ['Quantity', 'Estimate ± s.e.', 'CI', 'Prediction', 'Gap', 'Gap / s.e.', 'Note'];
+
 /**
  * The estimates as an HTML table (escaped): value ± s.e., CI, prediction, gap in % and in
- * s.e.; each row carries its estimate's id (data-estimate-id, and as the name's tooltip).
+ * s.e.; each row carries its estimate's id (data-estimate-id, and as the name's tooltip),
+ * each cell its column's name (data-label: narrow screens stack a row's cells under it).
  */
 export function estimatesTable(estimates: Estimate[]): string {
   if (!estimates.length) return '';
+  const [, cEst, cCi, cPred, cGap, cSigma, cNote] = ESTIMATE_COLUMNS.map((c) => `data-label="${escapeHtml(c)}"`);
   const rows = estimates.map((e) => {
     const { percent, sigmas } = estimateGap(e);
     const far = sigmas != null && Math.abs(sigmas) > 3 ? ' far' : '';
     const signed = (v: number, digits: number) => (v > 0 ? '+' : '') + formatNumber(v, digits);
     const cells = [
       `<th scope="row" title="${escapeHtml(e.id)}">${escapeHtml(e.name)}</th>`,
-      `<td class="num">${formatNumber(e.value, 5)}${e.se != null ? ` <span class="se">± ${formatNumber(e.se, 2)}</span>` : ''}</td>`,
-      `<td class="num">${e.ci ? `[${formatNumber(e.ci[0], 4)}, ${formatNumber(e.ci[1], 4)}]` : DASH}</td>`,
-      `<td class="num">${e.prediction != null ? formatNumber(e.prediction, 5) : DASH}${e.predictionLabel ? ` <span class="label">${escapeHtml(e.predictionLabel)}</span>` : ''}</td>`,
-      `<td class="num">${percent != null ? `${signed(percent, 3)} %` : DASH}</td>`,
-      `<td class="num${far}">${sigmas != null ? `${signed(sigmas, 3)} σ` : e.bias ? `<span class="label">bias: ${escapeHtml(e.bias)}</span>` : DASH}</td>`,
-      `<td class="note">${e.note ? escapeHtml(e.note) : ''}</td>`,
+      `<td class="num" ${cEst}><span class="v">${formatNumber(e.value, 5)}</span>${e.se != null ? ` <span class="se">± ${formatNumber(e.se, 2)}</span>` : ''}</td>`,
+      `<td class="num" ${cCi}>${e.ci ? `<span class="v">[${formatNumber(e.ci[0], 4)},</span> <span class="v">${formatNumber(e.ci[1], 4)}]</span>` : DASH}</td>`,
+      `<td class="num" ${cPred}>${e.prediction != null ? `<span class="v">${formatNumber(e.prediction, 5)}</span>` : DASH}${e.predictionLabel ? ` <span class="label">${escapeHtml(e.predictionLabel)}</span>` : ''}</td>`,
+      `<td class="num" ${cGap}>${percent != null ? `<span class="v">${signed(percent, 3)} %</span>` : DASH}</td>`,
+      `<td class="num${far}" ${cSigma}>${sigmas != null ? `<span class="v">${signed(sigmas, 3)} σ</span>` : e.bias ? `<span class="label">bias: ${escapeHtml(e.bias)}</span>` : DASH}</td>`,
+      `<td class="note" ${cNote}>${e.note ? escapeHtml(e.note) : ''}</td>`,
     ];
     return `<tr data-estimate-id="${escapeHtml(e.id)}">${cells.join('')}</tr>`;
   });
   return `<table class="estimates">
 <caption>Each row: an estimate with its standard error and confidence interval, the theory's prediction, and the gap between them in % and in standard errors. Where a known bias (finite sweep rate, finite run time, finite B) dominates the gap, the row names the bias instead of a gap in standard errors.</caption>
-<thead><tr><th scope="col">Quantity</th><th scope="col">Estimate ± s.e.</th><th scope="col">CI</th><th scope="col">Prediction</th><th scope="col">Gap</th><th scope="col">Gap / s.e.</th><th scope="col">Note</th></tr></thead>
+<thead><tr>${ESTIMATE_COLUMNS.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
@@ -199,9 +204,10 @@ nav a { color: var(--accent); text-decoration: none; margin-right: 16px; white-s
 .estimates th, .estimates td { padding: 4px 12px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: baseline; }
 .estimates thead th { border-bottom: 1.5px solid #999; font-size: 12px; color: var(--muted); font-weight: 600; }
 .estimates tbody th { font-weight: 600; }
-.estimates .num { text-align: right; white-space: nowrap; }
+.estimates .num { text-align: right; }
+.estimates .v, .estimates .se { white-space: nowrap; }
 .estimates .se, .estimates .label, .na { color: var(--muted); }
-.estimates .label { font-size: 11.5px; margin-left: 4px; }
+.estimates .label { font-size: 11.5px; margin-left: 4px; overflow-wrap: anywhere; }
 .estimates .far { color: #b00020; font-weight: 600; }
 .estimates .note { color: var(--muted); font-size: 12px; }
 .u-title { font-size: 14px !important; font-weight: bold; }

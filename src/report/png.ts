@@ -4,12 +4,17 @@ import { join } from 'node:path';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import type { Figure } from '../experiments/types.js';
 import { drawFigure } from './draw.js';
+import { withPngText } from './png-text.js';
 
 export interface PngOptions {
   /** CSS pixels; the PNG is width*dpr x height*dpr */
   width: number;
   height: number;
   dpr?: number;
+  /** a caption set under the figure (e.g. its parameters and seed) */
+  caption?: string;
+  /** PNG text metadata, keyword -> text (exports.ts figurePngText) */
+  text?: Record<string, string>;
 }
 
 // DejaVu Sans is draw.ts's first font choice; where it is missing Skia falls back to the
@@ -30,9 +35,10 @@ function registerFonts(): void {
   }
 }
 
-export function renderFigurePng(figure: Figure, { width, height, dpr = 1 }: PngOptions): Buffer {
+export function renderFigurePng(figure: Figure, { width, height, dpr = 1, caption, text }: PngOptions): Buffer {
   registerFonts();
   const canvas = createCanvas(Math.round(width * dpr), Math.round(height * dpr));
-  drawFigure(canvas.getContext('2d'), figure, { width, height, dpr });
-  return canvas.toBuffer('image/png');
+  drawFigure(canvas.getContext('2d'), figure, { width, height, dpr, ...(caption !== undefined && { caption }) });
+  const png = canvas.toBuffer('image/png');
+  return text ? Buffer.from(withPngText(png, text)) : png;
 }

@@ -4,13 +4,26 @@
 
 import type { Figure, Table } from '../experiments/types.js';
 
+/**
+ * A number as CSV writes it, without float noise: integers exactly, others at 12 significant
+ * digits where that is shorter than the shortest round-trip form (0.1 + 0.2 -> 0.3, while
+ * 0.1234 stays 0.1234). The JSON keeps every bit.
+ */
+export function csvNumber(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  if (Number.isInteger(v)) return String(v);
+  const exact = String(v),
+    short = String(Number(v.toPrecision(12)));
+  return short.length < exact.length ? short : exact;
+}
+
 function csvCell(v: number | string | null): string {
   if (v === null || (typeof v === 'number' && !Number.isFinite(v))) return '';
-  if (typeof v === 'number') return String(v);
+  if (typeof v === 'number') return csvNumber(v);
   return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** CSV with a header row; empty cells are missing values (null, NaN, +-Infinity). */
+/** CSV with a header row; empty cells are missing values (null, NaN, +-Infinity); numbers by csvNumber. */
 export function tableToCsv(t: Table): string {
   return [t.columns.map(csvCell), ...t.rows.map((r) => r.map(csvCell))].map((r) => r.join(',')).join('\n') + '\n';
 }

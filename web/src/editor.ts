@@ -1,11 +1,29 @@
 // The scan editor: every field of a ScanSpec as a labelled form control, read back into the
 // CLI's JSON and checked by the same parseSpec the CLI uses, so the same bad-input rules
-// hold: the field an InputError names is marked (aria-invalid) with the error's message
-// beside it, and the page keeps Run disabled until the spec is valid.
+// hold. Every field in error is marked (aria-invalid) with its own message beside it, in
+// words (field-words.ts): parseSpec reports one problem at a time, so the form checks again
+// with each bad field set back to its last valid value until no new problem shows, and the
+// page keeps Run disabled until the spec is valid. Switching the protocol fills in what the
+// new one needs (a swept parameter and its values, steps per point, a trace interval).
 
 import { InputError } from '../../src/core/model.js';
 import { parseSpec, validateSpecFor } from '../../src/experiments/spec.js';
-import { PARAM_NAMES, type ParamName, type ScanSpec, type ValueGrid } from '../../src/experiments/types.js';
+import { PARAM_NAMES, type ParamName, type ScanSpec } from '../../src/experiments/types.js';
+import {
+  el,
+  field,
+  fmt,
+  getAt,
+  GridControls,
+  parseList,
+  parseNumber,
+  pathKeys,
+  select,
+  setAt,
+  STAND_INS,
+  type ErrorLines,
+} from './editor-controls.js';
+import { errorInWords } from './field-words.js';
 
 const PARAM_HINTS: Record<ParamName, string> = {
   a: 'reinforcement',
@@ -17,126 +35,14 @@ const PARAM_HINTS: Record<ParamName, string> = {
   eta: 'step size',
 };
 
-type Spacing = 'linspace' | 'logspace' | 'list';
-
 export interface EditorStatus {
   spec: ScanSpec | null;
   /** the JSON the form describes (valid or not) */
   raw: unknown;
+  /** the first problem (null when valid) */
   error: InputError | null;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  ...children: (Node | string)[]
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === 'text') e.textContent = v;
-    else e.setAttribute(k, v);
-  }
-  e.append(...children);
-  return e;
-}
-
-function field(id: string, label: string, attrs: Record<string, string> = {}): { wrap: HTMLElement; input: HTMLInputElement } {
-  const input = el('input', { id, type: 'text', autocomplete: 'off', spellcheck: 'false', ...attrs });
-  return { wrap: el('span', { class: 'field' }, el('label', { for: id, text: label }), input), input };
-}
-
-function select(id: string, label: string, options: [string, string][], labelClass = ''): { wrap: HTMLElement; select: HTMLSelectElement } {
-  const s = el('select', { id });
-  for (const [value, text] of options) s.append(el('option', { value, text }));
-  return { wrap: el('span', { class: 'field' }, el('label', { for: id, text: label, ...(labelClass && { class: labelClass }) }), s), select: s };
-}
-
-/** A number if the text is one, the text itself otherwise (parseSpec names it), undefined if empty. */
-function parseNumber(text: string): number | string | undefined {
-  const t = text.trim();
-  if (t === '') return undefined;
-  return /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) ? Number(t) : t;
-}
-
-function parseList(text: string): (number | string)[] | string {
-  const t = text.trim();
-  if (t === '') return [];
-  return t
-    .split(/[\s,;]+/)
-    .filter(Boolean)
-    .map((s) => parseNumber(s) ?? s);
-}
-
-const fmt = (v: number | undefined) => (v === undefined ? '' : String(v));
-
-/** Grid controls: spacing, from, to, points, or a list of values. */
-class GridControls {
-  readonly wrap: HTMLElement;
-  readonly spacing: HTMLSelectElement;
-  readonly from: HTMLInputElement;
-  readonly to: HTMLInputElement;
-  readonly count: HTMLInputElement;
-  readonly list: HTMLInputElement;
-  private readonly spaced: HTMLElement;
-  private readonly listWrap: HTMLElement;
-
-  constructor(prefix: string, what: string) {
-    const sp = select(`${prefix}-spacing`, `${what} spacing`, [
-      ['linspace', 'linear'],
-      ['logspace', 'log'],
-      ['list', 'list'],
-    ]);
-    const from = field(`${prefix}-from`, 'from', { inputmode: 'decimal' });
-    const to = field(`${prefix}-to`, 'to', { inputmode: 'decimal' });
-    const count = field(`${prefix}-count`, 'points', { inputmode: 'numeric', class: 'short' });
-    const list = field(`${prefix}-list`, 'values', { placeholder: '1, 2, 3' });
-    this.spacing = sp.select;
-    this.from = from.input;
-    this.to = to.input;
-    this.count = count.input;
-    this.list = list.input;
-    this.spaced = el('span', { class: 'spaced' }, from.wrap, to.wrap, count.wrap);
-    this.listWrap = list.wrap;
-    this.wrap = el('span', { class: 'grid' }, sp.wrap, this.spaced, this.listWrap);
-    this.spacing.addEventListener('change', () => this.sync());
-    this.sync();
-  }
-
-  sync(): void {
-    const isList = this.spacing.value === 'list';
-    this.spaced.hidden = isList;
-    this.listWrap.hidden = !isList;
-  }
-
-  set(g: ValueGrid): void {
-    if ('list' in g) {
-      this.spacing.value = 'list';
-      this.list.value = g.list.join(', ');
-    } else {
-      const kind: Spacing = 'linspace' in g ? 'linspace' : 'logspace';
-      const s = 'linspace' in g ? g.linspace : g.logspace;
-      this.spacing.value = kind;
-      this.from.value = fmt(s.from);
-      this.to.value = fmt(s.to);
-      this.count.value = fmt(s.count);
-    }
-    this.sync();
-  }
-
-  /** The grid's JSON and which control holds which path under `base`. */
-  read(base: string, paths: Map<string, HTMLElement>): unknown {
-    const kind = this.spacing.value as Spacing;
-    paths.set(`${base}`, this.spacing);
-    if (kind === 'list') {
-      paths.set(`${base}.list`, this.list);
-      return { list: parseList(this.list.value) };
-    }
-    paths.set(`${base}.${kind}`, this.spacing);
-    paths.set(`${base}.${kind}.from`, this.from);
-    paths.set(`${base}.${kind}.to`, this.to);
-    paths.set(`${base}.${kind}.count`, this.count);
-    return { [kind]: { from: parseNumber(this.from.value), to: parseNumber(this.to.value), count: parseNumber(this.count.value) } };
-  }
+  /** every problem found, each with the words shown beside its field */
+  errors?: { error: InputError; message: string }[];
 }
 
 interface ParamRow {
@@ -147,19 +53,23 @@ interface ParamRow {
   fixed: HTMLElement;
   grid: GridControls;
   swept: HTMLElement;
-  error: HTMLElement;
 }
 
 export class ScanEditor {
   private readonly rows: ParamRow[];
   private readonly inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {};
-  private readonly errors = new Map<HTMLElement, HTMLElement>();
+  /** every control and the error line beside it */
+  private readonly errors: ErrorLines = new Map();
   private readonly sweepGrid: GridControls;
   private readonly sections: Record<'sweep' | 'trace', HTMLElement>;
+  private readonly root: HTMLElement;
   private description: string | undefined;
-  private marked: HTMLElement | null = null;
+  private marked: HTMLElement[] = [];
   /** errors that name no control of the form */
   private readonly general: HTMLElement;
+  /** the last spec the form held that was valid (the stand-ins of the other checks) */
+  private lastValid: ScanSpec | null = null;
+  private kind = 'relax';
   /** the engine's capacity: one grid cell's routers must fit a session */
   maxRouters = Infinity;
 
@@ -167,7 +77,8 @@ export class ScanEditor {
     root: HTMLElement,
     private readonly onChange: (status: EditorStatus) => void,
   ) {
-    const errorLine = (id: string) => el('p', { id, class: 'field-error', hidden: '' });
+    this.root = root;
+    const lines = this.errors;
 
     // Parameters: fixed or on an axis.
     const params = el('fieldset', { class: 'group' }, el('legend', { text: 'Parameters: fixed, or an axis of the scan' }));
@@ -181,99 +92,91 @@ export class ScanEditor {
           ['x', 'x axis'],
           ['y', 'y axis'],
         ],
+        lines,
         'pname',
       );
       mode.wrap.querySelector('label')!.append(el('span', { class: 'hint', text: ` ${PARAM_HINTS[name]}` }));
-      const value = field(`${id}-value`, `${name} value`, { inputmode: 'decimal' });
+      const value = field(`${id}-value`, `${name} value`, lines, { inputmode: 'decimal' });
       value.wrap.querySelector('label')!.className = 'sr-only';
-      const grid = new GridControls(id, `${name} axis`);
+      const grid = new GridControls(id, `${name} axis`, lines);
       const swept = el('span', { class: 'note', text: 'swept by the protocol' });
-      const error = errorLine(`${id}-error`);
-      const row = el('div', { class: 'param-row', 'data-param': name }, mode.wrap, value.wrap, grid.wrap, swept, error);
+      const row = el('div', { class: 'param-row', 'data-param': name }, mode.wrap, value.wrap, grid.wrap, swept);
       params.append(row);
-      const r: ParamRow = { name, row, mode: mode.select, value: value.input, fixed: value.wrap, grid, swept, error };
-      for (const c of [mode.select, value.input, grid.spacing, grid.from, grid.to, grid.count, grid.list]) this.errors.set(c, error);
-      return r;
+      return { name, row, mode: mode.select, value: value.input, fixed: value.wrap, grid, swept };
     });
 
     // Protocol.
-    const kind = select('protocol-kind', 'Protocol', [
-      ['relax', 'relax: fixed cells'],
-      ['sweep', 'sweep: step one parameter through a grid'],
-      ['trace', 'trace: time series'],
-    ]);
+    const kind = select(
+      'protocol-kind',
+      'Protocol',
+      [
+        ['relax', 'relax: fixed cells'],
+        ['sweep', 'sweep: step one parameter through a grid'],
+        ['trace', 'trace: time series'],
+      ],
+      lines,
+    );
     const sweepParam = select(
       'sweep-param',
       'Swept parameter',
       PARAM_NAMES.map((p) => [p, p]),
+      lines,
     );
-    this.sweepGrid = new GridControls('sweep', 'sweep');
-    const direction = select('sweep-direction', 'Direction', [
-      ['up-down', 'up, then down'],
-      ['down-up', 'down, then up'],
-      ['up', 'up'],
-      ['down', 'down'],
-    ]);
-    const spp = field('sweep-spp', 'Steps per point (one per speed)', { placeholder: '100, 200' });
-    const every = field('trace-every', 'Record every (steps)', { inputmode: 'numeric' });
-    const protocolError = errorLine('protocol-error');
+    this.sweepGrid = new GridControls('sweep', 'sweep', lines);
+    const direction = select(
+      'sweep-direction',
+      'Direction',
+      [
+        ['up-down', 'up, then down'],
+        ['down-up', 'down, then up'],
+        ['up', 'up'],
+        ['down', 'down'],
+      ],
+      lines,
+    );
+    const spp = field('sweep-spp', 'Steps per point (one per speed)', lines, { placeholder: '100, 200' });
+    const every = field('trace-every', 'Record every (steps)', lines, { inputmode: 'numeric' });
     this.sections = {
       sweep: el('div', { class: 'sub-group' }, sweepParam.wrap, el('div', { class: 'row-wrap' }, this.sweepGrid.wrap), direction.wrap, spp.wrap),
       trace: el('div', { class: 'sub-group' }, every.wrap),
     };
-    const protocol = el(
-      'fieldset',
-      { class: 'group' },
-      el('legend', { text: 'Protocol' }),
-      kind.wrap,
-      this.sections.sweep,
-      this.sections.trace,
-      protocolError,
-    );
-    for (const c of [
-      kind.select,
-      sweepParam.select,
-      this.sweepGrid.spacing,
-      this.sweepGrid.from,
-      this.sweepGrid.to,
-      this.sweepGrid.count,
-      this.sweepGrid.list,
-      direction.select,
-      spp.input,
-      every.input,
-    ]) {
-      this.errors.set(c, protocolError);
-    }
+    const protocol = el('fieldset', { class: 'group' }, el('legend', { text: 'Protocol' }), kind.wrap, this.sections.sweep, this.sections.trace);
 
     // Run length, replicates, initial state, seed.
-    const runError = errorLine('run-error');
     const runFields = [
-      field('replicates', 'Replicates per cell', { inputmode: 'numeric' }),
-      field('steps', 'Steps', { inputmode: 'numeric' }),
-      field('window', 'Window (last steps averaged)', { inputmode: 'numeric' }),
-      field('seed', 'Seed', { inputmode: 'numeric' }),
-      field('y0', 'Initial y0', { inputmode: 'decimal' }),
-      field('asym', 'Random initial asymmetry ±', { inputmode: 'decimal' }),
+      field('replicates', 'Replicates per cell', lines, { inputmode: 'numeric' }),
+      field('steps', 'Steps', lines, { inputmode: 'numeric' }),
+      field('window', 'Window (last steps averaged)', lines, { inputmode: 'numeric' }),
+      field('seed', 'Seed', lines, { inputmode: 'numeric' }),
+      field('y0', 'Initial y0', lines, { inputmode: 'decimal' }),
+      field('asym', 'Random initial asymmetry ±', lines, { inputmode: 'decimal' }),
     ];
-    const families = select('families', 'Start', [
-      ['single', 'one family at +y0'],
-      ['opposite', 'two families at ±y0'],
-    ]);
-    const sampler = select('sampler', 'Sampler', [
-      ['btrs', 'exact O(1) binomial'],
-      ['tokens', 'token by token (slow reference)'],
-    ]);
-    const name = field('spec-name', 'Name');
+    const families = select(
+      'families',
+      'Start',
+      [
+        ['single', 'one family at +y0'],
+        ['opposite', 'two families at ±y0'],
+      ],
+      lines,
+    );
+    const sampler = select(
+      'sampler',
+      'Sampler',
+      [
+        ['btrs', 'exact O(1) binomial'],
+        ['tokens', 'token by token (slow reference)'],
+      ],
+      lines,
+    );
+    const name = field('spec-name', 'Name', lines);
     const run = el(
       'fieldset',
       { class: 'group' },
       el('legend', { text: 'Run' }),
       el('div', { class: 'row-wrap' }, ...runFields.map((f) => f.wrap), families.wrap, sampler.wrap, name.wrap),
-      runError,
     );
-    this.general = errorLine('editor-error');
-    for (const f of runFields) this.errors.set(f.input, runError);
-    for (const c of [families.select, sampler.select, name.input]) this.errors.set(c, runError);
+    this.general = el('p', { id: 'editor-error', class: 'field-error', hidden: '', role: 'alert' });
 
     Object.assign(this.inputs, {
       kind: kind.select,
@@ -294,11 +197,18 @@ export class ScanEditor {
 
     root.replaceChildren(params, protocol, run, this.general);
     root.addEventListener('input', () => this.changed());
-    root.addEventListener('change', () => {
+    root.addEventListener('change', (ev) => {
+      if (ev.target === this.inputs.kind) this.protocolDefaults();
       this.syncVisibility();
       this.changed();
     });
     this.syncVisibility();
+  }
+
+  /** Locks the form (a run is going) or unlocks it. */
+  lock(locked: boolean): void {
+    for (const f of this.root.querySelectorAll('fieldset')) f.disabled = locked;
+    if (!locked) this.syncVisibility();
   }
 
   private syncVisibility(): void {
@@ -314,10 +224,78 @@ export class ScanEditor {
     }
   }
 
-  /** Fills the form from a complete spec (parseSpec's output). */
-  load(spec: ScanSpec): void {
+  /**
+   * The protocol was switched: fill in what the new one needs and the form lacks. A sweep: a
+   * parameter not on an axis (h first), values around its current one, steps per point of at
+   * least the window, one family. A trace: about 50 intervals. A relax: a window of a tenth.
+   */
+  private protocolDefaults(): void {
+    const i = this.inputs;
+    const kind = i.kind.value;
+    if (kind === this.kind) return;
+    this.kind = kind;
+    const steps = Number(i.steps.value);
+    const window = Number(i.window.value);
+    if (kind === 'sweep') {
+      const onAxis = new Set(this.rows.filter((r) => r.mode.value !== 'fixed').map((r) => r.name));
+      // A sweep set up before (its values given) keeps its parameter; else h, or the first free one.
+      const kept = !this.sweepGrid.empty && !onAxis.has(i.sweepParam.value as ParamName);
+      const param = kept ? (i.sweepParam.value as ParamName) : ((['h', 'a', 'T', 'gamma', 'rho', 'eta'] as const).find((p) => !onAxis.has(p)) ?? 'h');
+      i.sweepParam.value = param;
+      if (!kept) {
+        const v = Number(this.rows.find((r) => r.name === param)!.value.value);
+        const around: Record<string, [number, number]> = {
+          h: [-0.5, 0.5],
+          a: [Math.max(0, (v || 3) - 1), (v || 3) + 1],
+          T: [(v || 1) / 2, 2 * (v || 1)],
+          rho: [0, 1],
+        };
+        const [from, to] = around[param] ?? [(v || 1) / 2, 1.5 * (v || 1)];
+        this.sweepGrid.set({ linspace: { from, to, count: 11 } });
+      }
+      if (parseList(i.spp.value).length === 0) i.spp.value = String(Math.max(Number.isInteger(window) && window > 0 ? window : 0, 200));
+      if (i.families.value === 'opposite') i.families.value = 'single';
+    } else if (kind === 'trace') {
+      if (i.every.value.trim() === '') i.every.value = String(Math.max(1, Math.round((Number.isInteger(steps) && steps > 0 ? steps : 1000) / 50)));
+    } else if (i.window.value.trim() === '' && Number.isInteger(steps) && steps > 0) {
+      i.window.value = String(Math.max(1, Math.round(steps / 10)));
+    }
+  }
+
+  /**
+   * Fills the form from what it can of a spec's JSON that does not parse (a link or a paste
+   * with a bad value), so validate() marks its fields; false when it is not shaped like a spec.
+   */
+  loadRaw(raw: Record<string, unknown>): boolean {
+    const obj = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null);
+    const known = ['name', 'description', 'params', 'axes', 'replicates', 'steps', 'window', 'initial', 'seed', 'protocol', 'sampler'];
+    if (Object.keys(raw).some((k) => !known.includes(k)) || (raw.params !== undefined && !obj(raw.params))) return false;
+    const protocol = obj(raw.protocol) ?? { kind: 'relax' };
+    const axes = Array.isArray(raw.axes) ? raw.axes.map(obj) : [];
+    if (axes.some((a) => !a || !obj(a.values)) || !['relax', 'sweep', 'trace'].includes(String(protocol.kind))) return false;
+    if (protocol.kind === 'sweep' && (!obj(protocol.values) || !Array.isArray(protocol.stepsPerPoint))) return false;
+    const spec = {
+      params: {},
+      initial: { y0: 0, asym: 0, families: 'single' },
+      seed: 1,
+      sampler: 'btrs',
+      ...raw,
+      axes,
+      protocol,
+    } as unknown as ScanSpec;
+    try {
+      this.load(spec, false);
+    } catch {
+      return false;
+    }
+    return true;
+  }
+
+  /** Fills the form from a complete spec (parseSpec's output); `valid`: it is one (the stand-ins of later checks). */
+  load(spec: ScanSpec, valid = true): void {
     const p = spec.protocol;
     this.inputs.kind.value = p.kind;
+    this.kind = p.kind;
     for (const r of this.rows) {
       const axis = spec.axes.findIndex((a) => a.param === r.name);
       r.mode.value = axis === 0 ? 'x' : axis === 1 ? 'y' : 'fixed';
@@ -342,8 +320,9 @@ export class ScanEditor {
     i.sampler.value = spec.sampler ?? 'btrs';
     i.name.value = spec.name ?? '';
     this.description = spec.description;
+    if (valid) this.lastValid = spec;
     this.syncVisibility();
-    this.mark(null, null);
+    this.mark([]);
   }
 
   /** The JSON the form describes, and which control holds each JSON path. */
@@ -419,24 +398,50 @@ export class ScanEditor {
     return { raw, paths, layoutError };
   }
 
-  /** Checks the form with parseSpec (and the engine's capacity); marks the field in error. */
+  /** The parameters on the axes, in order (for the fields' names in messages). */
+  private axisParams(raw: Record<string, unknown>): string[] {
+    return (raw.axes as { param: string }[]).map((a) => a.param);
+  }
+
+  /**
+   * Checks the form with parseSpec (and the engine's capacity) and marks every field in error:
+   * after a problem, the field it names is set to its last valid value (or a stand-in) and the
+   * spec checked again, until it passes or a problem repeats (at most 12 rounds).
+   */
   validate(): EditorStatus {
     const { raw, paths, layoutError } = this.read();
+    const axisParams = this.axisParams(raw);
+    const found: { control: HTMLElement | null; error: InputError; message: string }[] = [];
+    const add = (control: HTMLElement | null, error: InputError) => found.push({ control, error, message: errorInWords(error, axisParams) });
     if (layoutError) {
-      const error = new InputError(layoutError.path, layoutError.problem);
-      this.mark(layoutError.element, error);
-      return { spec: null, raw, error };
+      add(layoutError.element, new InputError(layoutError.path, layoutError.problem));
+    } else {
+      const attempt = structuredClone(raw);
+      const seen = new Set<string>();
+      for (let round = 0; round < 12; round++) {
+        try {
+          const spec = parseSpec(attempt);
+          validateSpecFor(spec, this.maxRouters);
+          if (round === 0) {
+            this.lastValid = spec;
+            this.mark([]);
+            return { spec, raw, error: null, errors: [] };
+          }
+          break;
+        } catch (err) {
+          if (!(err instanceof InputError)) throw err;
+          if (seen.has(err.field)) break;
+          seen.add(err.field);
+          add(this.controlFor(err.field, paths), err);
+          const keys = pathKeys(err.field);
+          const last = keys ? getAt(this.lastValid, keys) : undefined;
+          const standIn = last !== undefined ? last : keys ? STAND_INS[String(keys[keys.length - 1])] : undefined;
+          if (!keys || standIn === undefined || !setAt(attempt, keys, standIn)) break;
+        }
+      }
     }
-    try {
-      const spec = parseSpec(raw);
-      validateSpecFor(spec, this.maxRouters);
-      this.mark(null, null);
-      return { spec, raw, error: null };
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      this.mark(this.controlFor(err.field, paths), err);
-      return { spec: null, raw, error: err };
-    }
+    this.mark(found);
+    return { spec: null, raw, error: found[0].error, errors: found.map(({ error, message }) => ({ error, message })) };
   }
 
   /** The control of a JSON path, or of its nearest enclosing path. */
@@ -449,33 +454,38 @@ export class ScanEditor {
     return null;
   }
 
-  private mark(control: HTMLElement | null, error: InputError | null): void {
-    if (this.marked) {
-      this.marked.removeAttribute('aria-invalid');
-      this.marked.removeAttribute('aria-errormessage');
-      const line = this.errors.get(this.marked);
+  private mark(found: { control: HTMLElement | null; message: string }[]): void {
+    for (const control of this.marked) {
+      control.removeAttribute('aria-invalid');
+      control.removeAttribute('aria-errormessage');
+      const line = this.errors.get(control);
       if (line) {
         line.hidden = true;
         line.textContent = '';
       }
-      this.marked = null;
     }
+    this.marked = [];
     this.general.hidden = true;
-    if (!error) return;
-    if (!control) {
-      this.general.textContent = `${error.field}: ${error.problem}`;
-      this.general.hidden = false;
-      return;
+    this.general.textContent = '';
+    const general: string[] = [];
+    const byControl = new Map<HTMLElement, string[]>();
+    for (const { control, message } of found) {
+      const line = control && this.errors.get(control);
+      if (!control || !line) general.push(message);
+      else byControl.set(control, [...(byControl.get(control) ?? []), message]);
     }
-    const line = this.errors.get(control);
-    control.setAttribute('aria-invalid', 'true');
-    if (line) {
-      line.textContent = `${error.field}: ${error.problem}`;
-      line.hidden = false;
+    for (const [control, messages] of byControl) {
+      const line = this.errors.get(control)!;
+      control.setAttribute('aria-invalid', 'true');
       control.setAttribute('aria-errormessage', line.id);
-      control.setAttribute('aria-describedby', line.id);
+      line.textContent = messages.join(' ');
+      line.hidden = false;
+      this.marked.push(control);
     }
-    this.marked = control;
+    if (general.length) {
+      this.general.textContent = general.join(' ');
+      this.general.hidden = false;
+    }
   }
 
   private changed(): void {

@@ -21,7 +21,7 @@ import {
 import { ExpertRunStopped, expertScanCost } from '../../src/experiments/experts/run.js';
 import { formatDuration, formatSI } from '../../src/report/format.js';
 import type { Scale } from '../../src/experiments/presets/index.js';
-import type { ExperimentResult } from '../../src/experiments/types.js';
+import type { PageOutcome } from './extra-presets.js';
 
 export { EXPERT_PRESET_IDS, EXPERT_PRESETS, isExpertPresetId, type ExpertPresetId };
 
@@ -29,10 +29,10 @@ export { EXPERT_PRESET_IDS, EXPERT_PRESETS, isExpertPresetId, type ExpertPresetI
 export const expertScale = (scale: WebScale): Scale => (scale === 'browser' ? 'quick' : scale);
 
 /** A preset's cost (a sentence for the run bar) and its first scan (for the JSON box). */
-export function expertPresetCost(id: ExpertPresetId, scale: WebScale, seed: number): { summary: string; first: unknown } {
+export function expertPresetCost(id: ExpertPresetId, scale: WebScale, seed: number): { summary: string; steps: number; first: unknown } {
   const specs = expertPresetSpecs(id, expertScale(scale), seed);
   const steps = specs.reduce((n, s) => n + expertScanCost(s), 0);
-  return { summary: `${specs.length} N-expert scan${specs.length > 1 ? 's' : ''}, ${formatSI(steps)} router-steps`, first: specs[0] };
+  return { summary: `${specs.length} N-expert scan${specs.length > 1 ? 's' : ''}, ${formatSI(steps)} router-steps`, steps, first: specs[0] };
 }
 
 /** The N-expert presets as an option group of the experiment select. */
@@ -49,18 +49,13 @@ function expertEngineOn(engine: Engine): ExpertEngine {
   return new CpuExpertEngine();
 }
 
-/** What a page run ends with: the result (done), or the page state and a sentence (stopped, failed). */
-export type ExpertPageOutcome =
-  | { state: 'done'; result: ExperimentResult; engineNote: string; message: string }
-  | { state: 'stopped' | 'failed'; message: string };
-
 export async function runExpertPresetOnPage(
   engine: Engine,
   id: ExpertPresetId,
   scale: WebScale,
   seed: number,
   options: { signal: AbortSignal; onProgress: (p: ProgressReport) => void },
-): Promise<ExpertPageOutcome> {
+): Promise<PageOutcome> {
   const stop = {
     get requested() {
       return options.signal.aborted;
@@ -79,7 +74,7 @@ export async function runExpertPresetOnPage(
   } catch (err) {
     if (err instanceof ExpertRunStopped)
       return { state: 'stopped', message: 'Stopped. N-expert runs keep no partial results yet: Run starts afresh.' };
-    console.error('moe-cusp: the N-expert run failed:', err);
+    console.error(`moe-cusp: the N-expert run failed: ${(err as Error).message}`);
     return { state: 'failed', message: `The run failed: ${(err as Error).message}` };
   }
 }

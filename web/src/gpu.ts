@@ -3,23 +3,31 @@
 // the project's WebGpuEngine on the device it gets.
 
 import { requiredLimits, WebGpuEngine } from '../../src/core/webgpu-engine.js';
+import { isSoftwareAdapter } from './probe.js';
 
 export interface BrowserGpu {
   engine: WebGpuEngine;
   device: GPUDevice;
   /** e.g. 'google swiftshader (software fallback)' */
   description: string;
+  /** a software adapter (SwiftShader, llvmpipe): the CPU workers may be faster (probe.ts) */
+  software: boolean;
   /** resolves when the device is lost, with a sentence saying why */
   lost: Promise<string>;
 }
 
 export type GpuResult = { ok: true; gpu: BrowserGpu } | { ok: false; reason: string };
 
+function isFallback(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return info.isFallbackAdapter === true || (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+}
+
 function describeAdapter(adapter: GPUAdapter): string {
   const info = adapter.info;
   const parts = [info.vendor, info.architecture, info.device, info.description].filter(Boolean);
   const name = parts.length ? [...new Set(parts)].join(' ') : 'unknown adapter';
-  return (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter ? `${name} (software fallback)` : name;
+  return isFallback(adapter) ? `${name} (software fallback)` : name;
 }
 
 /**
@@ -53,5 +61,5 @@ export async function acquireGpu(onError: (message: string) => void): Promise<Gp
       'a driver reset, the GPU watchdog, or the browser reclaiming the GPU.',
   );
   const engine = new WebGpuEngine(device, { engine: 'webgpu', adapter: `${description} (browser WebGPU)`, backend: 'browser' });
-  return { ok: true, gpu: { engine, device, description, lost } };
+  return { ok: true, gpu: { engine, device, description, software: isSoftwareAdapter(description, isFallback(adapter)), lost } };
 }

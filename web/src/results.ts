@@ -1,16 +1,31 @@
 // What the page shows of a run: figures (heatmaps on canvas, line figures with uPlot, both
 // through src/report/charts.ts as in the HTML report), the estimates table (the report's),
-// and downloads of what is shown: PNG (drawn by draw.ts, as the CLI's PNGs), CSV and JSON.
+// and downloads of what is shown: PNG (drawn by draw.ts, as the CLI's PNGs, with a caption
+// and text metadata: parameters, seed, specs), CSV and JSON, named by experiment, scale and
+// seed (src/report/exports.ts). Labels are shown in display text (src/report/display.ts);
+// figures follow the page's colour scheme (light or dark) and redraw when it changes.
 
 import uPlot from 'uplot';
+import { stepsNoun } from '../../src/core/scan.js';
+import { PARAM_SYMBOLS, titleNumber } from '../../src/experiments/spec-describe.js';
 import type { Figure, HeatmapFigure, ExperimentResult, ScanSpec } from '../../src/experiments/types.js';
-import { gridCount } from '../../src/experiments/spec-grid.js';
 import { PARAM_NAMES } from '../../src/experiments/types.js';
 import { describeCell, mountHeatmap, mountLines, type Chart, type HeatmapChart } from '../../src/report/charts.js';
+import type { Theme } from '../../src/report/colors.js';
+import { displayEstimate, displayFigure, displayText } from '../../src/report/display.js';
 import { drawFigure, type HeatmapCell } from '../../src/report/draw.js';
+import { exportName, figureCaption, figurePngText, figureSpec } from '../../src/report/exports.js';
 import { estimatesTable } from '../../src/report/html.js';
-import { formatDuration, formatNumber, formatSI } from '../../src/report/format.js';
+import { formatDuration, formatSI } from '../../src/report/format.js';
+import { withPngText } from '../../src/report/png-text.js';
 import { figureTable, tableToCsv, toJson } from '../../src/report/tables.js';
+
+const darkScheme = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null;
+
+/** The page's colour scheme, which on-screen figures follow (exported PNGs are always light). */
+export function pageTheme(): Theme {
+  return darkScheme?.matches ? 'dark' : 'light';
+}
 
 export function download(name: string, data: Blob | string, type = 'text/plain'): void {
   const blob = typeof data === 'string' ? new Blob([data], { type }) : data;
@@ -24,18 +39,24 @@ export function download(name: string, data: Blob | string, type = 'text/plain')
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** The figure as a PNG, drawn by draw.ts at the CLI's size and twice the resolution. */
-export function figurePng(fig: Figure): Promise<Blob> {
+/**
+ * A figure of a result as a PNG: drawn by draw.ts at the CLI's size and twice the resolution,
+ * in display text, with a caption under it (what it is, parameters, scale, seed, version) and
+ * the same plus the specs run as PNG text metadata.
+ */
+export async function figurePng(fig: Figure, result: ExperimentResult): Promise<Blob> {
   const width = 900,
-    height = fig.kind === 'heatmap' ? 640 : 520,
+    height = (fig.kind === 'heatmap' ? 640 : 520) + 44,
     dpr = 2;
   const canvas = document.createElement('canvas');
   canvas.width = width * dpr;
   canvas.height = height * dpr;
-  drawFigure(canvas.getContext('2d')!, fig, { width, height, dpr });
-  return new Promise((resolve, reject) =>
+  drawFigure(canvas.getContext('2d')!, displayFigure(fig), { width, height, dpr, caption: displayText(figureCaption(result, fig)) });
+  const blob = await new Promise<Blob>((resolve, reject) =>
     canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'),
   );
+  const bytes = withPngText(new Uint8Array(await blob.arrayBuffer()), figurePngText(result, fig));
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' });
 }
 
 /** Hover readout: the cell's axes and value, then the parameters held fixed. */
@@ -44,7 +65,7 @@ export function cellDescriber(spec: ScanSpec | undefined) {
     const base = describeCell(cell, fig);
     if (!spec) return base;
     const fixed = PARAM_NAMES.filter((p) => spec.params[p] !== undefined && !spec.axes.some((a) => a.param === p)).map(
-      (p) => `${p} = ${formatNumber(spec.params[p]!, 5)}`,
+      (p) => `${PARAM_SYMBOLS[p]} = ${titleNumber(spec.params[p]!)}`,
     );
     return `${base};  ${fixed.join(', ')}; ${spec.replicates} replicates, ${spec.steps} steps`;
   };
@@ -99,9 +120,12 @@ function button(text: string, onClick: () => void, label?: string): HTMLButtonEl
   return b;
 }
 
-/** Mounts a figure in a host (heatmap or uPlot lines); heatmaps can be updated in place. */
+/** Mounts a figure in a host (heatmap or uPlot lines) in display text and the page's theme; heatmaps can be updated in place. */
 export function mountFigure(host: HTMLElement, readout: HTMLElement, fig: Figure, spec?: ScanSpec): Chart {
-  const chart = fig.kind === 'heatmap' ? mountHeatmap(host, readout, fig, { describe: cellDescriber(spec) }) : mountLines(host, fig, uPlot);
+  const shown = displayFigure(fig);
+  const theme = pageTheme();
+  const chart =
+    shown.kind === 'heatmap' ? mountHeatmap(host, readout, shown, { describe: cellDescriber(spec), theme }) : mountLines(host, shown, uPlot, theme);
   resizer.add(host, chart);
   return chart;
 }
@@ -120,7 +144,7 @@ export class LiveView {
   show(fig: Figure, spec: ScanSpec): void {
     this.box.hidden = false;
     if (this.chart && this.kind === 'heatmap' && fig.kind === 'heatmap') {
-      (this.chart as HeatmapChart).update(fig);
+      (this.chart as HeatmapChart).update(displayFigure(fig) as HeatmapFigure);
       return;
     }
     this.clear();
@@ -155,25 +179,34 @@ export function clearResult(v: ResultViews): void {
   v.exportsBox.hidden = true;
 }
 
+let shown: { v: ResultViews; result: ExperimentResult; engineNote: string } | null = null;
+
+// A change of colour scheme redraws the result on screen in the new theme.
+darkScheme?.addEventListener('change', () => {
+  if (shown?.v.figures.isConnected && shown.v.figures.childElementCount) showResult(shown.v, shown.result, shown.engineNote);
+});
+
 /** Figures, estimates and downloads of a finished experiment. */
 export function showResult(v: ResultViews, result: ExperimentResult, engineNote: string): void {
   clearResult(v);
+  shown = { v, result, engineNote };
   const steps = result.provenance.reduce((s, p) => s + p.routerSteps, 0);
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
-  v.meta.textContent =
-    `${result.title} · scale ${result.scale} · ${formatSI(steps)} router-steps in ${formatDuration(ms)} ` +
-    `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} router-steps/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
-  // The scan a heatmap shows: the only two-expert scan whose two axes have the heatmap's shape
-  // (an experiment may run other scans beside its map, e.g. fig8's variance rows).
-  const scans = result.specs.filter((s): s is ScanSpec => !('model' in s));
-  const specOf = (fig: Figure): ScanSpec | undefined => {
-    if (fig.kind !== 'heatmap') return undefined;
-    const fits = scans.filter(
-      (s) => s.axes.length === 2 && gridCount(s.axes[0].values) === fig.x.values.length && gridCount(s.axes[1].values) === fig.y.values.length,
-    );
-    return fits.length === 1 ? fits[0] : undefined;
-  };
+  const title = document.createElement('strong');
+  title.className = 'result-title';
+  title.textContent = displayText(result.title);
+  const details =
+    ` · scale ${result.scale} · ${formatSI(steps)} ${stepsNoun(result.provenance)} in ${formatDuration(ms)} ` +
+    `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} ${stepsNoun(result.provenance)}/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
+  v.meta.replaceChildren(title, details);
+  if (result.description) {
+    const d = document.createElement('span');
+    d.className = 'result-description';
+    d.textContent = displayText(result.description);
+    v.meta.append(d);
+  }
   result.figures.forEach((fig) => {
+    const label = displayText(fig.title || fig.id);
     const card = document.createElement('figure');
     card.className = `fig fig-${fig.kind}`;
     card.dataset.figureId = fig.id;
@@ -189,32 +222,36 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
       button(
         'PNG',
         () => {
-          void figurePng(fig).then((b) => download(`${fig.id}.png`, b));
+          void figurePng(fig, result).then((b) => download(exportName(result, fig.id, 'png'), b));
         },
-        `Download ${fig.title || fig.id} as PNG`,
+        `Download ${label} as PNG`,
       ),
-      button('CSV', () => download(`${fig.id}.csv`, tableToCsv(figureTable(fig)), 'text/csv'), `Download the data of ${fig.title || fig.id} as CSV`),
-      button('JSON', () => download(`${fig.id}.json`, toJson(fig), 'application/json'), `Download ${fig.title || fig.id} as JSON`),
+      button(
+        'CSV',
+        () => download(exportName(result, fig.id, 'csv'), tableToCsv(figureTable(fig)), 'text/csv'),
+        `Download the data of ${label} as CSV`,
+      ),
+      button('JSON', () => download(exportName(result, fig.id, 'json'), toJson(fig), 'application/json'), `Download ${label} as JSON`),
     );
     caption.append(readout, actions);
     card.append(host, caption);
     v.figures.append(card);
     try {
-      mountFigure(host, readout, fig, specOf(fig));
+      mountFigure(host, readout, fig, fig.kind === 'heatmap' ? figureSpec(result, fig) : undefined);
     } catch (err) {
       host.textContent = `Could not draw this figure: ${(err as Error).message}`;
     }
   });
-  v.estimates.innerHTML = result.estimates.length ? `<h3>Estimates vs predictions</h3>${estimatesTable(result.estimates)}` : '';
+  v.estimates.innerHTML = result.estimates.length
+    ? `<h3>Estimates vs predictions</h3><div class="estimates-wrap">${estimatesTable(result.estimates.map(displayEstimate))}</div>`
+    : '';
+  const resultFile = exportName(result, 'result', 'json');
   v.exportButtons.replaceChildren(
-    button(
-      'result.json',
-      () => download(`${result.id}-result.json`, toJson(result), 'application/json'),
-      "Download the whole result as JSON (the CLI's result.json)",
-    ),
-    ...result.tables.map((t) =>
-      button(`${t.name}.csv`, () => download(`${t.name}.csv`, tableToCsv(t), 'text/csv'), `Download table ${t.name} as CSV`),
-    ),
+    button(resultFile, () => download(resultFile, toJson(result), 'application/json'), "Download the whole result as JSON (the CLI's result.json)"),
+    ...result.tables.map((t) => {
+      const file = exportName(result, t.name, 'csv');
+      return button(file, () => download(file, tableToCsv(t), 'text/csv'), `Download table ${t.name} as CSV`);
+    }),
   );
   v.exportsBox.hidden = false;
 }

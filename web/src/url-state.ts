@@ -1,17 +1,28 @@
 // The page's state in the URL hash, so a link reproduces a scan exactly:
-//   #preset=fig8&scale=browser&seed=1     a paper figure at a web scale (scan i uses seed + i)
-//   #spec=<base64url of the spec's canonical JSON>   a custom scan, the CLI's ScanSpec
-// and, on either, &engine=cpu when the CPU engine was chosen.
+//   #preset=fig8&scale=browser&seed=1     a preset at a web scale (scan i uses seed + i): a router
+//                                         figure, an N-expert preset or a training one (fig1..fig5)
+//   #a=3&T=1&...&steps=200                a custom scan, field by field (url-spec.ts), readable
+//   #spec=<base64url of the spec's canonical JSON>   a custom scan the readable form cannot hold
+// and, on any, &engine=cpu or &engine=webgpu when a person chose the engine. A link holds the
+// setup, not the results: opening it reruns the scan from its seed.
 
 import { canonicalJson } from '../../src/experiments/spec.js';
 import { isPresetId, type PresetId } from '../../src/experiments/presets/index.js';
 import { isExpertPresetId, type ExpertPresetId } from '../../src/experiments/experts/presets/index.js';
+import { isTrainingPresetId, type TrainingPresetId } from '../../src/experiments/training/presets/index.js';
 import { isWebScale, type WebScale } from '../../src/experiments/browser.js';
 import type { ScanSpec } from '../../src/experiments/types.js';
+import type { ParsedSpec } from '../../src/experiments/spec.js';
+import { isReadableSpec, readableHash, readableToJson } from './url-spec.js';
+
+/** The ids a link may name: the router figures, the N-expert presets and the training presets. */
+export type AnyPresetId = PresetId | ExpertPresetId | TrainingPresetId;
+
+export type LinkEngine = 'cpu' | 'webgpu' | undefined;
 
 export type PageState =
-  | { kind: 'preset'; id: PresetId | ExpertPresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
-  | { kind: 'spec'; text: string; engine?: 'cpu' | undefined };
+  | { kind: 'preset'; id: AnyPresetId; scale: WebScale; seed: number; engine?: LinkEngine }
+  | { kind: 'spec'; text: string; engine?: LinkEngine };
 
 export function base64urlEncode(text: string): string {
   const bytes = new TextEncoder().encode(text);
@@ -28,19 +39,19 @@ export function base64urlDecode(s: string): string {
 
 export function encodeState(
   state:
-    | { kind: 'preset'; id: PresetId | ExpertPresetId; scale: WebScale; seed: number; engine?: 'cpu' | undefined }
-    | { kind: 'spec'; spec: ScanSpec; engine?: 'cpu' | undefined },
+    | { kind: 'preset'; id: AnyPresetId; scale: WebScale; seed: number; engine?: LinkEngine }
+    | { kind: 'spec'; spec: ParsedSpec; engine?: LinkEngine },
 ): string {
-  const params = new URLSearchParams();
-  if (state.kind === 'preset') {
-    params.set('preset', state.id);
-    params.set('scale', state.scale);
-    params.set('seed', String(state.seed));
-  } else {
-    params.set('spec', base64urlEncode(canonicalJson(state.spec)));
+  const engine = state.engine ? `&engine=${state.engine}` : '';
+  if (state.kind === 'spec') {
+    const readable = readableHash(state.spec);
+    return `#${readable ?? `spec=${base64urlEncode(canonicalJson(state.spec as ScanSpec))}`}${engine}`;
   }
-  if (state.engine) params.set('engine', state.engine);
-  return '#' + params.toString();
+  const params = new URLSearchParams();
+  params.set('preset', state.id);
+  params.set('scale', state.scale);
+  params.set('seed', String(state.seed));
+  return `#${params.toString()}${engine}`;
 }
 
 /**
@@ -49,7 +60,8 @@ export function encodeState(
  */
 export function decodeState(hash: string): PageState | { error: string } | null {
   const params = new URLSearchParams(hash.replace(/^#/, ''));
-  const engine = params.get('engine') === 'cpu' ? ('cpu' as const) : undefined;
+  const e = params.get('engine');
+  const engine: LinkEngine = e === 'cpu' || e === 'webgpu' ? e : undefined;
   const spec = params.get('spec');
   if (spec !== null) {
     try {
@@ -59,8 +71,12 @@ export function decodeState(hash: string): PageState | { error: string } | null 
     }
   }
   const id = params.get('preset');
+  if (id === null && isReadableSpec(params)) {
+    const r = readableToJson(params);
+    return 'error' in r ? r : { kind: 'spec', text: JSON.stringify(r.json, null, 2), engine };
+  }
   if (id === null) return null;
-  if (!isPresetId(id) && !isExpertPresetId(id)) return { error: `The link names an unknown figure "${id}".` };
+  if (!isPresetId(id) && !isExpertPresetId(id) && !isTrainingPresetId(id)) return { error: `The link names an unknown figure "${id}".` };
   const scale = params.get('scale') ?? 'browser';
   if (!isWebScale(scale)) return { error: `The link names an unknown scale "${scale}".` };
   const seed = Number(params.get('seed') ?? '1');

@@ -17,7 +17,7 @@ import { definePreset, linspace, pick, SWEEP_ETA, TOKENS } from './shared.js';
 export const BISTABLE_SEPARATION = 0.25;
 
 const description =
-  'Two replicate families started on opposite branches (y0 = +-4); a cell is bistable where they stay apart. Against the exact fold curve (16).';
+  'Two replicate families started on opposite branches (y0 = ±4); a cell is bistable where they stay apart. Against the exact fold curve (16).';
 
 export const cusp = definePreset({
   id: 'cusp',

@@ -6,7 +6,7 @@ import { analyzeWidths, widthSweeps } from './hysteresis-width.js';
 import { definePreset, linspace, list, pick } from './shared.js';
 
 const description =
-  'Up/down sweeps of h at gamma=T=1 for several a and sweep speeds; per-replicate widths, extrapolated to the slow-sweep limit, against 2 H(a).';
+  'Up/down sweeps of h at γ = T = 1 for several a and sweep speeds; per-replicate widths, extrapolated to the slow-sweep limit, against 2H(a).';
 
 export const fig10 = definePreset({
   id: 'fig10',

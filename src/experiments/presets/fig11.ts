@@ -5,11 +5,11 @@ import { hysteresisHalfWidth } from '../../analytics/theory/folds.js';
 import { analyzeWidths, widthSweeps } from './hysteresis-width.js';
 import { definePreset, linspace, list, pick } from './shared.js';
 
-const description = 'As fig. 10 at a=5 with load-balancing feedback rho; prediction 2 H(a - rho), hysteresis gone where a - rho <= 2 gamma T.';
+const description = 'As Fig. 10 at a = 5 with load-balancing feedback ρ; prediction 2H(a − ρ), hysteresis gone where a − ρ ≤ 2γT.';
 
 export const fig11 = definePreset({
   id: 'fig11',
-  title: 'Fig. 11: hysteresis width vs rho (negative feedback)',
+  title: 'Fig. 11: hysteresis width vs ρ (negative feedback)',
   description,
   scans: (scale) => ({
     sweeps: widthSweeps(

@@ -8,11 +8,11 @@ import { traceCells } from '../reductions.js';
 import { definePreset, pick, TOKENS } from './shared.js';
 
 const description =
-  'Time series from balanced start at a=3, h=0.08, gamma=T=1, B=512, eta=0.002; mean +-1 s.d. over runs against tanh(y(t)/2T) of the ODE (6).';
+  'Time series from a balanced start at a = 3, h = 0.08, γ = T = 1, B = 512, η = 0.002; mean ± s.d. over runs against tanh(y(t)/2T) of the ODE (6).';
 
 export const fig6 = definePreset({
   id: 'fig6',
-  title: 'Fig. 6: mean u_hat over runs vs the mean-field ODE',
+  title: 'Fig. 6: mean û over runs vs the mean-field ODE',
   description,
   scans: (scale) => ({
     // 40 runs as in the paper (quick, paper); t = 12 covers the collapse (growth rate 0.5).

@@ -7,7 +7,7 @@ import { legPairWidths, sweepSpeeds, switchedWidths } from '../reductions.js';
 import type { Estimate } from '../types.js';
 import { definePreset, hGrid, pick, SWEEP_ETA, TOKENS } from './shared.js';
 
-const description = 'Slow sweep of h up, then down, at a=4, gamma=T=1; mean u_hat per h against the stable branches and the folds +-H(a).';
+const description = 'Slow sweep of h up, then down, at a = 4, γ = T = 1; mean û per h against the stable branches and the folds ±H(a).';
 
 export const fig7 = definePreset({
   id: 'fig7',

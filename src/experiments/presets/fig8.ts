@@ -35,11 +35,11 @@ function rowDesign(scale: Scale): VarianceDesign {
   };
 }
 
-const description = 'Heatmap of the average final |u_hat| at a=3, h=0, small random initial asymmetry, with the pitchfork line a = 2 gamma T.';
+const description = 'Heatmap of the average final |û| at a = 3, h = 0, small random initial asymmetry, with the pitchfork line a = 2γT.';
 
 export const fig8 = definePreset({
   id: 'fig8',
-  title: 'Fig. 8: final |u_hat| over (T, gamma)',
+  title: 'Fig. 8: final |û| over (T, γ)',
   description,
   scans: (scale) => {
     // The finite-time onset runs shared with fig. 9 (ONSET, shared.ts).

@@ -23,7 +23,7 @@ export const fig9 = definePreset({
   id: 'fig9',
   title: 'Fig. 9: finite-time onset vs T_c, and T_c from 1/Var(y)',
   description:
-    'For several gamma at a=3: the T where final mean |u_hat| reaches 0.1 (below T_c) at several run lengths, and T_c extrapolated from 1/Var(y) on the balanced side (MODEL.md section 4), with its convergence in replicates and run length.',
+    'For several γ at a = 3: the T where the final mean |û| reaches 0.1 (below T_c) at several run lengths, and T_c extrapolated from 1/Var(y) on the balanced side (the linear-noise estimator), with its convergence in replicates and run length.',
   // Per gamma: the onset scan, the variance scan, then the onset at other run lengths.
   scans: (scale) => {
     const runs = onsetRunDesign(scale);

@@ -1,9 +1,12 @@
 // The layout of a figure for draw.ts: data ranges (padded, or a heatmap's cell edges), the
-// plot rectangle left after the title, tick labels, axis labels and colour bar, the legend
-// (a row above a heatmap, a framed box in the line plot's emptiest corner), the mapping
-// between data and CSS pixels, and the heatmap cell under a point (hover). Browser-safe.
+// plot rectangle left after the title (wrapped onto more lines where it is too long for one),
+// tick labels, axis labels, colour bar and an optional caption under it all, the legend (rows
+// above a heatmap; in a line plot a framed box in a corner that no data crosses, else rows
+// above the plot: a legend never covers data), the mapping between data and CSS pixels, and
+// the heatmap cell under a point (hover). Browser-safe.
 
 import type { Figure, HeatmapFigure, LineFigure } from '../../experiments/types.js';
+import { THEME_COLORS, type Theme, type ThemeColors } from '../colors.js';
 import { axisLayout, type AxisLayout } from './ticks.js';
 
 export interface Rect {
@@ -25,10 +28,23 @@ export interface LegendItem {
   y: number;
 }
 
+/** Text set on lines: the lines, the font size and (captions) the top of the first line. */
+export interface TextBlock {
+  lines: string[];
+  size: number;
+  top: number;
+}
+
 export interface FigureLayout {
   width: number;
   height: number;
   fontFamily: string;
+  /** the theme's non-data colours */
+  colors: ThemeColors;
+  /** the title as set: one line at the title size if it fits, else smaller, else wrapped */
+  title?: TextBlock | undefined;
+  /** a caption under the axes (e.g. an exported PNG's parameters and seed) */
+  caption?: TextBlock | undefined;
   plot: Rect;
   x: AxisLayout;
   y: AxisLayout;
@@ -44,13 +60,17 @@ export interface LayoutOptions {
   width: number;
   height: number;
   fontFamily?: string;
+  /** 'light' (default) or 'dark': the background, ink, frame and grid colours */
+  theme?: Theme;
+  /** a caption set under the figure, wrapped to its width */
+  caption?: string;
 }
 
 /** Text width in CSS pixels for a CSS font string. */
 export type Measure = (text: string, font: string) => number;
 
 export const FONT_FAMILY = '"DejaVu Sans", "Helvetica Neue", Helvetica, Arial, sans-serif';
-export const FONT_SIZE = { title: 14, label: 13, tick: 12, legend: 12 } as const;
+export const FONT_SIZE = { title: 14, label: 13, tick: 12, legend: 12, caption: 11 } as const;
 /** Metrics in CSS pixels: margin, tick length, colour bar gap and width, legend row, line sample. */
 export const PAD = 10,
   TICK = 5,
@@ -186,18 +206,56 @@ export function pixelToY(l: FigureLayout, py: number): number {
   return unfraction(l.y, 1 - (py - l.plot.top) / l.plot.height);
 }
 
+/** Words packed onto lines no wider than `width` (a word wider than that gets its own line). */
+export function wrapText(text: string, width: number, f: string, measure: Measure): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && measure(next, f) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** The title on one line at 14 px, else at 12 px, else wrapped at 12 px. */
+function titleBlock(title: string, width: number, family: string, measure: Measure): TextBlock | undefined {
+  if (!title) return undefined;
+  for (const size of [FONT_SIZE.title, 12]) if (measure(title, font(family, size, true)) <= width) return { lines: [title], size, top: PAD };
+  return { lines: wrapText(title, width, font(family, 12, true), measure), size: 12, top: PAD };
+}
+
 /**
  * Where everything goes, for a figure drawn at width x height (CSS pixels), with its legend
- * entries (draw.ts picks their colours; unlabelled ones are left out).
+ * entries (draw.ts picks their colours; unlabelled ones are left out). A line plot's legend
+ * goes in the corner of the plot that no data crosses; where every corner has data it goes
+ * in rows above the plot, as a heatmap's always does.
  */
 export function layoutFigure(fig: Figure, legend: LegendEntry[], opts: LayoutOptions, measure: Measure): FigureLayout {
+  const entries = legend.filter((e) => e.label);
+  if (fig.kind === 'heatmap' || !entries.length) return placeFigure(fig, entries, opts, measure);
+  const inside = placeFigure(fig, [], opts, measure);
+  const legendFont = font(inside.fontFamily, FONT_SIZE.legend);
+  const labelWidth = Math.max(...entries.map((e) => measure(e.label, legendFont)));
+  const corner = lineLegend(fig, inside, entries, labelWidth);
+  if (corner) {
+    inside.legend = corner;
+    return inside;
+  }
+  return placeFigure(fig, entries, opts, measure);
+}
+
+/** The layout with `header` legend entries in rows above the plot (none: no legend yet). */
+function placeFigure(fig: Figure, header: LegendEntry[], opts: LayoutOptions, measure: Measure): FigureLayout {
   const family = opts.fontFamily ?? FONT_FAMILY,
     W = opts.width,
     H = opts.height;
   const tickFont = font(family, FONT_SIZE.tick),
     legendFont = font(family, FONT_SIZE.legend);
   const widest = (labels: string[]) => Math.max(0, ...labels.map((s) => measure(s, tickFont)));
-  const entries = legend.filter((e) => e.label);
 
   let xr: [number, number], yr: [number, number], xlog: boolean, ylog: boolean, edges: FigureLayout['edges'];
   if (fig.kind === 'heatmap') {
@@ -213,13 +271,14 @@ export function layoutFigure(fig: Figure, legend: LegendEntry[], opts: LayoutOpt
     ylog = !!fig.y.log;
   }
 
-  // Top: title, then (heatmaps) a row of legend items packed left to right.
-  let top = PAD + (fig.title ? FONT_SIZE.title * 1.3 + 6 : 0);
+  // Top: title, then a row of legend items packed left to right.
+  const title = titleBlock(fig.title, W - 2 * PAD, family, measure);
+  let top = PAD + (title ? title.lines.length * title.size * 1.3 + 6 : 0);
   const headerItems: LegendItem[] = [];
-  if (fig.kind === 'heatmap' && entries.length) {
+  if (header.length) {
     let x = PAD,
       y = top + ROW / 2;
-    for (const e of entries) {
+    for (const e of header) {
       const w = SAMPLE + 6 + measure(e.label, legendFont) + 16;
       if (x > PAD && x + w > W - PAD) {
         x = PAD;
@@ -230,7 +289,9 @@ export function layoutFigure(fig: Figure, legend: LegendEntry[], opts: LayoutOpt
     }
     top = y + ROW / 2 + 4;
   }
-  const bottom = PAD + TICK + 3 + FONT_SIZE.tick * 1.2 + (fig.x.label ? 6 + FONT_SIZE.label * 1.2 : 0);
+  const captionLines = opts.caption ? wrapText(opts.caption, W - 2 * PAD, font(family, FONT_SIZE.caption), measure) : [];
+  const captionHeight = captionLines.length ? captionLines.length * FONT_SIZE.caption * 1.3 + 8 : 0;
+  const bottom = PAD + TICK + 3 + FONT_SIZE.tick * 1.2 + (fig.x.label ? 6 + FONT_SIZE.label * 1.2 : 0) + captionHeight;
   const plotHeight = Math.max(20, H - top - bottom);
 
   const y = axisLayout(fig.y.label, yr[0], yr[1], ylog, Math.max(2, Math.round(plotHeight / 45)));
@@ -258,6 +319,9 @@ export function layoutFigure(fig: Figure, legend: LegendEntry[], opts: LayoutOpt
     width: W,
     height: H,
     fontFamily: family,
+    colors: THEME_COLORS[opts.theme ?? 'light'],
+    title,
+    caption: captionLines.length ? { lines: captionLines, size: FONT_SIZE.caption, top: H - captionHeight + 4 } : undefined,
     plot: { left, top, width: plotWidth, height: plotHeight },
     x,
     y,
@@ -265,53 +329,99 @@ export function layoutFigure(fig: Figure, legend: LegendEntry[], opts: LayoutOpt
     edges,
   };
   if (headerItems.length) layout.legend = { items: headerItems };
-  else if (fig.kind === 'lines' && entries.length)
-    layout.legend = lineLegend(
-      fig,
-      layout,
-      entries,
-      measure(
-        entries.reduce((a, e) => (e.label.length > a.length ? e.label : a), ''),
-        legendFont,
-      ),
-    );
   return layout;
 }
 
-/** A framed legend in the plot corner that hides the fewest data points. */
-function lineLegend(fig: LineFigure, l: FigureLayout, entries: LegendEntry[], labelWidth: number): FigureLayout['legend'] {
+/** Whether the segment (x0, y0)-(x1, y1) meets the rectangle (Liang-Barsky clipping). */
+export function segmentMeetsRect(x0: number, y0: number, x1: number, y1: number, r: Rect): boolean {
+  let t0 = 0,
+    t1 = 1;
+  const dx = x1 - x0,
+    dy = y1 - y0;
+  const edges: [number, number][] = [
+    [-dx, x0 - r.left],
+    [dx, r.left + r.width - x0],
+    [-dy, y0 - r.top],
+    [dy, r.top + r.height - y0],
+  ];
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else {
+      const t = q / p;
+      if (p < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A framed legend in a corner of the plot that no data crosses (points, the lines between
+ * them, band edges, vertical lines and their labels), or null where every corner has some.
+ */
+function lineLegend(fig: LineFigure, l: FigureLayout, entries: LegendEntry[], labelWidth: number): FigureLayout['legend'] | null {
   const w = 8 + SAMPLE + 6 + labelWidth + 8,
     h = entries.length * ROW + 8,
     inset = 8,
     p = l.plot;
+  if (w + 2 * inset > p.width || h + 2 * inset > p.height) return null;
   const corners: Rect[] = [
     { left: p.left + p.width - w - inset, top: p.top + inset, width: w, height: h },
     { left: p.left + inset, top: p.top + inset, width: w, height: h },
     { left: p.left + p.width - w - inset, top: p.top + p.height - h - inset, width: w, height: h },
     { left: p.left + inset, top: p.top + p.height - h - inset, width: w, height: h },
   ];
-  const hits = corners.map(() => 0);
-  for (const s of fig.series) {
-    s.x.forEach((xv, i) => {
-      for (const v of [s.y[i], s.lower?.[i], s.upper?.[i]]) {
-        if (!finite(xv, l.x.log) || !finite(v, l.y.log)) continue;
-        const px = xToPixel(l, xv),
-          py = yToPixel(l, v);
-        corners.forEach((r, k) => {
-          if (px >= r.left && px <= r.left + r.width && py >= r.top && py <= r.top + r.height) hits[k]++;
-        });
+  // a margin of a few pixels around the box, so lines do not graze it either
+  const grown = corners.map((r) => ({ left: r.left - 3, top: r.top - 3, width: r.width + 6, height: r.height + 6 }));
+  const free = grown.map(() => true);
+  const trace = (xs: number[], ys: (number | null | undefined)[], lines: boolean) => {
+    let prev: [number, number] | null = null;
+    xs.forEach((xv, i) => {
+      const v = ys[i];
+      if (!finite(xv, l.x.log) || !finite(v, l.y.log)) {
+        prev = null;
+        return;
       }
+      const pt: [number, number] = [xToPixel(l, xv), yToPixel(l, v)];
+      const from: [number, number] = lines && prev ? prev : pt;
+      grown.forEach((r, k) => {
+        if (free[k] && segmentMeetsRect(from[0], from[1], pt[0], pt[1], r)) free[k] = false;
+      });
+      prev = pt;
     });
+  };
+  for (const s of fig.series) {
+    trace(s.x, s.y, s.style !== 'points');
+    const { lower, upper } = s;
+    if (!lower || !upper) continue;
+    // the band between its edges: each piece's bounding box
+    for (let i = 0; i + 1 < s.x.length; i++) {
+      const xs = [s.x[i], s.x[i + 1]],
+        ys = [lower[i], upper[i], lower[i + 1], upper[i + 1]];
+      if (!xs.every((v) => finite(v, l.x.log)) || !ys.every((v) => finite(v, l.y.log))) continue;
+      const px = xs.map((v) => xToPixel(l, v)),
+        py = (ys as number[]).map((v) => yToPixel(l, v));
+      const piece = { left: Math.min(...px), top: Math.min(...py), width: Math.abs(px[1] - px[0]), height: Math.max(...py) - Math.min(...py) };
+      grown.forEach((r, k) => {
+        const meets =
+          piece.left <= r.left + r.width && piece.left + piece.width >= r.left && piece.top <= r.top + r.height && piece.top + piece.height >= r.top;
+        if (free[k] && meets) free[k] = false;
+      });
+    }
   }
-  // a vertical line (and its label, at the top) through the box counts as many points
+  // a vertical line, with its label written down from the top beside it
   for (const v of fig.vlines ?? []) {
     if (!finite(v.x, l.x.log)) continue;
     const px = xToPixel(l, v.x);
-    corners.forEach((r, k) => {
-      if (px >= r.left - 16 && px <= r.left + r.width + 4) hits[k] += k < 2 ? 40 : 20;
+    grown.forEach((r, k) => {
+      if (px >= r.left - 16 && px <= r.left + r.width + 4) free[k] = false;
     });
   }
-  const box = corners[hits.indexOf(Math.min(...hits))];
+  const k = free.indexOf(true);
+  if (k < 0) return null;
+  const box = corners[k];
   return { box, items: entries.map((e, i) => ({ ...e, x: box.left + 8, y: box.top + 4 + ROW * (i + 0.5) })) };
 }
 

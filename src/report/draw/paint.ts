@@ -4,6 +4,7 @@
 // has set the dpr transform). Browser-safe.
 
 import type { HeatmapFigure, Series } from '../../experiments/types.js';
+import { contrastRatio } from '../colors.js';
 import { finite, font, FONT_SIZE, PAD, SAMPLE, TICK, xToPixel, yToPixel, type FigureLayout } from './layout.js';
 
 /** The part of CanvasRenderingContext2D used here; browsers and @napi-rs/canvas both have it. */
@@ -37,11 +38,8 @@ export interface DrawContext {
   setLineDash(segments: number[]): void;
 }
 
-const INK = '#222222',
-  FRAME = '#444444',
-  GRID = '#ececec',
-  NULL_CELL = '#dadada',
-  VLINE = '#555555';
+// The non-data colours (ink, frame, grid, missing cells, legend box) are the layout's theme
+// colours (colors.ts THEME_COLORS).
 
 // ---------------------------------------------------------------------------------------
 // Colour map
@@ -85,7 +83,7 @@ export function drawCells(ctx: DrawContext, fig: HeatmapFigure, l: FigureLayout,
   for (let iy = 0; iy + 1 < py.length; iy++) {
     for (let ix = 0; ix + 1 < px.length; ix++) {
       const v = fig.z[iy]?.[ix];
-      ctx.fillStyle = finite(v, false) ? viridis((v - z.min) / (z.max - z.min)) : NULL_CELL;
+      ctx.fillStyle = finite(v, false) ? viridis((v - z.min) / (z.max - z.min)) : l.colors.nullCell;
       ctx.fillRect(Math.min(px[ix], px[ix + 1]), Math.min(py[iy], py[iy + 1]), Math.abs(px[ix + 1] - px[ix]), Math.abs(py[iy + 1] - py[iy]));
     }
   }
@@ -94,7 +92,7 @@ export function drawCells(ctx: DrawContext, fig: HeatmapFigure, l: FigureLayout,
 /** Light grid lines at the major ticks (line plots). */
 export function drawGrid(ctx: DrawContext, l: FigureLayout, snap: (v: number) => number): void {
   const { left, top, width, height } = l.plot;
-  ctx.strokeStyle = GRID;
+  ctx.strokeStyle = l.colors.grid;
   ctx.lineWidth = 1;
   ctx.beginPath();
   for (const t of l.x.ticks) {
@@ -190,7 +188,7 @@ export function drawSeries(ctx: DrawContext, l: FigureLayout, s: Series, color: 
 export function drawVline(ctx: DrawContext, l: FigureLayout, v: { x: number; label: string; color?: string }, snap: (v: number) => number): void {
   if (!finite(v.x, l.x.log)) return;
   const x = snap(xToPixel(l, v.x)),
-    color = v.color ?? VLINE;
+    color = v.color ?? l.colors.frame;
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.25;
   ctx.setLineDash([5, 4]);
@@ -214,6 +212,7 @@ export function drawVline(ctx: DrawContext, l: FigureLayout, v: { x: number; lab
 /** One string in the ink colour at (x, y), optionally rotated about that point. */
 function text(
   ctx: DrawContext,
+  ink: string,
   s: string,
   x: number,
   y: number,
@@ -226,7 +225,7 @@ function text(
   ctx.translate(x, y);
   if (angle) ctx.rotate(angle);
   ctx.font = f;
-  ctx.fillStyle = INK;
+  ctx.fillStyle = ink;
   ctx.textAlign = align;
   ctx.textBaseline = baseline;
   ctx.fillText(s, 0, 0);
@@ -238,7 +237,7 @@ export function drawAxes(ctx: DrawContext, l: FigureLayout, snap: (v: number) =>
   const { left, top, width, height } = l.plot,
     bottom = top + height,
     f = font(l.fontFamily, FONT_SIZE.tick);
-  ctx.strokeStyle = FRAME;
+  ctx.strokeStyle = l.colors.frame;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.rect(snap(left), snap(top), snap(left + width) - snap(left), snap(bottom) - snap(top));
@@ -251,11 +250,11 @@ export function drawAxes(ctx: DrawContext, l: FigureLayout, snap: (v: number) =>
   for (const t of l.y.ticks) tick(left, snap(yToPixel(l, t)), -TICK, 0);
   for (const t of l.y.minorTicks) tick(left, snap(yToPixel(l, t)), -TICK / 2, 0);
   ctx.stroke();
-  l.x.ticks.forEach((t, i) => text(ctx, l.x.tickLabels[i], xToPixel(l, t), bottom + TICK + 3, f, 'center', 'top'));
-  l.y.ticks.forEach((t, i) => text(ctx, l.y.tickLabels[i], left - TICK - 4, yToPixel(l, t), f, 'right', 'middle'));
+  l.x.ticks.forEach((t, i) => text(ctx, l.colors.ink, l.x.tickLabels[i], xToPixel(l, t), bottom + TICK + 3, f, 'center', 'top'));
+  l.y.ticks.forEach((t, i) => text(ctx, l.colors.ink, l.y.tickLabels[i], left - TICK - 4, yToPixel(l, t), f, 'right', 'middle'));
   const lf = font(l.fontFamily, FONT_SIZE.label);
-  if (l.x.label) text(ctx, l.x.label, left + width / 2, l.height - PAD, lf, 'center', 'bottom');
-  if (l.y.label) text(ctx, l.y.label, PAD, top + height / 2, lf, 'center', 'top', -Math.PI / 2);
+  if (l.x.label) text(ctx, l.colors.ink, l.x.label, left + width / 2, (l.caption ? l.caption.top - 4 : l.height) - PAD, lf, 'center', 'bottom');
+  if (l.y.label) text(ctx, l.colors.ink, l.y.label, PAD, top + height / 2, lf, 'center', 'top', -Math.PI / 2);
 }
 
 /** The colour bar right of a heatmap: the viridis ramp, framed, with z ticks and label. */
@@ -269,7 +268,7 @@ export function drawColorbar(ctx: DrawContext, l: FigureLayout, cb: NonNullable<
   }
   const at = (v: number) => r.top + r.height * (1 - (v - z.min) / (z.max - z.min));
   const x1 = r.left + r.width;
-  ctx.strokeStyle = FRAME;
+  ctx.strokeStyle = l.colors.frame;
   ctx.lineWidth = 1;
   ctx.beginPath();
   ctx.rect(snap(r.left), snap(r.top), snap(x1) - snap(r.left), snap(r.top + r.height) - snap(r.top));
@@ -279,17 +278,18 @@ export function drawColorbar(ctx: DrawContext, l: FigureLayout, cb: NonNullable<
   }
   ctx.stroke();
   const f = font(l.fontFamily, FONT_SIZE.tick);
-  z.ticks.forEach((t, i) => text(ctx, z.tickLabels[i], x1 + TICK + 4, at(t), f, 'left', 'middle'));
-  if (z.label) text(ctx, z.label, l.width - PAD, r.top + r.height / 2, font(l.fontFamily, FONT_SIZE.label), 'center', 'bottom', -Math.PI / 2);
+  z.ticks.forEach((t, i) => text(ctx, l.colors.ink, z.tickLabels[i], x1 + TICK + 4, at(t), f, 'left', 'middle'));
+  if (z.label)
+    text(ctx, l.colors.ink, z.label, l.width - PAD, r.top + r.height / 2, font(l.fontFamily, FONT_SIZE.label), 'center', 'bottom', -Math.PI / 2);
 }
 
 /** The legend items (line samples or markers and labels), framed when the layout gave a box. */
 export function drawLegend(ctx: DrawContext, l: FigureLayout): void {
   const { box, items } = l.legend!;
   if (box) {
-    ctx.fillStyle = 'rgba(255,255,255,0.88)';
+    ctx.fillStyle = l.colors.legendFill;
     ctx.fillRect(box.left, box.top, box.width, box.height);
-    ctx.strokeStyle = '#cccccc';
+    ctx.strokeStyle = l.colors.legendFrame;
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.rect(box.left, box.top, box.width, box.height);
@@ -297,11 +297,11 @@ export function drawLegend(ctx: DrawContext, l: FigureLayout): void {
   }
   const f = font(l.fontFamily, FONT_SIZE.legend);
   for (const it of items) {
-    // white lines and markers need a dark outline on the white page
-    const light = /^#f{3}(f{3})?$/i.test(it.color);
+    // a sample close to the background (white on white, black on dark) gets an outline
+    const faint = contrastRatio(it.color, l.colors.background) < 1.6;
     if (it.line) {
-      if (light) {
-        ctx.strokeStyle = '#999999';
+      if (faint) {
+        ctx.strokeStyle = l.colors.outline;
         ctx.lineWidth = 4;
         ctx.beginPath();
         ctx.moveTo(it.x, it.y);
@@ -318,22 +318,39 @@ export function drawLegend(ctx: DrawContext, l: FigureLayout): void {
       ctx.setLineDash([]);
     }
     if (it.marker) {
+      if (faint) {
+        ctx.fillStyle = l.colors.outline;
+        ctx.beginPath();
+        ctx.arc(it.x + SAMPLE / 2, it.y, 4.5, 0, 2 * Math.PI);
+        ctx.fill();
+      }
       ctx.fillStyle = it.color;
       ctx.beginPath();
       ctx.arc(it.x + SAMPLE / 2, it.y, 3, 0, 2 * Math.PI);
       ctx.fill();
     }
-    text(ctx, it.label, it.x + SAMPLE + 6, it.y, f, 'left', 'middle');
+    text(ctx, l.colors.ink, it.label, it.x + SAMPLE + 6, it.y, f, 'left', 'middle');
   }
 }
 
-/** Bold, centred over the plot (over the canvas if wider), shrunk to fit. */
-export function drawTitle(ctx: DrawContext, l: FigureLayout, title: string): void {
-  let size: number = FONT_SIZE.title;
-  ctx.font = font(l.fontFamily, size, true);
-  while (size > 9 && ctx.measureText(title).width > l.width - 2 * PAD) ctx.font = font(l.fontFamily, --size, true);
-  const w = ctx.measureText(title).width,
+/** Bold, centred over the plot (over the canvas if wider), on the lines the layout set. */
+export function drawTitle(ctx: DrawContext, l: FigureLayout): void {
+  const t = l.title;
+  if (!t) return;
+  const f = font(l.fontFamily, t.size, true),
     centre = l.plot.left + l.plot.width / 2;
-  const x = Math.min(Math.max(centre, PAD + w / 2), l.width - PAD - w / 2);
-  text(ctx, title, x, PAD, font(l.fontFamily, size, true), 'center', 'top');
+  ctx.font = f;
+  t.lines.forEach((line, i) => {
+    const w = ctx.measureText(line).width;
+    const x = Math.min(Math.max(centre, PAD + w / 2), l.width - PAD - w / 2);
+    text(ctx, l.colors.ink, line, x, t.top + i * t.size * 1.3, f, 'center', 'top');
+  });
+}
+
+/** The caption under the figure, left-aligned, on the lines the layout set. */
+export function drawCaption(ctx: DrawContext, l: FigureLayout): void {
+  const c = l.caption;
+  if (!c) return;
+  const f = font(l.fontFamily, c.size);
+  c.lines.forEach((line, i) => text(ctx, l.colors.ink, line, PAD, c.top + i * c.size * 1.3, f, 'left', 'top'));
 }

@@ -30,7 +30,7 @@ const THRESHOLD_A = 12;
 function mapScan(scale: 'quick' | 'paper' | 'large', yParam: 'u' | 'rho', bias: 'linear' | 'sign' | 'off') {
   return {
     name: `nexp-balancing-${bias === 'off' ? 'rho' : bias}`,
-    description: bias === 'off' ? 'Negative feedback rho over (a, rho) at N = 8' : `The ${bias} loss-free bias over (a, u) at N = 8`,
+    description: bias === 'off' ? 'Negative feedback ρ over (a, ρ) at N = 8' : `The ${bias} loss-free bias over (a, u) at N = 8`,
     params: { N, T, gamma: GAMMA, B, eta: ETA },
     bias,
     axes: [
@@ -93,9 +93,9 @@ export function measureBiasThreshold(threshold: ExpertScanOutcome) {
 
 export const nexpBalancing = defineExpertPreset({
   id: 'nexp-balancing',
-  title: 'N experts: the loss-free bias (linear, sign) and rho, at N = 8',
+  title: 'N experts: the loss-free bias (linear, sign) and ρ, at N = 8',
   description:
-    'Mean max load share over (a, u) for the linear and sign auxiliary-loss-free bias and over (a, rho) for negative feedback, N = 8, gamma = T = 1, B = 512, with the line u = a - N gamma T; and the bias threshold u_c measured from 1/E[S] at a = 12.',
+    'Mean max load share over (a, u) for the linear and sign auxiliary-loss-free bias and over (a, ρ) for negative feedback, N = 8, γ = T = 1, B = 512, with the line u = a − NγT; and the bias threshold u_c measured from 1/E[S] at a = 12.',
   scans: (scale) => [
     mapScan(scale, 'u', 'linear'),
     mapScan(scale, 'u', 'sign'),

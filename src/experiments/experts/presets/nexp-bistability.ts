@@ -34,7 +34,7 @@ export const nexpBistability = defineExpertPreset({
   id: 'nexp-bistability',
   title: 'N experts: bistability between K_sn(N) and K = N',
   description:
-    'The fraction of collapsed routers over (K = a/(gamma T), N) from a balanced and from a one-winner start (gamma = T = 1, B = 4096), with the balanced threshold K = N and the one-winner fold K = K_sn(N).',
+    'The fraction of collapsed routers over (K = a/(γT), N) from a balanced and from a one-winner start (γ = T = 1, B = 4096), with the balanced threshold K = N and the one-winner fold K = K_sn(N).',
   scans: (scale) => [
     {
       name: 'nexp-bistability',

@@ -56,9 +56,9 @@ export function hysteresisSpeeds(scale: Scale): number[] {
 
 export const nexpHysteresis = defineExpertPreset({
   id: 'nexp-hysteresis',
-  title: 'N experts: collapse on cooling at T_c, recovery on heating at T_sn = a/(K_sn gamma)',
+  title: 'N experts: collapse on cooling at T_c, recovery on heating at T_sn = a/(K_sn γ)',
   description:
-    'T swept down then up at h = 0 for N = 2, 3, 4, 8 (a = N, gamma = 1, B = 65536) at several sweep speeds: the max load share per leg, and the recovery point extrapolated to the slow-sweep limit against the one-winner fold T_sn = a/(K_sn(N) gamma).',
+    'T swept down then up at h = 0 for N = 2, 3, 4, 8 (a = N, γ = 1, B = 65536) at several sweep speeds: the max load share per leg, and the recovery point extrapolated to the slow-sweep limit against the one-winner fold T_sn = a/(K_sn(N) γ).',
   scans: (scale) =>
     HYSTERESIS_NS.flatMap((N) =>
       hysteresisSpeeds(scale).map((spp) => ({

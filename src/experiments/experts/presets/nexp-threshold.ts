@@ -49,9 +49,9 @@ export function contrastThreshold(
 
 export const nexpThreshold = defineExpertPreset({
   id: 'nexp-threshold',
-  title: 'N experts: the balanced threshold T_c = a/(N gamma) from 1/E[S]',
+  title: 'N experts: the balanced threshold T_c = a/(Nγ) from 1/E[S]',
   description:
-    'T scans on the balanced side for N = 2, 3, 4, 8, 16 (a = N, gamma = 1, B = 16384): the mean contrast S = sum (r_i - r_bar)^2 against the linear-noise formula, and T_c extrapolated from 1/E[S] against a/(N gamma).',
+    'T scans on the balanced side for N = 2, 3, 4, 8, 16 (a = N, γ = 1, B = 16384): the mean contrast S = Σ (r_i − r̄)² against the linear-noise formula, and T_c extrapolated from 1/E[S] against a/(Nγ).',
   scans: (scale) =>
     THRESHOLD_NS.map((N) => {
       const tc = aOf(N) / (N * GAMMA);

@@ -1,0 +1,130 @@
+// Helpers of the run-flow tests of the web page (test/web-run.test.ts): the built page served
+// and opened in headless Chromium (as test/web.test.ts does), console errors collected,
+// boxes checked against the viewport, screenshots saved and read back as pixels, and results
+// reduced to their numbers (figures, tables, estimates) for comparisons.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { ExperimentResult } from '../../src/experiments/types.js';
+
+export interface Opened {
+  page: Page;
+  context: BrowserContext;
+  errors: string[];
+}
+
+export interface OpenOptions {
+  viewport?: { width: number; height: number };
+  /** e.g. ['clipboard-read', 'clipboard-write'] */
+  permissions?: string[];
+  /** runs in the page before its scripts (localStorage, stubs) */
+  init?: () => void;
+}
+
+/** Opens the page at `hash` in a fresh context (its own localStorage) and waits for it to be ready. */
+export async function openPage(browser: Browser, url: string, hash: string, options: OpenOptions = {}): Promise<Opened> {
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, permissions: options.permissions ?? [] });
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  if (options.init) await page.addInitScript(options.init);
+  await page.goto(url + hash);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  return { page, context, errors };
+}
+
+export type Box = { x: number; y: number; width: number; height: number };
+
+/** The element's box in the viewport (getBoundingClientRect), or null when it is not rendered. */
+export async function boxOf(page: Page, selector: string): Promise<Box | null> {
+  return page.evaluate((s) => {
+    const e = document.querySelector(s);
+    if (!e) return null;
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
+  }, selector);
+}
+
+/** Waits until the element's top is inside the viewport, above `above` px from its bottom. */
+export async function waitInView(page: Page, selector: string, above = 0, timeout = 15_000): Promise<void> {
+  await page.waitForFunction(
+    ([s, a]) => {
+      const e = document.querySelector(s as string);
+      if (!e) return false;
+      const r = e.getBoundingClientRect();
+      return r.height > 0 && r.top >= -1 && r.top < window.innerHeight - (a as number) - 40;
+    },
+    [selector, above] as const,
+    { timeout },
+  );
+}
+
+/** Whether a box lies wholly inside the viewport. */
+export function inside(box: Box | null, viewport: { width: number; height: number }): boolean {
+  return box !== null && box.x >= -1 && box.y >= -1 && box.x + box.width <= viewport.width + 1 && box.y + box.height <= viewport.height + 1;
+}
+
+/** Saves a screenshot of the viewport to `dir/name.png` and returns its pixels. */
+export async function screenshot(
+  page: Page,
+  dir: string,
+  name: string,
+): Promise<{ width: number; height: number; rgba: Uint8ClampedArray; scale: number }> {
+  const png = await page.screenshot();
+  writeFileSync(join(dir, `${name}.png`), png);
+  const img = await loadImage(png);
+  const canvas = createCanvas(img.width, img.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const viewport = page.viewportSize()!;
+  return { width: img.width, height: img.height, rgba: ctx.getImageData(0, 0, img.width, img.height).data, scale: img.width / viewport.width };
+}
+
+/** Distinct colours (4 bits a channel) and non-white pixels of a screenshot inside a box (CSS px). */
+export function colours(
+  shot: { width: number; height: number; rgba: Uint8ClampedArray; scale: number },
+  box: Box,
+): { distinct: number; inked: number } {
+  const set = new Set<number>();
+  let inked = 0;
+  const x0 = Math.max(0, Math.floor(box.x * shot.scale));
+  const y0 = Math.max(0, Math.floor(box.y * shot.scale));
+  const x1 = Math.min(shot.width, Math.ceil((box.x + box.width) * shot.scale));
+  const y1 = Math.min(shot.height, Math.ceil((box.y + box.height) * shot.scale));
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const i = 4 * (y * shot.width + x);
+      const [r, g, b] = [shot.rgba[i], shot.rgba[i + 1], shot.rgba[i + 2]];
+      set.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+      if (r < 235 || g < 235 || b < 235) inked++;
+    }
+  }
+  return { distinct: set.size, inked };
+}
+
+/** The numbers of a result: its figures, tables and estimates (timings and provenance left out). */
+export function numbers(r: Pick<ExperimentResult, 'figures' | 'tables' | 'estimates'>): unknown {
+  return { figures: r.figures, tables: r.tables, estimates: r.estimates };
+}
+
+export async function pageResult(page: Page): Promise<ExperimentResult> {
+  return page.evaluate(() => (window as unknown as { moeCusp: { result: ExperimentResult } }).moeCusp.result);
+}
+
+/** Clicks Run (scrolled to it first, as a person would) and waits for one of `states`. */
+export async function clickRun(page: Page): Promise<void> {
+  await page.locator('#run').scrollIntoViewIfNeeded();
+  await page.click('#run');
+}
+
+export async function waitState(page: Page, state: string, timeout = 120_000): Promise<void> {
+  await page.waitForSelector(`body[data-state="${state}"], body[data-state="failed"]`, { timeout });
+  const now = await page.getAttribute('body', 'data-state');
+  assert.equal(now, state, `the run ended ${now}: ${await page.textContent('#progress-text')}`);
+}
