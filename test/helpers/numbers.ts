@@ -1,7 +1,8 @@
 // The numeric content of an experiment's result, for hashing: specs, estimates (value, s.e.,
 // CI, prediction), the figures' numbers (axes, data, bands, vertical lines), the tables,
-// observables and predictions. Labels, ids, notes and colour roles are left out, so a
-// change of wording or styling leaves the hash alone and a change of any number does not.
+// observables and predictions. Labels, ids, notes, colour roles and the specs' names and
+// descriptions are left out, so a change of wording or styling leaves the hash alone and a
+// change of any number does not.
 
 import { createHash } from 'node:crypto';
 import type { ExperimentResult } from '../../src/experiments/types.js';
@@ -9,7 +10,7 @@ import type { ExperimentResult } from '../../src/experiments/types.js';
 export function numericContent(result: ExperimentResult): unknown {
   const r = JSON.parse(JSON.stringify(result)) as ExperimentResult;
   return {
-    specs: r.specs,
+    specs: r.specs.map(({ name: _n, description: _d, ...spec }) => spec),
     estimates: r.estimates.map((e) => [e.value, e.se, e.ci, e.prediction]),
     figures: r.figures.map((f) =>
       f.kind === 'heatmap'
