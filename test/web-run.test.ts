@@ -139,7 +139,8 @@ describe('web page: the run flow', { skip }, () => {
       const dock = await boxOf(page, '#run-dock');
       assert.ok(inside(dock, viewport), `the run bar in the viewport: ${JSON.stringify(dock)}`);
       const fig = (await boxOf(page, '#live canvas.heatmap'))!;
-      assert.ok(fig.y >= 0 && fig.y < dock!.y, `the live map starts in view above the run bar: ${JSON.stringify(fig)}`);
+      // (a scroll may stop a fraction of a pixel past the target: a 2 px tolerance)
+      assert.ok(fig.y >= -2 && fig.y < dock!.y, `the live map starts in view above the run bar: ${JSON.stringify(fig)}`);
       const running = await screenshot(page, shots, `${name}-running`);
       const seen = colours(running, { ...fig, height: Math.min(fig.height, dock!.y - fig.y) });
       assert.ok(seen.distinct > 20, `the screenshot shows the live heatmap: ${seen.distinct} colours`);
