@@ -58,7 +58,7 @@ export async function waitInView(page: Page, selector: string, above = 0, timeou
       const e = document.querySelector(s as string);
       if (!e) return false;
       const r = e.getBoundingClientRect();
-      return r.height > 0 && r.top >= -1 && r.top < window.innerHeight - (a as number) - 40;
+      return r.height > 0 && r.top >= -3 && r.top < window.innerHeight - (a as number) - 40;
     },
     [selector, above] as const,
     { timeout },
