@@ -20,7 +20,9 @@ export interface OpenOptions {
   /** e.g. ['clipboard-read', 'clipboard-write'] */
   permissions?: string[];
   /** runs in the page before its scripts (localStorage, stubs) */
-  init?: () => void;
+  init?: (arg: unknown) => void;
+  /** the argument of `init` */
+  initArg?: unknown;
 }
 
 /** Opens the page at `hash` in a fresh context (its own localStorage) and waits for it to be ready. */
@@ -33,7 +35,7 @@ export async function openPage(browser: Browser, url: string, hash: string, opti
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  if (options.init) await page.addInitScript(options.init);
+  if (options.init) await page.addInitScript(options.init, options.initArg);
   await page.goto(url + hash);
   await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
   return { page, context, errors };
@@ -115,6 +117,62 @@ export function numbers(r: Pick<ExperimentResult, 'figures' | 'tables' | 'estima
 
 export async function pageResult(page: Page): Promise<ExperimentResult> {
   return page.evaluate(() => (window as unknown as { moeCusp: { result: ExperimentResult } }).moeCusp.result);
+}
+
+/**
+ * An init script (OpenOptions.init, with initArg 'chunk', 'live' or 'chunk-armed') that holds the replies of
+ * the page's CPU workers (and its WebGPU buffer reads, GPUBuffer.mapAsync) once the first chunk has finished ('chunk') or the first live frame
+ * with data is drawn ('live'), until `window.moeCuspRelease()` is called (after Stop);
+ * 'chunk-armed' holds only in runs started after `window.moeCuspArm()`. A run
+ * then cannot end, or move on to its next sweep speed, before the test has looked at it and
+ * pressed Stop, however fast or loaded the machine. Without it a small map finished in under
+ * a second on an idle machine, and a loaded one finished a sweep's first speed before Stop.
+ */
+export function holdReplies(when: unknown): void {
+  const w = window as unknown as {
+    Worker: typeof Worker;
+    moeCuspRelease: () => void;
+    moeCuspArm: () => void;
+    moeCusp?: { live?: { points: number } };
+  };
+  const Base = w.Worker;
+  const held: (() => void)[] = [];
+  let released = false;
+  let armed = when !== 'chunk-armed';
+  w.moeCuspArm = () => {
+    armed = true;
+  };
+  const due = () => armed && (when === 'live' ? (w.moeCusp?.live?.points ?? 0) > 0 : Number(document.body.dataset.chunks) >= 1);
+  w.moeCuspRelease = () => {
+    released = true;
+    for (const f of held.splice(0)) f();
+  };
+  const gpu = (globalThis as unknown as { GPUBuffer?: { prototype: { mapAsync: (...a: unknown[]) => Promise<void> } } }).GPUBuffer;
+  if (gpu) {
+    const map = gpu.prototype.mapAsync;
+    gpu.prototype.mapAsync = function (this: unknown, ...args: unknown[]) {
+      if (released || !due()) return map.apply(this, args);
+      return new Promise<void>((resolve, reject) => held.push(() => map.apply(this, args).then(resolve, reject)));
+    };
+  }
+  w.Worker = class extends Base {
+    // biome-ignore lint/suspicious/noExplicitAny: the accessor wraps whatever handler the page sets
+    override set onmessage(f: any) {
+      super.onmessage = (ev: MessageEvent) => {
+        if (!released && due()) held.push(() => f.call(this, ev));
+        else f.call(this, ev);
+      };
+    }
+    override get onmessage() {
+      return super.onmessage;
+    }
+  };
+}
+
+/** Presses Stop (the run bar's, or `selector`), then lets the held replies through (holdReplies). */
+export async function stopHeld(page: Page, selector = '#dock-stop'): Promise<void> {
+  await page.click(selector);
+  await page.evaluate(() => (window as unknown as { moeCuspRelease: () => void }).moeCuspRelease());
 }
 
 /** Clicks Run (scrolled to it first, as a person would) and waits for one of `states`. */
