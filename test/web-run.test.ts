@@ -134,7 +134,7 @@ describe('web page: the run flow', { skip }, () => {
       // The workers' replies are held after the first chunk until Stop: on an idle machine this
       // map ends in under a second, before the checks below could run (the old intermittent
       // timeout of the 1280x800 variant).
-      const { page, context, errors } = await open(`${b64(MAP)}&engine=cpu`, { viewport, init: holdReplies, initArg: 'chunk' });
+      const { page, context, errors } = await open(`${b64(MAP)}&engine=cpu`, { viewport, init: holdReplies, initArg: { after: 'chunk' } });
       const name = `map-${viewport.width}`;
       await clickRun(page);
       await page.waitForSelector('#run-dock:not([hidden])');
@@ -193,7 +193,7 @@ describe('web page: the run flow', { skip }, () => {
   }, async () => {
     for (const spec of [SWEEP, TRACE]) {
       // the workers' replies held from the first live frame until Stop (holdReplies)
-      const { page, context, errors } = await open(`${b64(spec)}&engine=cpu`, { init: holdReplies, initArg: 'live' });
+      const { page, context, errors } = await open(`${b64(spec)}&engine=cpu`, { init: holdReplies, initArg: { after: 'live' } });
       await clickRun(page);
       // drawn while the one chunk runs (no chunk finished yet)
       await page.waitForFunction(() => ((window as unknown as { moeCusp: { live?: Live } }).moeCusp.live?.points ?? 0) > 0);
@@ -222,7 +222,7 @@ describe('web page: the run flow', { skip }, () => {
     timeout: 150_000,
   }, async () => {
     // buffer reads held after the first chunk of the second run until Stop (holdReplies)
-    const { page, context, errors } = await open(`${b64(CURVE)}&engine=webgpu`, { init: holdReplies, initArg: 'chunk-armed' });
+    const { page, context, errors } = await open(`${b64(CURVE)}&engine=webgpu`, { init: holdReplies, initArg: { after: 'chunk', armed: false } });
     assert.equal(await page.getAttribute('body', 'data-engine'), 'webgpu');
     await clickRun(page);
     await waitState(page, 'done');

@@ -119,16 +119,23 @@ export async function pageResult(page: Page): Promise<ExperimentResult> {
   return page.evaluate(() => (window as unknown as { moeCusp: { result: ExperimentResult } }).moeCusp.result);
 }
 
+/** When holdReplies starts holding: after the first finished chunk, or the first live frame with data. */
+export interface Hold {
+  after: 'chunk' | 'live';
+  /** false: hold only in runs started after `window.moeCuspArm()` (default true) */
+  armed?: boolean;
+}
+
 /**
- * An init script (OpenOptions.init, with initArg 'chunk', 'live' or 'chunk-armed') that holds the replies of
- * the page's CPU workers (and its WebGPU buffer reads, GPUBuffer.mapAsync) once the first chunk has finished ('chunk') or the first live frame
- * with data is drawn ('live'), until `window.moeCuspRelease()` is called (after Stop);
- * 'chunk-armed' holds only in runs started after `window.moeCuspArm()`. A run
- * then cannot end, or move on to its next sweep speed, before the test has looked at it and
- * pressed Stop, however fast or loaded the machine. Without it a small map finished in under
- * a second on an idle machine, and a loaded one finished a sweep's first speed before Stop.
+ * An init script (OpenOptions.init, with a Hold as initArg) that holds the replies of the
+ * page's CPU workers, and its WebGPU buffer reads (GPUBuffer.mapAsync), from the point the
+ * Hold names until `window.moeCuspRelease()` is called (after Stop). A run then cannot end,
+ * or move on to its next sweep speed, before the test has looked at it and pressed Stop,
+ * however fast or loaded the machine. Without it a small map finished in under a second on
+ * an idle machine, and a loaded one finished a sweep's first speed before Stop.
  */
-export function holdReplies(when: unknown): void {
+export function holdReplies(arg: unknown): void {
+  const hold = arg as Hold;
   const w = window as unknown as {
     Worker: typeof Worker;
     moeCuspRelease: () => void;
@@ -138,11 +145,11 @@ export function holdReplies(when: unknown): void {
   const Base = w.Worker;
   const held: (() => void)[] = [];
   let released = false;
-  let armed = when !== 'chunk-armed';
+  let armed = hold.armed !== false;
   w.moeCuspArm = () => {
     armed = true;
   };
-  const due = () => armed && (when === 'live' ? (w.moeCusp?.live?.points ?? 0) > 0 : Number(document.body.dataset.chunks) >= 1);
+  const due = () => armed && (hold.after === 'live' ? (w.moeCusp?.live?.points ?? 0) > 0 : Number(document.body.dataset.chunks) >= 1);
   w.moeCuspRelease = () => {
     released = true;
     for (const f of held.splice(0)) f();
