@@ -286,7 +286,7 @@ describe('web page', { skip }, () => {
     assert.equal(await page.inputValue('#experiment'), 'fig3');
     assert.equal(await page.locator('#experiment optgroup[label^="Trainable MoE"] option').count(), 5);
     assert.match((await page.textContent('#run-summary')) ?? '', /^1 training scan, 160 k model-steps, 80 models$/);
-    assert.match((await page.textContent('#experiment-note')) ?? '', /hard top-1 router.*keeps no partial results/);
+    assert.match((await page.textContent('#experiment-note')) ?? '', /hard top-1 router.*Resume continues from the last evaluation point/);
     assert.equal(JSON.parse(await page.inputValue('#spec-json')).model, 'training');
     // the URL follows the form (and a link of it reopens this preset)
     await page.selectOption('#scale', 'paper');
@@ -324,7 +324,7 @@ describe('web page', { skip }, () => {
     await page.waitForFunction(() => /%/.test(document.getElementById('progress-text')?.textContent ?? ''));
     await page.click('#stop');
     await page.waitForSelector('body[data-state="stopped"]');
-    assert.match((await page.textContent('#progress-text')) ?? '', /^Stopped\. Training runs keep no partial results/);
+    assert.match((await page.textContent('#progress-text')) ?? '', /^Stopped/);
     const result = await runToEnd(page, 75_000);
     assert.equal(result.provenance[0].adapter, 'CPU (f64 twin)');
     assert.ok(result.estimates.some((e) => e.id === 'fig5.lambda-threshold'));

@@ -1,13 +1,13 @@
-// The N-expert presets on the page (MODEL.md sec. 5): the same preset modules and analysis
-// as the CLI, run on the page's WebGPU device (WebGpuExpertEngine) or, without one, on the
-// f64 twin in the page's thread (CpuExpertEngine yields between chunks of ~250 ms). They are
-// not chunked like the two-expert scans: Stop ends the run, and a rerun starts afresh.
+// The N-expert presets and a user's N-expert scan on the page (MODEL.md sec. 5): the same
+// preset modules, experiment runner and analysis as the CLI, run on the page's WebGPU device
+// (WebGpuExpertEngine) or, without one, on the f64 twin in the page's thread (CpuExpertEngine
+// yields between chunks of ~250 ms). Stop keeps a checkpoint; Resume continues from it
+// (extra-run.ts).
 
 import type { Engine } from '../../src/core/engine.js';
 import { CpuExpertEngine } from '../../src/core/experts-cpu.js';
 import { WebGpuExpertEngine } from '../../src/core/experts-engine.js';
 import type { ExpertEngine } from '../../src/core/experts.js';
-import type { ProgressReport } from '../../src/core/scan.js';
 import { WebGpuEngine } from '../../src/core/webgpu-engine.js';
 import type { WebScale } from '../../src/experiments/browser.js';
 import {
@@ -15,22 +15,30 @@ import {
   EXPERT_PRESETS,
   expertPresetSpecs,
   isExpertPresetId,
-  runExpertPreset,
   type ExpertPresetId,
 } from '../../src/experiments/experts/presets/index.js';
-import { ExpertRunStopped, expertScanCost } from '../../src/experiments/experts/run.js';
-import { formatDuration, formatSI } from '../../src/report/format.js';
+import { analyzeExpertSpec } from '../../src/experiments/experts/analysis.js';
+import {
+  completeExpertExperiment,
+  ExpertExperimentInterrupted,
+  prepareExpertExperiment,
+  runExpertExperimentPart,
+  type ExpertExperimentCheckpoint,
+  type ExpertExperimentTarget,
+} from '../../src/experiments/experts/experiment.js';
+import { expertScanCost, joinExpertPieces, type ExpertScanPiece } from '../../src/experiments/experts/run.js';
+import type { ExpertScanSpec } from '../../src/experiments/experts/spec.js';
+import { formatSI } from '../../src/report/format.js';
 import type { Scale } from '../../src/experiments/presets/index.js';
-import type { PageOutcome } from './extra-presets.js';
+import type { PageExperiment } from './extra-run.js';
 
-export { EXPERT_PRESET_IDS, EXPERT_PRESETS, isExpertPresetId, type ExpertPresetId };
+export { EXPERT_PRESET_IDS, EXPERT_PRESETS, expertPresetSpecs, isExpertPresetId, type ExpertPresetId };
 
 /** The CLI scale behind a web scale: `browser` runs the quick scans. */
 export const expertScale = (scale: WebScale): Scale => (scale === 'browser' ? 'quick' : scale);
 
-/** A preset's cost (a sentence for the run bar) and its first scan (for the JSON box). */
-export function expertPresetCost(id: ExpertPresetId, scale: WebScale, seed: number): { summary: string; steps: number; first: unknown } {
-  const specs = expertPresetSpecs(id, expertScale(scale), seed);
+/** The cost of N-expert scans (a sentence for the run bar, the router-steps) and the first scan (for the JSON box). */
+export function expertCost(specs: readonly ExpertScanSpec[]): { summary: string; steps: number; first: unknown } {
   const steps = specs.reduce((n, s) => n + expertScanCost(s), 0);
   return { summary: `${specs.length} N-expert scan${specs.length > 1 ? 's' : ''}, ${formatSI(steps)} router-steps`, steps, first: specs[0] };
 }
@@ -49,32 +57,33 @@ function expertEngineOn(engine: Engine): ExpertEngine {
   return new CpuExpertEngine();
 }
 
-export async function runExpertPresetOnPage(
-  engine: Engine,
-  id: ExpertPresetId,
-  scale: WebScale,
-  seed: number,
-  options: { signal: AbortSignal; onProgress: (p: ProgressReport) => void },
-): Promise<PageOutcome> {
-  const stop = {
-    get requested() {
-      return options.signal.aborted;
+/**
+ * An N-expert experiment (a preset at a web scale, or a user's spec) as the page runs it: the
+ * CLI's experiment runner, a checkpoint only when Stop interrupts it (and a call between scans
+ * for the live figure), the generic analysis of each finished scan.
+ */
+export function expertPageExperiment(engine: Engine, target: ExpertExperimentTarget): PageExperiment<ExpertScanPiece, ExpertExperimentCheckpoint> {
+  const experiment = prepareExpertExperiment(target);
+  const { specs } = experiment;
+  return {
+    ...experiment,
+    unit: 'router-steps',
+    noun: 'N-expert',
+    run: async (o) => {
+      try {
+        const part = await runExpertExperimentPart(expertEngineOn(engine), experiment, {
+          onProgress: o.onProgress,
+          stop: o.stop,
+          resume: o.resume,
+          // Between scans (and when a stop interrupts, with a snapshot: `current`); never on a timer.
+          checkpoint: { intervalMs: 1e12, save: (c) => void (c.current === null && c.scans.length > 0 && o.onScan(c.scans)) },
+        });
+        return { result: completeExpertExperiment(part) };
+      } catch (err) {
+        if (err instanceof ExpertExperimentInterrupted) return { stopped: { checkpoint: err.checkpoint, scans: err.checkpoint.scans } };
+        throw err;
+      }
     },
+    analyzeScan: (i, piece) => analyzeExpertSpec(joinExpertPieces(specs[i], [piece]), specs.length > 1 ? `scan${i + 1}` : experiment.id),
   };
-  try {
-    const result = await runExpertPreset(expertEngineOn(engine), id, expertScale(scale), seed, { onProgress: options.onProgress, stop });
-    const steps = result.provenance.reduce((n, p) => n + p.routerSteps, 0);
-    const ms = result.provenance.reduce((n, p) => n + p.elapsedMs, 0);
-    return {
-      state: 'done',
-      result,
-      engineNote: `engine: ${[...new Set(result.provenance.map((p) => p.adapter))].join(' + ')}`,
-      message: `Done: ${formatSI(steps)} router-steps in ${formatDuration(ms)} (${formatSI((steps * 1000) / ms)} router-steps/s).`,
-    };
-  } catch (err) {
-    if (err instanceof ExpertRunStopped)
-      return { state: 'stopped', message: 'Stopped. N-expert runs keep no partial results yet: Run starts afresh.' };
-    console.error(`moe-cusp: the N-expert run failed: ${(err as Error).message}`);
-    return { state: 'failed', message: `The run failed: ${(err as Error).message}` };
-  }
 }

@@ -6,6 +6,7 @@ import type { ChunkedRun } from '../../src/experiments/chunked.js';
 import type { ExperimentResult } from '../../src/experiments/types.js';
 import { $, ui } from './dom.js';
 import type { EditorStatus } from './editor.js';
+import type { ExtraResume } from './extra-run.js';
 import { PageEngines, type EngineKind } from './engines.js';
 import { LiveView } from './results.js';
 
@@ -16,8 +17,8 @@ export const state = {
   chunks: 0,
   /** set while a state from the URL is applied (no URL writes meanwhile) */
   applying: false,
-  /** a chunked run that Stop interrupted and the setup it ran (setupKey): Resume continues it */
-  stopped: null as { run: ChunkedRun; key: string } | null,
+  /** a run that Stop interrupted (a chunked run, or an N-expert or training run's checkpoint) and the setup it ran (setupKey): Resume continues it */
+  stopped: null as ({ run: ChunkedRun; key: string } | { extra: ExtraResume; key: string }) | null,
   /** the setup of the results on screen (whole or partial); they are out of date when it changes */
   shownKey: null as string | null,
 };

@@ -141,7 +141,7 @@ export class LiveView {
     private readonly readout: HTMLElement,
   ) {}
 
-  show(fig: Figure, spec: ScanSpec): void {
+  show(fig: Figure, spec?: ScanSpec): void {
     this.box.hidden = false;
     if (this.chart && this.kind === 'heatmap' && fig.kind === 'heatmap') {
       (this.chart as HeatmapChart).update(displayFigure(fig) as HeatmapFigure);

@@ -8,21 +8,20 @@
 
 import type { Engine } from '../../src/core/engine.js';
 import type { ProgressReport } from '../../src/core/scan.js';
-import type { WebScale } from '../../src/experiments/browser.js';
 import { ChunkedRun, StopError } from '../../src/experiments/chunked.js';
-import type { Figure } from '../../src/experiments/types.js';
+import type { Figure, ScanSpec } from '../../src/experiments/types.js';
 import { formatDuration, formatSI } from '../../src/report/format.js';
 import { ui, views } from './dom.js';
 import type { EngineKind } from './engines.js';
 import { CONFIRM_MS, recordRate, roughDuration } from './estimate.js';
-import type { ExtraPreset } from './extra-presets.js';
+import type { ExtraPreset, ExtraResume } from './extra-presets.js';
 import { cellCounts, liveFigure, partialExports, partialResult } from './live-figures.js';
 import { engines, expose, live, setBodyState, state } from './page-state.js';
 import { progressListeners, showProgress, showStatus } from './progress.js';
 import { clearResult, showResult } from './results.js';
 import { RunDock } from './run-dock.js';
 import type { RunControls } from './run-controls.js';
-import { costOf, extra, presetSeed, refresh, setupKey, target } from './setup-form.js';
+import { costOf, extra, refresh, setupKey, target } from './setup-form.js';
 
 let controls: RunControls;
 export const dock = new RunDock(
@@ -60,9 +59,14 @@ function drawLive(run: ChunkedRun, scan: number, stopped = false): void {
   const title = stopped
     ? `Stopped${where}: ${f.figure.title} (the data so far)`
     : `Live, ${Math.round(100 * lastFraction)} %${where}: ${f.figure.title}`;
+  showLive(scan, f.figure, title, stopped, f.spec);
+}
+
+/** Puts a figure in the live view under `title`; the first one while running comes into view. */
+function showLive(scan: number, figure: Figure, title: string, stopped: boolean, spec?: ScanSpec): void {
   const first = shown === null;
-  shown = { scan, figure: { ...f.figure, title } };
-  live.show(shown.figure, f.spec);
+  shown = { scan, figure: { ...figure, title } };
+  live.show(shown.figure, spec);
   liveDraws++;
   expose('live', { draws: liveDraws, chunks: state.chunks, title, points: dataPoints(shown.figure) });
   if (first && !stopped) dock.keepInView(ui.results.querySelector<HTMLElement>('#live') ?? ui.results);
@@ -163,32 +167,42 @@ async function lostSoon(): Promise<boolean> {
   return engines.lost !== null;
 }
 
-/** An N-expert or training preset (extra-presets.ts): run whole with progress; Stop ends it. */
-async function startExtra(x: ExtraPreset, seed: number): Promise<void> {
+/** An N-expert or training run (extra-presets.ts): progress, a live figure per finished scan, Stop keeps a checkpoint. */
+async function startExtra(x: ExtraPreset, resumeFrom: ExtraResume | null): Promise<void> {
   const abort = new AbortController();
   const key = setupKey();
   const engine = engines.current();
   clearResult(views);
   live.clear();
   shown = null;
+  lastFraction = 0;
   state.result = null;
   state.stopped = null;
   state.shownKey = null;
   state.running = { run: null, abort, kind: engines.kind() };
   setBodyState('running');
-  ui.meta.textContent = 'Running…';
+  ui.meta.textContent = resumeFrom ? 'Running (continued)…' : 'Running…';
   dock.show('running');
   dock.bringResults();
   refresh();
-  showStatus('Starting…');
+  showStatus(resumeFrom ? 'Continuing from the checkpoint…' : 'Starting…');
   const t0 = performance.now();
   let steps = 0;
+  let first = 0;
   const onProgress = (p: ProgressReport) => {
+    if (steps === 0) first = p.routerSteps;
     steps = p.routerSteps;
+    lastFraction = p.fraction;
     showProgress(p, x.unit);
   };
-  const outcome = await x.run(engine, ui.scale.value as WebScale, seed, { signal: abort.signal, onProgress, onStatus: showStatus });
-  if ('result' in outcome) {
+  const onLive = (figure: Figure, scan: number, scans: number) => {
+    const where = scans > 1 ? ` (scan ${scan + 1} of ${scans} finished)` : '';
+    showLive(scan, figure, `Live, ${Math.round(100 * lastFraction)} %${where}: ${figure.title}`, false);
+  };
+  const outcome = await x.run(engine, { signal: abort.signal, onProgress, onStatus: showStatus, onLive, resume: resumeFrom });
+  if (outcome.state === 'done') {
+    live.clear();
+    shown = null;
     state.result = outcome.result;
     state.shownKey = key;
     expose('result', outcome.result);
@@ -202,12 +216,27 @@ async function startExtra(x: ExtraPreset, seed: number): Promise<void> {
       'run',
     );
   } else {
-    recordRate(engine.info.adapter, x.family, steps, performance.now() - t0, 'run');
-    ui.meta.textContent = outcome.state === 'stopped' ? 'Stopped: this kind of run keeps no partial results.' : 'The run failed.';
+    recordRate(engine.info.adapter, x.family, steps - first, performance.now() - t0, 'run');
+    if (outcome.state === 'stopped') {
+      state.stopped = outcome.resume && key !== null ? { extra: outcome.resume, key } : null;
+      state.shownKey = key;
+      live.clear();
+      shown = null;
+      expose('partial', outcome.partial);
+      const words = outcome.resume
+        ? 'Stopped: Resume continues from there; Run starts afresh.'
+        : 'Stopped before anything was kept: Run starts afresh.';
+      if (outcome.partial) {
+        showResult(views, outcome.partial, 'partial results');
+        partialExports(views.exportsBox, views.exportButtons, outcome.partial, null);
+        ui.meta.prepend(`${words} `);
+      } else ui.meta.textContent = words;
+    } else ui.meta.textContent = 'The run failed.';
   }
   ui.progressText.textContent = outcome.message;
   setBodyState(outcome.state);
-  dock.show(outcome.state);
+  dock.show(outcome.state, outcome.state === 'stopped' && outcome.resume !== null);
+  if (outcome.state === 'stopped') dock.progress(lastFraction, outcome.message);
   state.running = null;
   refresh();
 }
@@ -228,8 +257,8 @@ export async function start(): Promise<void> {
   if (!(await confirmed()) || state.running) return;
   const x = extra();
   if (x) {
-    const seed = presetSeed();
-    if (seed !== null) await startExtra(x, seed);
+    pendingContinue = null;
+    await startExtra(x, null);
     return;
   }
   const t = target();
@@ -267,6 +296,11 @@ export async function start(): Promise<void> {
 export async function resume(): Promise<void> {
   const stopped = state.stopped;
   if (!stopped || state.running || stopped.key !== setupKey()) return;
+  if ('extra' in stopped) {
+    const x = extra();
+    if (x) await startExtra(x, stopped.extra);
+    return;
+  }
   clearResult(views);
   dock.bringResults();
   let engine: Engine = engines.current();

@@ -14,7 +14,7 @@ import { formatSI } from '../../src/report/format.js';
 import { ui } from './dom.js';
 import { ScanEditor, type EditorStatus } from './editor.js';
 import { estimate, type RateFamily } from './estimate.js';
-import { appendExtraOptions, extraPreset, type ExtraPreset, type ExtraPresetId } from './extra-presets.js';
+import { appendExtraOptions, extraPreset, isExtraPresetId, type ExtraPreset, type ExtraPresetId } from './extra-presets.js';
 import { errorInWords } from './field-words.js';
 import { engines, state } from './page-state.js';
 import type { RunControls } from './run-controls.js';
@@ -47,11 +47,18 @@ export function presetSeed(): number | null {
   return ok ? v : null;
 }
 
-/** The runner of the selected preset when it is an N-expert or training one (run whole, extra-presets.ts). */
-export const extra = (): ExtraPreset | null => extraPreset(ui.experiment.value);
+/** Whether the selected preset is an N-expert or training one (run by extra-presets.ts). */
+const isExtra = () => isExtraPresetId(ui.experiment.value);
+
+/** The runner of the selected preset when it is an N-expert or training one and its seed is valid. */
+export function extra(): ExtraPreset | null {
+  if (!isExtra()) return null;
+  const seed = presetSeed();
+  return seed === null ? null : extraPreset(ui.experiment.value, ui.scale.value as WebScale, seed);
+}
 
 function presetSpecs(): ParsedSpec[] | null {
-  if (extra()) return null;
+  if (isExtra()) return null;
   const seed = presetSeed();
   // Completed (parseSpec): the JSON box and the editor show every default explicitly.
   return seed === null ? null : webPresetSpecs(ui.experiment.value as PresetId, ui.scale.value as WebScale, seed).map((s) => parseSpec(s));
@@ -68,8 +75,7 @@ export function target(): ChunkedTarget | null {
 
 /** What the setup computes, as a string: results on screen carry the key of theirs. */
 export function setupKey(): string | null {
-  const x = extra();
-  if (x) {
+  if (isExtra()) {
     const seed = presetSeed();
     return seed === null ? null : `${ui.experiment.value}|${ui.scale.value}|${seed}`;
   }
@@ -125,10 +131,9 @@ export function costOf(): { summary: string; steps: number; family: RateFamily; 
     const e = estimate(adapter, steps, family);
     return { ms: e?.ms ?? null, estimate: e ? `Estimated time: ${e.text}.` : 'Estimated time: known after a first run on this engine.' };
   };
-  if (x) {
-    const seed = presetSeed();
-    if (seed === null) return null;
-    const c = x.cost(ui.scale.value as WebScale, seed);
+  if (isExtra()) {
+    if (!x) return null;
+    const c = x.cost();
     return { summary: c.summary, steps: c.steps, family: x.family, ...timed(c.steps, x.family) };
   }
   const t = target();
@@ -164,12 +169,11 @@ export function refresh(): void {
     }
   }
   const x = extra();
-  const xSeed = x ? presetSeed() : null;
-  const ok = (t !== null && !jsonBad && capacity === null) || xSeed !== null;
+  const ok = (t !== null && !jsonBad && capacity === null) || x !== null;
   const running = state.running !== null;
   ui.run.disabled = !ok || running;
   ui.stop.disabled = !running;
-  ui.editPreset.hidden = x !== null;
+  ui.editPreset.hidden = isExtra();
   lock(running);
   const cost = ok ? costOf() : null;
   ui.summary.textContent = cost ? cost.summary : (capacity ?? (t === null || jsonBad ? 'Fix the marked field to run.' : ''));
@@ -177,8 +181,8 @@ export function refresh(): void {
     controls.estimate.textContent = cost?.estimate ?? '';
     controls.estimate.dataset.ms = cost?.ms == null ? '' : String(Math.round(cost.ms));
   }
-  if (x) {
-    ui.note.textContent = x.note;
+  if (isExtra()) {
+    ui.note.textContent = x?.note ?? '';
   } else if (preset) {
     const id = ui.experiment.value as PresetId;
     const n = t?.kind === 'preset' ? t.specs.length : 0;
@@ -199,9 +203,8 @@ export function refresh(): void {
 }
 
 function presetChanged(push = false): void {
-  const seed = presetSeed();
   const x = extra();
-  if (x && seed !== null) setJson(JSON.stringify(x.cost(ui.scale.value as WebScale, seed).first, null, 2));
+  if (x) setJson(JSON.stringify(x.cost().first, null, 2));
   const specs = presetSpecs();
   if (specs) setJson(JSON.stringify(specs[0], null, 2));
   showJsonError(null);

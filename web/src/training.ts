@@ -4,35 +4,42 @@
 // (CpuTrainingEngine). The digits presets (fig4, fig5) load the digits data first (digits.ts).
 // A train call is cut into slices of steps (any split of the steps gives the same parameters,
 // core/training/engine.ts): the CPU twin's slices last ~40 ms with a yield between them, so the
-// page paints its progress, and Stop is heard between slices on either engine. Like the
-// N-expert presets they run whole: Stop ends the run and keeps nothing; a rerun starts afresh.
+// page paints its progress, and Stop is heard between slices on either engine. Stop keeps the
+// last checkpoint; Resume continues from it (extra-run.ts).
 
 import type { Engine } from '../../src/core/engine.js';
 import { CpuTrainingEngine } from '../../src/core/training/cpu-engine.js';
 import type { TrainingEngine, TrainingPlan, TrainingSession } from '../../src/core/training/engine.js';
 import { WebGpuTrainingEngine } from '../../src/core/training/webgpu-engine.js';
-import { progressReport } from '../../src/core/scan.js';
 import { WebGpuEngine } from '../../src/core/webgpu-engine.js';
 import type { WebScale } from '../../src/experiments/browser.js';
+import { analyzeTrainingScan } from '../../src/experiments/training/analysis.js';
+import {
+  completeTrainingExperiment,
+  prepareTrainingExperiment,
+  runTrainingExperimentPart,
+  TrainingExperimentInterrupted,
+  type TrainingExperimentCheckpoint,
+  type TrainingExperimentTarget,
+} from '../../src/experiments/training/experiment.js';
 import {
   isTrainingPresetId,
   TRAINING_PRESET_IDS,
   TRAINING_PRESETS,
-  trainingExperimentResult,
   trainingPresetSpecs,
   type TrainingPresetId,
 } from '../../src/experiments/training/presets/index.js';
-import { runTrainingScan, TrainingScanInterrupted, type TrainingDataSource, type TrainingScanOutcome } from '../../src/experiments/training/run.js';
+import { joinTrainingPieces, type TrainingDataSource, type TrainingScanPiece } from '../../src/experiments/training/run.js';
 import { trainingCellCost, trainingGrid, type TrainingScanSpec } from '../../src/experiments/training/spec.js';
-import { formatDuration, formatSI } from '../../src/report/format.js';
+import { formatSI } from '../../src/report/format.js';
 import { loadPageDigits } from './digits.js';
 import { expertScale } from './experts.js';
-import type { PageOutcome, PageRunOptions } from './extra-presets.js';
+import type { PageExperiment } from './extra-run.js';
 
 export { isTrainingPresetId, TRAINING_PRESET_IDS, TRAINING_PRESETS, type TrainingPresetId };
 
 /** The CLI scale behind a web scale, as for the N-expert presets: `browser` runs the quick scans. */
-const trainingScale = expertScale;
+export const trainingScale = expertScale;
 
 const cells = (s: TrainingScanSpec) => trainingGrid(s).cells.length;
 
@@ -51,7 +58,7 @@ export function trainingPresetCost(id: TrainingPresetId, scale: WebScale, seed: 
 
 /** The note under the select: the preset's description and what Stop does. */
 export function trainingPresetNote(id: TrainingPresetId): string {
-  return `${TRAINING_PRESETS[id].description} (Stop ends a training run and keeps no partial results; a rerun starts afresh.)`;
+  return `${TRAINING_PRESETS[id].description} (Stop keeps the work so far: Resume continues from the last evaluation point.)`;
 }
 
 /** The training presets as an option group of the experiment select. */
@@ -144,54 +151,54 @@ async function pageTrainingData(specs: readonly TrainingScanSpec[], onStatus: (m
   return { digits: { train, test } };
 }
 
-export async function runTrainingPresetOnPage(
+/**
+ * A training experiment (a preset at a web scale) as the page runs it: the CLI's experiment
+ * runner on a sliced engine. Stop is heard between slices (at most ~250 ms of work): the run
+ * then continues from the last checkpoint, kept in memory at an evaluation point every second
+ * and between scans (a stop heard at an evaluation point gives one there).
+ */
+export function trainingPageExperiment(
   engine: Engine,
-  id: TrainingPresetId,
-  scale: WebScale,
-  seed: number,
-  options: PageRunOptions,
-): Promise<PageOutcome> {
-  const { signal } = options;
-  const stopped: PageOutcome = { state: 'stopped', message: 'Stopped. Training runs keep no partial results: Run starts afresh.' };
+  target: TrainingExperimentTarget,
+  options: { signal: AbortSignal; onStatus: (m: string) => void },
+): PageExperiment<TrainingScanPiece, TrainingExperimentCheckpoint> {
+  const experiment = prepareTrainingExperiment(target);
+  const { specs } = experiment;
   const gpu = engine instanceof WebGpuEngine;
-  const sliced = new SlicedTrainingEngine(trainingEngineOn(engine), gpu ? 250 : 40, !gpu, signal);
-  const stop = {
-    get requested() {
-      return signal.aborted;
+  return {
+    ...experiment,
+    unit: 'model-steps',
+    noun: 'training',
+    run: async (o) => {
+      const source = await pageTrainingData(specs, options.onStatus);
+      options.onStatus('Preparing the training engine…');
+      const sliced = new SlicedTrainingEngine(trainingEngineOn(engine), gpu ? 250 : 40, !gpu, options.signal);
+      // A copy: the runner's arrays go on filling after a checkpoint is handed over.
+      let last: TrainingExperimentCheckpoint | null = o.resume ?? null;
+      try {
+        const part = await runTrainingExperimentPart(sliced, experiment, source, {
+          onProgress: o.onProgress,
+          stop: o.stop,
+          resume: o.resume,
+          checkpoint: {
+            intervalMs: 1000,
+            save: (c) => {
+              const finished = c.current === null && c.scans.length > (last?.scans.length ?? 0);
+              last = structuredClone(c);
+              if (finished) o.onScan(last.scans);
+            },
+          },
+        });
+        return { result: completeTrainingExperiment(part) };
+      } catch (err) {
+        if (err instanceof TrainingExperimentInterrupted) return { stopped: { checkpoint: err.checkpoint, scans: err.checkpoint.scans } };
+        if (err instanceof PageStopped) return { stopped: last && { checkpoint: last, scans: last.scans } };
+        throw err;
+      }
+    },
+    analyzeScan: (i, piece) => {
+      const id = specs.length > 1 ? `scan${i + 1}` : experiment.id;
+      return analyzeTrainingScan(joinTrainingPieces(specs[i], [piece]), id, specs[i].description ?? experiment.title);
     },
   };
-  try {
-    const s = trainingScale(scale);
-    const specs = trainingPresetSpecs(id, s, seed);
-    const source = await pageTrainingData(specs, options.onStatus);
-    options.onStatus('Preparing the training engine…');
-    const total = specs.reduce((n, spec) => n + cells(spec) * trainingCellCost(spec), 0);
-    const t0 = performance.now();
-    const outcomes: TrainingScanOutcome[] = [];
-    let before = 0;
-    for (const spec of specs) {
-      if (signal.aborted) return stopped;
-      const done = before;
-      outcomes.push(
-        await runTrainingScan(sliced, spec, source, {
-          stop,
-          onProgress: (p) => options.onProgress(progressReport(done + p.routerSteps, total, performance.now() - t0)),
-        }),
-      );
-      before += cells(spec) * trainingCellCost(spec);
-    }
-    const result = trainingExperimentResult(id, s, specs, outcomes);
-    const steps = result.provenance.reduce((n, p) => n + p.routerSteps, 0);
-    const ms = result.provenance.reduce((n, p) => n + p.elapsedMs, 0);
-    return {
-      state: 'done',
-      result,
-      engineNote: `engine: ${[...new Set(result.provenance.map((p) => p.adapter))].join(' + ')}`,
-      message: `Done: ${formatSI(steps)} model-steps in ${formatDuration(ms)} (${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} model-steps/s).`,
-    };
-  } catch (err) {
-    if (err instanceof PageStopped || err instanceof TrainingScanInterrupted) return stopped;
-    console.error(`moe-cusp: the training run failed: ${(err as Error).message}`);
-    return { state: 'failed', message: `The run failed: ${(err as Error).message}` };
-  }
 }
