@@ -286,7 +286,7 @@ describe('web page', { skip }, () => {
     assert.equal(await page.inputValue('#experiment'), 'fig3');
     assert.equal(await page.locator('#experiment optgroup[label^="Trainable MoE"] option').count(), 5);
     assert.match((await page.textContent('#run-summary')) ?? '', /^1 training scan, 160 k model-steps, 80 models$/);
-    assert.match((await page.textContent('#experiment-note')) ?? '', /hard top-1 router.*Resume continues from the last evaluation point/);
+    assert.match((await page.textContent('#experiment-note')) ?? '', /hard top-1 router.*Resume continues from there/);
     assert.equal(JSON.parse(await page.inputValue('#spec-json')).model, 'training');
     // the URL follows the form (and a link of it reopens this preset)
     await page.selectOption('#scale', 'paper');

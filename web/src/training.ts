@@ -4,8 +4,8 @@
 // (CpuTrainingEngine). The digits presets (fig4, fig5) load the digits data first (digits.ts).
 // A train call is cut into slices of steps (any split of the steps gives the same parameters,
 // core/training/engine.ts): the CPU twin's slices last ~40 ms with a yield between them, so the
-// page paints its progress, and Stop is heard between slices on either engine. Stop keeps the
-// last checkpoint; Resume continues from it (extra-run.ts).
+// page paints its progress. Stop keeps an exact checkpoint; Resume continues from it
+// (extra-run.ts).
 
 import type { Engine } from '../../src/core/engine.js';
 import { CpuTrainingEngine } from '../../src/core/training/cpu-engine.js';
@@ -58,7 +58,7 @@ export function trainingPresetCost(id: TrainingPresetId, scale: WebScale, seed: 
 
 /** The note under the select: the preset's description and what Stop does. */
 export function trainingPresetNote(id: TrainingPresetId): string {
-  return `${TRAINING_PRESETS[id].description} (Stop keeps the work so far: Resume continues from the last evaluation point.)`;
+  return `${TRAINING_PRESETS[id].description} (Stop keeps the work so far: Resume continues from there.)`;
 }
 
 /** The training presets as an option group of the experiment select. */
@@ -67,14 +67,6 @@ export function appendTrainingOptions(select: HTMLSelectElement): void {
   group.label = "Trainable MoE (the paper's Figs. 1-5)";
   for (const id of TRAINING_PRESET_IDS) group.append(new Option(TRAINING_PRESETS[id].title, id));
   select.append(group);
-}
-
-/** Stop pressed between two slices of a train call. */
-class PageStopped extends Error {
-  constructor() {
-    super('stopped');
-    this.name = 'PageStopped';
-  }
 }
 
 const gpuEngines = new WeakMap<WebGpuEngine, WebGpuTrainingEngine>();
@@ -95,16 +87,12 @@ function trainingEngineOn(engine: Engine): TrainingEngine {
   return t;
 }
 
-/**
- * An engine whose sessions train in slices of about `sliceMs`: between slices it yields to the
- * page (when `yieldBetween`) and throws PageStopped once `signal` is aborted.
- */
+/** An engine whose sessions train in slices of about `sliceMs`, yielding to the page between them (when `yieldBetween`). */
 class SlicedTrainingEngine implements TrainingEngine {
   constructor(
     private readonly inner: TrainingEngine,
     private readonly sliceMs: number,
     private readonly yieldBetween: boolean,
-    private readonly signal: AbortSignal,
   ) {}
 
   get info() {
@@ -113,11 +101,10 @@ class SlicedTrainingEngine implements TrainingEngine {
 
   async open(plan: TrainingPlan): Promise<TrainingSession> {
     const session = await this.inner.open(plan);
-    const { sliceMs, yieldBetween, signal } = this;
+    const { sliceMs, yieldBetween } = this;
     let msPerStep = 0;
     const train = async (from: number, to: number, onModelSteps?: (done: number) => void): Promise<void> => {
       for (let s = from; s < to; ) {
-        if (signal.aborted) throw new PageStopped();
         const steps = Math.min(to - s, msPerStep > 0 ? Math.max(1, Math.floor(sliceMs / msPerStep)) : 4);
         const t0 = performance.now();
         const before = (s - from) * session.models;
@@ -153,14 +140,13 @@ async function pageTrainingData(specs: readonly TrainingScanSpec[], onStatus: (m
 
 /**
  * A training experiment (a preset at a web scale) as the page runs it: the CLI's experiment
- * runner on a sliced engine. Stop is heard between slices (at most ~250 ms of work): the run
- * then continues from the last checkpoint, kept in memory at an evaluation point every second
- * and between scans (a stop heard at an evaluation point gives one there).
+ * runner, whose stop is heard within about a second of training and leaves an exact
+ * checkpoint (kept in memory by the page); a call between scans for the live figure.
  */
 export function trainingPageExperiment(
   engine: Engine,
   target: TrainingExperimentTarget,
-  options: { signal: AbortSignal; onStatus: (m: string) => void },
+  options: { onStatus: (m: string) => void },
 ): PageExperiment<TrainingScanPiece, TrainingExperimentCheckpoint> {
   const experiment = prepareTrainingExperiment(target);
   const { specs } = experiment;
@@ -172,27 +158,18 @@ export function trainingPageExperiment(
     run: async (o) => {
       const source = await pageTrainingData(specs, options.onStatus);
       options.onStatus('Preparing the training engine…');
-      const sliced = new SlicedTrainingEngine(trainingEngineOn(engine), gpu ? 250 : 40, !gpu, options.signal);
-      // A copy: the runner's arrays go on filling after a checkpoint is handed over.
-      let last: TrainingExperimentCheckpoint | null = o.resume ?? null;
+      // The CPU twin trains in slices of ~40 ms with a yield between them, so the page paints.
+      const sliced = new SlicedTrainingEngine(trainingEngineOn(engine), gpu ? 250 : 40, !gpu);
       try {
         const part = await runTrainingExperimentPart(sliced, experiment, source, {
           onProgress: o.onProgress,
           stop: o.stop,
           resume: o.resume,
-          checkpoint: {
-            intervalMs: 1000,
-            save: (c) => {
-              const finished = c.current === null && c.scans.length > (last?.scans.length ?? 0);
-              last = structuredClone(c);
-              if (finished) o.onScan(last.scans);
-            },
-          },
+          checkpoint: { intervalMs: 1e12, save: (c) => void (c.current === null && c.scans.length > 0 && o.onScan(c.scans)) },
         });
         return { result: completeTrainingExperiment(part) };
       } catch (err) {
         if (err instanceof TrainingExperimentInterrupted) return { stopped: { checkpoint: err.checkpoint, scans: err.checkpoint.scans } };
-        if (err instanceof PageStopped) return { stopped: last && { checkpoint: last, scans: last.scans } };
         throw err;
       }
     },

@@ -140,7 +140,8 @@ export function checkTrainingCheckpoint(input: unknown, label: string, specs?: r
       checkCells(current.finished as TrainingCellResult[], current.finished.length, spec, 'current.finished', fail);
       const g = current.group;
       if (g) {
-        const P = trainingPoints(spec).length;
+        const points = trainingPoints(spec);
+        const P = points.length;
         if (g.begin !== begin + current.finished.length || g.end <= g.begin || g.end > end)
           fail('current.group', `cells [${g.begin}, ${g.end}) do not continue the finished cells of [${begin}, ${end})`);
         if (g.points >= P) fail('current.group.points', `is ${g.points}; the scan has ${P} points`);
@@ -148,8 +149,10 @@ export function checkTrainingCheckpoint(input: unknown, label: string, specs?: r
         const size = (g.end - g.begin) * spec.initialisations * parameterCount(spec);
         if (g.params.length !== size) fail('current.group.params', `has ${plural(g.params.length, 'value')}, the group's models have ${size}`);
         if (!g.params.every(Number.isFinite)) fail('current.group.params', 'holds a value that is not finite');
-        const stepAt = g.points === 0 ? (spec.protocol.kind === 'sweep' ? [0, spec.steps] : [0]) : [trainingPoints(spec)[g.points - 1].step];
-        if (!stepAt.includes(g.step)) fail('current.group.step', `is ${g.step}; after ${g.points} points it must be ${stepAt.join(' or ')}`);
+        // between the last point recorded (or the start) and the next one (a stop between slices)
+        const from = g.points === 0 ? 0 : points[g.points - 1].step;
+        const to = points[g.points].step;
+        if (!(g.step >= from && g.step <= to)) fail('current.group.step', `is ${g.step}; after ${g.points} points it must be from ${from} to ${to}`);
       }
     }
   }

@@ -85,9 +85,9 @@ export interface TrainingScanSnapshot {
 export interface TrainingRunOptions {
   cells?: readonly [number, number];
   onProgress?: ProgressListener | undefined;
-  /** asks the run to stop at the next evaluation point: it throws TrainingScanInterrupted with a snapshot */
+  /** asks the run to stop within about a second of training: it throws TrainingScanInterrupted with a snapshot */
   stop?: StopToken | undefined;
-  /** receives a snapshot at an evaluation point at most every intervalMs */
+  /** receives a snapshot at a slice boundary or an evaluation point at most every intervalMs */
   checkpoint?: { intervalMs: number; save(s: TrainingScanSnapshot): Promise<void> | void } | undefined;
   resume?: TrainingScanSnapshot | undefined;
   /** the most parameters (models x size) one session holds; cells are trained in groups below it */
@@ -135,6 +135,9 @@ export function trainingData(
 
 const DEFAULT_SESSION_PARAMS = 1 << 24;
 
+/** Work between two boundaries (a stop heard, a checkpoint due) when a stop or checkpoints may come (ms). */
+const SLICE_MS = 1000;
+
 /** Trains cells [begin, end) of a scan and evaluates them at every point. */
 export async function runTrainingScanPart(
   engine: TrainingEngine,
@@ -166,6 +169,8 @@ export async function runTrainingScanPart(
   const spp = spec.protocol.kind === 'sweep' ? spec.protocol.stepsPerPoint : 0;
   const segments = resume ? [...resume.segments] : [];
   let lastSave = performance.now();
+  const sliced = options.stop !== undefined || options.checkpoint !== undefined;
+  let msPerStep = 0;
   let done = results.length * cellCost;
   let info = engine.info;
   const provenanceHere = (): Provenance => {
@@ -233,11 +238,21 @@ export async function runTrainingScanPart(
         });
         recorded++;
       };
+      // Training up to step `to`: in one call, or, when a stop or checkpoints may come, in slices
+      // of about SLICE_MS with a boundary between them (plain SGD: any split of the steps gives
+      // the same parameters, and a snapshot at any step continues exactly).
       const advance = async (to: number) => {
-        const before = done;
-        await session.train(step, to, (n) => options.onProgress?.(progressReport(before + n, total, performance.now() - t0)));
-        done = before + (to - step) * cells.length * I;
-        step = to;
+        while (step < to) {
+          const n = !sliced ? to - step : Math.min(to - step, msPerStep > 0 ? Math.max(1, Math.floor(SLICE_MS / msPerStep)) : 8);
+          const before = done;
+          const t = performance.now();
+          await session.train(step, step + n, (m) => options.onProgress?.(progressReport(before + m, total, performance.now() - t0)));
+          const ms = (performance.now() - t) / n;
+          msPerStep = msPerStep > 0 ? 0.5 * (msPerStep + ms) : Math.max(ms, 1e-4);
+          done = before + n * cells.length * I;
+          step += n;
+          if (step < to) await boundary();
+        }
       };
       await boundary();
       const sweep = spec.protocol.kind === 'sweep';

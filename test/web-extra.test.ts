@@ -1,0 +1,136 @@
+// The N-expert and training presets on the page (issue 15), in headless Chromium (skipped
+// without it, as test/web.test.ts): Stop puts the run in a clear Stopped state, with the scans
+// finished so far drawn live and kept as a partial result; Resume continues from the
+// checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
+// those agree with the Node f64 twins' (the page runs the same CpuExpertEngine and
+// CpuTrainingEngine on engine=cpu) up to the last bits of Chromium's Math functions.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { CpuExpertEngine } from '../src/core/experts-cpu.js';
+import { CpuTrainingEngine } from '../src/core/training/cpu-engine.js';
+import { completeExpertExperiment, prepareExpertExperiment, runExpertExperimentPart } from '../src/experiments/experts/experiment.js';
+import { completeTrainingExperiment, prepareTrainingExperiment, runTrainingExperimentPart } from '../src/experiments/training/experiment.js';
+import type { ExperimentResult } from '../src/experiments/types.js';
+import { browserSkip, launchBrowser } from './helpers/browser.js';
+import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
+import { clickRun, numbers, openPage, pageResult, waitState } from './helpers/web-run.js';
+
+const skip = browserSkip();
+let root = '';
+let server: StaticServer | undefined;
+let browser: Browser | undefined;
+
+before(
+  async () => {
+    if (skip) return;
+    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-extra-'));
+    await buildWeb(join(root, 'site'));
+    server = await serveStatic(join(root, 'site'));
+    browser = await launchBrowser();
+  },
+  { timeout: 180_000 },
+);
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+type Live = { draws: number; title: string; points: number };
+const liveOf = (page: Page) => page.evaluate(() => (window as unknown as { moeCusp: { live?: Live } }).moeCusp.live ?? null);
+const partialOf = (page: Page) =>
+  page.evaluate(() => (window as unknown as { moeCusp: { partial?: ExperimentResult | null } }).moeCusp.partial ?? null);
+
+/**
+ * Two JSON trees equal in shape and text, their numbers within `rel` (relative to the larger,
+ * plus 1e-300): the page's f64 twins run Chromium's Math, whose last bits can differ from Node's.
+ */
+function closeTree(a: unknown, b: unknown, rel: number, at: string): void {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const tol = rel * Math.max(Math.abs(a), Math.abs(b)) + 1e-300;
+    assert.ok(a === b || Math.abs(a - b) <= tol, `${at}: ${a} vs ${b}`);
+  } else if (Array.isArray(a) && Array.isArray(b)) {
+    assert.equal(a.length, b.length, `${at}: length`);
+    a.forEach((v, i) => closeTree(v, b[i], rel, `${at}[${i}]`));
+  } else if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    assert.deepEqual(Object.keys(a), Object.keys(b), `${at}: keys`);
+    for (const k of Object.keys(a)) closeTree((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], rel, `${at}.${k}`);
+  } else assert.deepEqual(a, b, at);
+}
+
+/** Runs, stops once `ready` holds, checks the Stopped state; returns the progress line. */
+async function stopWhen(page: Page, ready: () => boolean): Promise<string> {
+  await clickRun(page);
+  await page.waitForFunction(ready, undefined, { timeout: 120_000, polling: 50 });
+  await page.click('#dock-stop');
+  await waitState(page, 'stopped');
+  assert.equal(await page.textContent('#dock-state'), 'Stopped');
+  assert.ok(await page.locator('#resume').isVisible(), 'Resume is offered');
+  assert.equal(await page.isDisabled('#run'), false);
+  return (await page.textContent('#progress-text')) ?? '';
+}
+
+describe('web page: N-expert and training runs stop and resume', { skip }, () => {
+  test('nexp-balancing on the CPU twin: finished scans drawn live and kept after Stop; Resume gives the uninterrupted numbers', {
+    timeout: 300_000,
+  }, async () => {
+    // 4 scans, the last ~8 M of the 10.7 M router-steps: a Stop after the first scan lands before the end
+    const experiment = prepareExpertExperiment({ kind: 'expert-preset', id: 'nexp-balancing', scale: 'quick', seed: 1 });
+    const reference = completeExpertExperiment(await runExpertExperimentPart(new CpuExpertEngine(), experiment));
+    const { page, context, errors } = await openPage(browser!, server!.url, '#preset=nexp-balancing&scale=browser&seed=1&engine=cpu');
+    assert.match((await page.textContent('#experiment-note')) ?? '', /Resume continues from there/);
+    await clickRun(page);
+    await waitState(page, 'done', 200_000);
+    const whole = await pageResult(page);
+    closeTree(numbers(whole), numbers(reference), 1e-12, 'nexp-balancing');
+    // stopped once the first scan is drawn (the live figure)
+    const text = await stopWhen(page, () => {
+      const w = window as unknown as { moeCusp: { live?: { draws: number } } };
+      return (w.moeCusp.live?.draws ?? 0) >= 1;
+    });
+    const live = await liveOf(page);
+    assert.match(live?.title ?? '', /^Live, \d+ % \(scan [1-3] of 4 finished\): /);
+    assert.ok((live?.points ?? 0) > 0, 'the live figure has data');
+    const m = /^Stopped at (\d+) % \(.* of 10\.7 M router-steps\): ([1-3]) of 4 scans finished \(their figures below\)\. Resume continues/.exec(text);
+    assert.ok(m, text);
+    const partial = await partialOf(page);
+    assert.ok(partial, 'a partial result');
+    assert.equal(partial.specs.length, Number(m[2]));
+    assert.ok(partial.figures.length >= Number(m[2]), 'a figure per finished scan');
+    assert.equal(await page.locator('#figures figure').count(), partial.figures.length);
+    assert.match((await page.textContent('#results-meta')) ?? '', /^Stopped: Resume continues from there/);
+    assert.ok(await page.locator('#exports button', { hasText: 'partial result.json' }).isVisible());
+    await page.click('#resume');
+    await waitState(page, 'done', 200_000);
+    assert.deepEqual(numbers(await pageResult(page)), numbers(whole), 'resumed = uninterrupted, bit for bit');
+    assert.equal(await page.locator('#figures figure').count(), whole.figures.length);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  test('fig3 on the CPU twin: Stop inside its one scan keeps an exact checkpoint; Resume gives the uninterrupted numbers', {
+    timeout: 180_000,
+  }, async () => {
+    const experiment = prepareTrainingExperiment({ kind: 'training-preset', id: 'fig3', scale: 'quick', seed: 1 });
+    const reference = completeTrainingExperiment(await runTrainingExperimentPart(new CpuTrainingEngine(), experiment, {}));
+    const { page, context, errors } = await openPage(browser!, server!.url, '#preset=fig3&scale=browser&seed=1&engine=cpu');
+    // uninterrupted first: the page's twin is the Node one, up to the last bits of Chromium's Math.exp
+    await clickRun(page);
+    await waitState(page, 'done', 150_000);
+    const whole = await pageResult(page);
+    closeTree(numbers(whole), numbers(reference), 1e-12, 'fig3');
+    const text = await stopWhen(page, () => /^(2\d|[3-8]\d)(\.\d)? %/.test(document.getElementById('progress-text')?.textContent ?? ''));
+    assert.match(text, /^Stopped at \d+ % \(.* of 160 k model-steps\): 0 of 1 scan finished\. Resume continues this training run/);
+    assert.equal(await partialOf(page), null, 'no scan finished: no partial figures');
+    await page.click('#resume');
+    await waitState(page, 'done', 150_000);
+    assert.deepEqual(numbers(await pageResult(page)), numbers(whole), 'resumed = uninterrupted, bit for bit');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
