@@ -3,7 +3,7 @@
 // edits scans (setup-form.ts, editor.ts), runs them in chunks with a live figure, a run bar
 // that stays in view, Stop, Resume and recovery from a lost GPU device (runner.ts), then shows
 // the figures, estimates and downloads (results.ts). The N-expert and trainable-MoE presets run
-// whole instead (extra-presets.ts). Everything it computes comes from the project's core: the
+// through the CLI's experiment runners instead (extra-presets.ts). Everything it computes comes from the project's core: the
 // same specs, kernels, protocols and analysis as the CLI.
 //
 // For tests and benchmarks: body[data-state] is loading | ready | running | done | stopped |

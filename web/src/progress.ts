@@ -1,5 +1,5 @@
 // The run's progress bar and line (index.html #progress, #progress-text), shared by the chunked
-// scans of main.ts and the presets run whole (extra-presets.ts): percent, the steps done of
+// scans of main.ts and the N-expert and training runs (extra-presets.ts): percent, the steps done of
 // all, the rate and the ETA; body[data-done-steps] holds the steps done (tests, benchmarks).
 
 import type { ProgressReport } from '../../src/core/scan.js';

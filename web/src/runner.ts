@@ -2,7 +2,7 @@
 // every protocol (live-figures.ts), the progress in the run bar that stays in view
 // (run-dock.ts), Stop into a clear Stopped state whose finished cells stay on screen and can
 // be exported, Resume from there (identical numbers to an uninterrupted run), recovery from
-// a lost GPU device, and the N-expert and training presets run whole (extra-presets.ts).
+// a lost GPU device; the N-expert and training runs go through extra-presets.ts.
 // A run estimated above a few minutes asks first; every run's rate is remembered for the
 // next estimates (estimate.ts).
 
