@@ -1,5 +1,5 @@
 // The N-expert and training presets on the page (issue 15), in headless Chromium (skipped
-// without it, as test/web.test.ts): Stop puts the run in a clear Stopped state, with the scans
+// without it, as test/web.test.ts), and the live loop of a sweep at several speeds: Stop puts the run in a clear Stopped state, with the scans
 // finished so far drawn live and kept as a partial result; Resume continues from the
 // checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
 // those agree with the Node f64 twins' (the page runs the same CpuExpertEngine and
@@ -14,7 +14,10 @@ import { CpuExpertEngine } from '../src/core/experts-cpu.js';
 import { CpuTrainingEngine } from '../src/core/training/cpu-engine.js';
 import { completeExpertExperiment, prepareExpertExperiment, runExpertExperimentPart } from '../src/experiments/experts/experiment.js';
 import { completeTrainingExperiment, prepareTrainingExperiment, runTrainingExperimentPart } from '../src/experiments/training/experiment.js';
+import { runCustomSpec } from '../src/experiments/run.js';
+import { canonicalJson, parseSpec } from '../src/experiments/spec.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
+import { CpuEngine } from '../src/node/cpu-engine.js';
 import { browserSkip, launchBrowser } from './helpers/browser.js';
 import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
 import { clickRun, numbers, openPage, pageResult, waitState } from './helpers/web-run.js';
@@ -74,6 +77,43 @@ async function stopWhen(page: Page, ready: () => boolean): Promise<string> {
   assert.equal(await page.isDisabled('#run'), false);
   return (await page.textContent('#progress-text')) ?? '';
 }
+
+/** One h sweep at two speeds (one grid cell, one chunk): the second speed, 40 M router-steps, draws over ~2 s of CPU. */
+const TWO_SPEEDS = parseSpec({
+  name: 'two-speeds',
+  params: { a: 3, T: 1, gamma: 1, B: 128, eta: 0.02 },
+  replicates: 512,
+  steps: 300,
+  window: 50,
+  protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -0.6, to: 0.6, count: 13 } }, direction: 'up-down', stepsPerPoint: [200, 3000] },
+});
+
+describe('web page: a sweep at several speeds keeps the finished speeds on screen', { skip }, () => {
+  test('the live loop of the second speed shows the first speed as dots; Stop keeps both; Resume gives the uninterrupted numbers', {
+    timeout: 180_000,
+  }, async () => {
+    const cpu = new CpuEngine();
+    const reference = await runCustomSpec(cpu, TWO_SPEEDS);
+    await cpu.dispose();
+    const hash = `#spec=${Buffer.from(canonicalJson(TWO_SPEEDS)).toString('base64url')}&engine=cpu`;
+    const { page, context, errors } = await openPage(browser!, server!.url, hash);
+    await stopWhen(page, () =>
+      /earlier speeds as dots/.test((window as unknown as { moeCusp: { live?: { title: string } } }).moeCusp.live?.title ?? ''),
+    );
+    const kept = await liveOf(page);
+    assert.match(kept?.title ?? '', /^Stopped: .*3000 steps per point.*; earlier speeds as dots/);
+    const legend = (await page.textContent('#live')) ?? '';
+    assert.match(legend, /\(200 steps per point\)/, 'the first speed is in the legend');
+    assert.match(legend, /\(3000 steps per point\)/, 'the second speed is in the legend');
+    // both legs of the first speed (13 points each) and the second speed's points so far
+    assert.ok((kept?.points ?? 0) > 26, `points on screen: ${kept?.points}`);
+    await page.click('#resume');
+    await waitState(page, 'done');
+    assert.deepEqual(numbers(await pageResult(page)), numbers(reference), 'resumed = the Node CPU engine, bit for bit');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+});
 
 describe('web page: N-expert and training runs stop and resume', { skip }, () => {
   test('nexp-balancing on the CPU twin: finished scans drawn live and kept after Stop; Resume gives the uninterrupted numbers', {

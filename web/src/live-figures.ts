@@ -1,7 +1,8 @@
 // The figures of a run in progress and of a stopped one, from the chunked run's partial
 // outcomes (src/experiments/live.ts) and the generic analysis of a spec: a relax heatmap or
 // curve with the finished cells (the others empty), a sweep's loop of the cell now running,
-// leg by leg, point by point, and a trace's series so far. After Stop, the finished cells as
+// leg by leg, point by point (the loops of its speeds finished before it as dots beside it), and
+// a trace's series so far. After Stop, the finished cells as
 // a partial result (figures, tables) that can be exported: result.json, CSV, PNG.
 
 import type { ChunkedRun } from '../../src/experiments/chunked.js';
@@ -66,7 +67,29 @@ export function liveFigure(run: ChunkedRun, scan: number): { figure: Figure; spe
   if (!at && finished > 0) at = { cell: finished - 1, speed: speeds - 1 };
   if (!at) return null;
   const fig = figuresOf(restrictOutcome(outcome, at.cell, at.cell + 1, outcome.outcome.kind === 'sweep' ? at.speed : undefined))[0];
-  return fig ? { figure: fig, spec: outcome.spec } : null;
+  if (!fig) return null;
+  return { figure: at.speed > 0 ? withEarlierSpeeds(fig, outcome, at.cell, at.speed) : fig, spec: outcome.spec };
+}
+
+/**
+ * A sweep's loop at speed `speed` with the loops of the speeds finished before it, as dots
+ * without bands (the theory's branches are dashed), so that the whole sweep so far stays on screen (each series labelled with its
+ * steps per point).
+ */
+function withEarlierSpeeds(fig: Figure, outcome: ScanOutcome, cell: number, speed: number): Figure {
+  if (fig.kind !== 'lines' || outcome.outcome.kind !== 'sweep') return fig;
+  const { speeds } = outcome.outcome;
+  const measured = (f: Figure | undefined) => (f?.kind === 'lines' ? f.series.filter((x) => x.role === 'up' || x.role === 'down') : []);
+  const earlier = speeds.slice(0, speed).flatMap((sp, s) =>
+    measured(figuresOf(restrictOutcome(outcome, cell, cell + 1, s))[0]).map((x) => {
+      const { lower: _l, upper: _u, ...line } = x;
+      const label = x.label.replace(/\s*(\+-|±)1 s\.d\./, '');
+      return { ...line, label: `${label} (${sp.stepsPerPoint} steps per point)`, style: 'points' as const };
+    }),
+  );
+  const now = speeds[speed].stepsPerPoint;
+  const series = fig.series.map((x) => (x.role === 'up' || x.role === 'down' ? { ...x, label: `${x.label} (${now} steps per point)` } : x));
+  return { ...fig, title: `${fig.title}; earlier speeds as dots`, series: [...earlier, ...series] };
 }
 
 /** Grid cells finished and in all, over every scan of the run. */
