@@ -16,6 +16,7 @@ export const ui = {
   editPreset: $<HTMLButtonElement>('edit-preset'),
   engine: $<HTMLSelectElement>('engine'),
   editor: $('editor'),
+  expertEditor: $('expert-editor'),
   jsonPanel: $<HTMLDetailsElement>('json-panel'),
   json: $<HTMLTextAreaElement>('spec-json'),
   jsonError: $('spec-json-error'),

@@ -1,9 +1,11 @@
-// The scan editor's building blocks (editor.ts): labelled inputs and selects, each with its own
-// error line beside it (id `<control id>-error`), the grid controls of an axis or a sweep
-// (spacing, from, to, points, or a list), the parsing of what a person typed into the values
-// the spec's JSON takes (a number when the text is one; the text itself otherwise, so
-// parseSpec names it in its message), and the JSON paths of InputErrors as keys.
+// The scan editors' building blocks (editor.ts, expert-editor.ts): labelled inputs and selects,
+// each with its own error line beside it (id `<control id>-error`), the grid controls of an
+// axis or a sweep (spacing, from, to, points, or a list), the parsing of what a person typed
+// into the values the spec's JSON takes (a number when the text is one; the text itself
+// otherwise, so parseSpec names it in its message), the JSON paths of InputErrors as keys, and
+// the check that finds every field in error (checkRepeatedly) and marks each (ErrorMarks).
 
+import { InputError } from '../../src/core/model.js';
 import type { ValueGrid } from '../../src/experiments/types.js';
 
 export function el<K extends keyof HTMLElementTagNameMap>(
@@ -214,3 +216,100 @@ export const STAND_INS: Record<string, unknown> = {
   every: 10,
   stepsPerPoint: [10],
 };
+
+/** The control of a JSON path, or of its nearest enclosing path. */
+export function controlFor(path: string, paths: Map<string, HTMLElement>): HTMLElement | null {
+  for (let p = path; p; p = p.replace(/(\.[^.[\]]+|\[\d+\])$/, '')) {
+    const c = paths.get(p);
+    if (c) return c;
+    if (!/(\.[^.[\]]+|\[\d+\])$/.test(p)) break;
+  }
+  return null;
+}
+
+/** The parameter rows on the x and y axes (x first), and what is wrong with the layout: two x axes, two y, a y without an x. */
+export function axisRows<R extends { name: string; mode: HTMLSelectElement }>(
+  rows: readonly R[],
+  swept: string | undefined,
+): { axes: R[]; layoutError: { element: HTMLElement; problem: string } | undefined } {
+  const xs = rows.filter((r) => r.name !== swept && r.mode.value === 'x');
+  const ys = rows.filter((r) => r.name !== swept && r.mode.value === 'y');
+  let layoutError: { element: HTMLElement; problem: string } | undefined;
+  if (xs.length > 1) layoutError = { element: xs[1].mode, problem: `${xs[0].name} is already the x axis; pick one parameter per axis` };
+  else if (ys.length > 1) layoutError = { element: ys[1].mode, problem: `${ys[0].name} is already the y axis; pick one parameter per axis` };
+  else if (ys.length && !xs.length) layoutError = { element: ys[0].mode, problem: 'a y axis needs an x axis; make this the x axis or add one' };
+  return { axes: [...xs, ...ys], layoutError };
+}
+
+/**
+ * Checks a form's JSON with the CLI's parser and finds every problem: parsers report one at a
+ * time, so after each the field it names is set back (`standIn`: its last valid value or a
+ * stand-in; false when there is none) and the JSON checked again, until it passes or a problem
+ * repeats (at most 12 rounds). `rephrase` may move a problem onto the control that holds it.
+ */
+export function checkRepeatedly<S>(
+  raw: Record<string, unknown>,
+  parse: (json: unknown) => S,
+  standIn: (attempt: Record<string, unknown>, keys: (string | number)[]) => boolean,
+  rephrase: (err: InputError, attempt: Record<string, unknown>) => InputError = (err) => err,
+): { spec: S } | { errors: InputError[] } {
+  const attempt = structuredClone(raw);
+  const seen = new Set<string>();
+  const errors: InputError[] = [];
+  for (let round = 0; round < 12; round++) {
+    try {
+      const spec = parse(attempt);
+      if (round === 0) return { spec };
+      break;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      const err = rephrase(e, attempt);
+      if (seen.has(err.field)) break;
+      seen.add(err.field);
+      errors.push(err);
+      const keys = pathKeys(err.field);
+      if (!keys || !standIn(attempt, keys)) break;
+    }
+  }
+  return { errors };
+}
+
+/** The fields in error, marked: aria-invalid, each message on its control's error line, the rest on the form's general line. */
+export class ErrorMarks {
+  private marked: HTMLElement[] = [];
+
+  constructor(
+    private readonly lines: ErrorLines,
+    private readonly general: HTMLElement,
+  ) {}
+
+  mark(found: readonly { control: HTMLElement | null; message: string }[]): void {
+    for (const control of this.marked) {
+      control.removeAttribute('aria-invalid');
+      control.removeAttribute('aria-errormessage');
+      const line = this.lines.get(control);
+      if (line) {
+        line.hidden = true;
+        line.textContent = '';
+      }
+    }
+    this.marked = [];
+    const general: string[] = [];
+    const byControl = new Map<HTMLElement, string[]>();
+    for (const { control, message } of found) {
+      const line = control && this.lines.get(control);
+      if (!control || !line) general.push(message);
+      else byControl.set(control, [...(byControl.get(control) ?? []), message]);
+    }
+    for (const [control, messages] of byControl) {
+      const line = this.lines.get(control)!;
+      control.setAttribute('aria-invalid', 'true');
+      control.setAttribute('aria-errormessage', line.id);
+      line.textContent = messages.join(' ');
+      line.hidden = false;
+      this.marked.push(control);
+    }
+    this.general.textContent = general.join(' ');
+    this.general.hidden = general.length === 0;
+  }
+}

@@ -10,14 +10,17 @@ import { InputError } from '../../src/core/model.js';
 import { parseSpec, validateSpecFor } from '../../src/experiments/spec.js';
 import { PARAM_NAMES, type ParamName, type ScanSpec } from '../../src/experiments/types.js';
 import {
+  axisRows,
+  checkRepeatedly,
+  controlFor,
   el,
+  ErrorMarks,
   field,
   fmt,
   getAt,
   GridControls,
   parseList,
   parseNumber,
-  pathKeys,
   select,
   setAt,
   STAND_INS,
@@ -64,9 +67,8 @@ export class ScanEditor {
   private readonly sections: Record<'sweep' | 'trace', HTMLElement>;
   private readonly root: HTMLElement;
   private description: string | undefined;
-  private marked: HTMLElement[] = [];
-  /** errors that name no control of the form */
-  private readonly general: HTMLElement;
+  /** the fields in error, and the line of the errors that name no control of the form */
+  private readonly marks: ErrorMarks;
   /** the last spec the form held that was valid (the stand-ins of the other checks) */
   private lastValid: ScanSpec | null = null;
   private kind = 'relax';
@@ -176,7 +178,8 @@ export class ScanEditor {
       el('legend', { text: 'Run' }),
       el('div', { class: 'row-wrap' }, ...runFields.map((f) => f.wrap), families.wrap, sampler.wrap, name.wrap),
     );
-    this.general = el('p', { id: 'editor-error', class: 'field-error', hidden: '', role: 'alert' });
+    const general = el('p', { id: 'editor-error', class: 'field-error', hidden: '', role: 'alert' });
+    this.marks = new ErrorMarks(lines, general);
 
     Object.assign(this.inputs, {
       kind: kind.select,
@@ -195,7 +198,7 @@ export class ScanEditor {
       name: name.input,
     });
 
-    root.replaceChildren(params, protocol, run, this.general);
+    root.replaceChildren(params, protocol, run, general);
     root.addEventListener('input', () => this.changed());
     root.addEventListener('change', (ev) => {
       if (ev.target === this.inputs.kind) this.protocolDefaults();
@@ -322,7 +325,7 @@ export class ScanEditor {
     this.description = spec.description;
     if (valid) this.lastValid = spec;
     this.syncVisibility();
-    this.mark([]);
+    this.marks.mark([]);
   }
 
   /** The JSON the form describes, and which control holds each JSON path. */
@@ -336,20 +339,12 @@ export class ScanEditor {
     const kind = i.kind.value;
     const swept = kind === 'sweep' ? i.sweepParam.value : undefined;
     const params: Record<string, unknown> = {};
-    const axes: unknown[] = [];
-    let layoutError: { path: string; element: HTMLElement; problem: string } | undefined;
-    const xs = this.rows.filter((r) => r.name !== swept && r.mode.value === 'x');
-    const ys = this.rows.filter((r) => r.name !== swept && r.mode.value === 'y');
-    if (xs.length > 1)
-      layoutError = { path: `axes`, element: xs[1].mode, problem: `${xs[0].name} is already the x axis; pick one parameter per axis` };
-    else if (ys.length > 1)
-      layoutError = { path: `axes`, element: ys[1].mode, problem: `${ys[0].name} is already the y axis; pick one parameter per axis` };
-    else if (ys.length && !xs.length)
-      layoutError = { path: `axes`, element: ys[0].mode, problem: 'a y axis needs an x axis; make this the x axis or add one' };
-    [...xs, ...ys].forEach((r, k) => {
+    const layout = axisRows(this.rows, swept);
+    const layoutError = layout.layoutError && { path: 'axes', ...layout.layoutError };
+    const axes = layout.axes.map((r, k) => {
       paths.set(`axes[${k}]`, r.mode);
       paths.set(`axes[${k}].param`, r.mode);
-      axes.push({ param: r.name, values: r.grid.read(`axes[${k}].values`, paths) });
+      return { param: r.name, values: r.grid.read(`axes[${k}].values`, paths) };
     });
     for (const r of this.rows) {
       paths.set(`params.${r.name}`, r.mode.value === 'fixed' && r.name !== swept ? r.value : r.mode);
@@ -406,7 +401,7 @@ export class ScanEditor {
   /**
    * Checks the form with parseSpec (and the engine's capacity) and marks every field in error:
    * after a problem, the field it names is set to its last valid value (or a stand-in) and the
-   * spec checked again, until it passes or a problem repeats (at most 12 rounds).
+   * spec checked again, until it passes or a problem repeats (checkRepeatedly).
    */
   validate(): EditorStatus {
     const { raw, paths, layoutError } = this.read();
@@ -416,76 +411,28 @@ export class ScanEditor {
     if (layoutError) {
       add(layoutError.element, new InputError(layoutError.path, layoutError.problem));
     } else {
-      const attempt = structuredClone(raw);
-      const seen = new Set<string>();
-      for (let round = 0; round < 12; round++) {
-        try {
-          const spec = parseSpec(attempt);
+      const checked = checkRepeatedly(
+        raw,
+        (json) => {
+          const spec = parseSpec(json);
           validateSpecFor(spec, this.maxRouters);
-          if (round === 0) {
-            this.lastValid = spec;
-            this.mark([]);
-            return { spec, raw, error: null, errors: [] };
-          }
-          break;
-        } catch (err) {
-          if (!(err instanceof InputError)) throw err;
-          if (seen.has(err.field)) break;
-          seen.add(err.field);
-          add(this.controlFor(err.field, paths), err);
-          const keys = pathKeys(err.field);
-          const last = keys ? getAt(this.lastValid, keys) : undefined;
-          const standIn = last !== undefined ? last : keys ? STAND_INS[String(keys[keys.length - 1])] : undefined;
-          if (!keys || standIn === undefined || !setAt(attempt, keys, standIn)) break;
-        }
+          return spec;
+        },
+        (attempt, keys) => {
+          const last = getAt(this.lastValid, keys);
+          const standIn = last !== undefined ? last : STAND_INS[String(keys[keys.length - 1])];
+          return standIn !== undefined && setAt(attempt, keys, standIn);
+        },
+      );
+      if ('spec' in checked) {
+        this.lastValid = checked.spec;
+        this.marks.mark([]);
+        return { spec: checked.spec, raw, error: null, errors: [] };
       }
+      for (const err of checked.errors) add(controlFor(err.field, paths), err);
     }
-    this.mark(found);
+    this.marks.mark(found);
     return { spec: null, raw, error: found[0].error, errors: found.map(({ error, message }) => ({ error, message })) };
-  }
-
-  /** The control of a JSON path, or of its nearest enclosing path. */
-  private controlFor(path: string, paths: Map<string, HTMLElement>): HTMLElement | null {
-    for (let p = path; p; p = p.replace(/(\.[^.[\]]+|\[\d+\])$/, '')) {
-      const c = paths.get(p);
-      if (c) return c;
-      if (!/(\.[^.[\]]+|\[\d+\])$/.test(p)) break;
-    }
-    return null;
-  }
-
-  private mark(found: { control: HTMLElement | null; message: string }[]): void {
-    for (const control of this.marked) {
-      control.removeAttribute('aria-invalid');
-      control.removeAttribute('aria-errormessage');
-      const line = this.errors.get(control);
-      if (line) {
-        line.hidden = true;
-        line.textContent = '';
-      }
-    }
-    this.marked = [];
-    this.general.hidden = true;
-    this.general.textContent = '';
-    const general: string[] = [];
-    const byControl = new Map<HTMLElement, string[]>();
-    for (const { control, message } of found) {
-      const line = control && this.errors.get(control);
-      if (!control || !line) general.push(message);
-      else byControl.set(control, [...(byControl.get(control) ?? []), message]);
-    }
-    for (const [control, messages] of byControl) {
-      const line = this.errors.get(control)!;
-      control.setAttribute('aria-invalid', 'true');
-      control.setAttribute('aria-errormessage', line.id);
-      line.textContent = messages.join(' ');
-      line.hidden = false;
-      this.marked.push(control);
-    }
-    if (general.length) {
-      this.general.textContent = general.join(' ');
-      this.general.hidden = false;
-    }
   }
 
   private changed(): void {

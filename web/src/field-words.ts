@@ -25,6 +25,12 @@ const NAMES: [RegExp, string | ((...m: string[]) => string)][] = [
   [/^initial\.y0$/, 'Initial y0'],
   [/^initial\.asym$/, 'Random initial asymmetry'],
   [/^initial\.families$/, 'Start'],
+  [/^initial\.family$/, 'Start'],
+  [/^initial\.winnerGap$/, 'Winner gap'],
+  [/^initial\.r0(\[\d+\])?$/, 'Initial scores r0'],
+  [/^b(\[\d+\])?$/, 'Per-expert drift b'],
+  [/^bias$/, 'Loss-free bias'],
+  [/^model$/, 'Model'],
   [/^initial$/, 'Initial state'],
   [/^sampler$/, 'Sampler'],
   [/^name$/, 'Name'],
@@ -82,8 +88,9 @@ export function problemInWords(problem: string, axisParams: readonly string[] = 
     p = p.slice(0, gotMatch.index);
   }
   // "T must be a number in ..." of a grid value: the field's name says which parameter
-  p = p.replace(/^(a|T|gamma|h|rho|B|eta) (?=must be )/, '');
-  if (p.startsWith('is required unless on an axis or swept')) return 'is needed: give it a value or put it on an axis';
+  p = p.replace(/^(a|T|gamma|h|rho|B|eta|N|u|cf) (?=must be )/, '');
+  if (p.startsWith('is required unless on an axis or swept') || /^is required \(or make \w+ an axis\)$/.test(p))
+    return 'is needed: give it a value or put it on an axis';
   const required = p.startsWith('is required; ');
   if (required) p = p.slice('is required; '.length);
   const range = /^must be (an integer|a number) in ([[(])(\S+), (\S+)\](.*)$/.exec(p);
@@ -92,6 +99,10 @@ export function problemInWords(problem: string, axisParams: readonly string[] = 
   else if (lower) p = rangeInWords(lower[1] === 'integer', lower[2] === '>', lower[3], 'Infinity', lower[4], required ? undefined : got);
   else if (/^must be a finite (number|integer)$/.test(p)) p = `must be ${p.endsWith('integer') ? 'a whole number' : 'a number'}`;
   if (required) p = `is required: ${p.replace(/^must be /, '')}`;
+  // the N-expert spec's window: "must be at most steps (400)"
+  p = p.replace(/^must be at most (steps|protocol\.stepsPerPoint) \((\d+)\)$/, (_, f: string, n: string) =>
+    f === 'steps' ? `must be at most ${n} (the steps)` : `must be at most ${n} (the steps per point)`,
+  );
   // JSON paths inside the sentence, as the fields' names
   p = p
     .replace(/\b(axes\[\d+\](?:\.values)?|protocol\.\w+(?:\[\d+\])?|params\.\w+|initial\.\w+)/g, (m) =>
@@ -107,7 +118,7 @@ export function problemInWords(problem: string, axisParams: readonly string[] = 
 export function errorInWords(error: Pick<InputError, 'field' | 'problem'>, axisParams: readonly string[] = []): string {
   const name = fieldName(error.field, axisParams);
   const problem = problemInWords(error.problem, axisParams);
-  const sentence = /^(must|is|gives|holds|has|needs|would)\b/.test(problem)
+  const sentence = /^(must|is|gives|holds|has|needs|would|sets)\b/.test(problem)
     ? `${name} ${problem}`
     : problem.charAt(0).toUpperCase() + problem.slice(1);
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;

@@ -27,6 +27,8 @@ async function main(): Promise<void> {
   /** Destroys the GPU device, as a driver reset would lose it (tests of the recovery path). */
   expose('loseDevice', () => engines.gpu?.device.destroy());
   expose('canonicalSpec', () => (state.editorStatus?.spec ? canonicalJson(parseSpec(state.editorStatus.spec)) : null));
+  /** The N-expert editor's spec (parsed), canonical: null while invalid. */
+  expose('canonicalExpertSpec', () => (state.expertStatus?.spec ? canonicalJson(state.expertStatus.spec) : null));
   /** Loads the digits data as the digits presets do (tests): row counts and the checked SHA-256. */
   expose('digits', digitsSummary);
   expose('probed', engines.probed);

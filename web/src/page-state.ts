@@ -6,12 +6,15 @@ import type { ChunkedRun } from '../../src/experiments/chunked.js';
 import type { ExperimentResult } from '../../src/experiments/types.js';
 import { $, ui } from './dom.js';
 import type { EditorStatus } from './editor.js';
+import type { ExpertEditorStatus } from './expert-editor.js';
 import type { ExtraResume } from './extra-run.js';
 import { PageEngines, type EngineKind } from './engines.js';
 import { LiveView } from './results.js';
 
 export const state = {
   editorStatus: null as EditorStatus | null,
+  /** the N-expert editor's (expert-editor.ts) */
+  expertStatus: null as ExpertEditorStatus | null,
   running: null as { run: ChunkedRun | null; abort: AbortController; kind: EngineKind } | null,
   result: null as ExperimentResult | null,
   chunks: 0,

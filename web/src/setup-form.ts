@@ -1,11 +1,13 @@
-// The setup form: experiment, scale, seed, engine, the scan editor, the JSON box, and the URL
-// that holds them (url-state.ts). Run is enabled iff the setup is valid, an engine is there
+// The setup form: experiment, scale, seed, engine, the scan editors (two experts, editor.ts;
+// N experts, expert-editor.ts), the JSON box (a pasted spec opens the editor of its model), and
+// the URL that holds them (url-state.ts). Run is enabled iff the setup is valid, an engine is there
 // and nothing runs; beside it, the cost (router-steps and the time estimated on this engine,
 // estimate.ts). A change of experiment, scale or engine is a history entry (Back and Forward
 // move between presets); typing in a field rewrites the current entry. While a run goes the
 // form is locked; results on screen are marked out of date once the setup differs from theirs.
 
 import { InputError } from '../../src/core/model.js';
+import { parseExpertSpecText, type ExpertScanSpec } from '../../src/experiments/experts/spec.js';
 import { defaultWebScale, WEB_SCALE_NOTES, WEB_SCALES, webPresetSpecs, type WebScale } from '../../src/experiments/browser.js';
 import type { ChunkedTarget } from '../../src/experiments/chunked.js';
 import { PRESET_IDS, PRESETS, type PresetId } from '../../src/experiments/presets/index.js';
@@ -14,7 +16,9 @@ import { formatSI } from '../../src/report/format.js';
 import { ui } from './dom.js';
 import { ScanEditor, type EditorStatus } from './editor.js';
 import { estimate, type RateFamily } from './estimate.js';
-import { appendExtraOptions, extraPreset, isExtraPresetId, type ExtraPreset, type ExtraPresetId } from './extra-presets.js';
+import { defaultExpertSpec, ExpertEditor, type ExpertEditorStatus } from './expert-editor.js';
+import { expertPresetSpecs, expertScale, isExpertPresetId } from './experts.js';
+import { appendExtraOptions, expertSpecRun, extraPreset, isExtraPresetId, type ExtraPreset, type ExtraPresetId } from './extra-presets.js';
 import { errorInWords } from './field-words.js';
 import { engines, state } from './page-state.js';
 import type { RunControls } from './run-controls.js';
@@ -22,6 +26,10 @@ import { download } from './results.js';
 import { decodeState, encodeState } from './url-state.js';
 
 let editor: ScanEditor;
+let expertEditor: ExpertEditor;
+/** the experiment select's value of the N-expert editor */
+const CUSTOM_EXPERTS = 'custom-experts';
+const EXPERT_NOTE = 'An N-expert scan of your own: N, the balancing, and any parameter fixed or as an axis.';
 let controls: RunControls | null = null;
 /** the hash the form shows (written or applied): Back and Forward to another one apply it */
 let appliedHash = location.hash;
@@ -32,8 +40,11 @@ function setInvalid(e: HTMLElement, invalid: boolean): void {
 }
 
 export function isPreset(): boolean {
-  return ui.experiment.value !== 'custom';
+  return ui.experiment.value !== 'custom' && ui.experiment.value !== CUSTOM_EXPERTS;
 }
+
+/** Whether the N-expert editor is the setup. */
+const isCustomExperts = () => ui.experiment.value === CUSTOM_EXPERTS;
 
 export function presetSeed(): number | null {
   const t = ui.presetSeed.value.trim();
@@ -47,11 +58,15 @@ export function presetSeed(): number | null {
   return ok ? v : null;
 }
 
-/** Whether the selected preset is an N-expert or training one (run by extra-presets.ts). */
-const isExtra = () => isExtraPresetId(ui.experiment.value);
+/** Whether the setup is an N-expert or training preset or the N-expert editor's scan (run by extra-presets.ts). */
+const isExtra = () => isExtraPresetId(ui.experiment.value) || isCustomExperts();
 
-/** The runner of the selected preset when it is an N-expert or training one and its seed is valid. */
+/** The runner of the setup when it is an N-expert or training preset (its seed valid) or a valid N-expert scan. */
 export function extra(): ExtraPreset | null {
+  if (isCustomExperts()) {
+    const spec = state.expertStatus?.spec;
+    return spec ? expertSpecRun(spec) : null;
+  }
   if (!isExtra()) return null;
   const seed = presetSeed();
   return seed === null ? null : extraPreset(ui.experiment.value, ui.scale.value as WebScale, seed);
@@ -69,12 +84,17 @@ export function target(): ChunkedTarget | null {
     const specs = presetSpecs();
     return specs && { kind: 'preset', id: ui.experiment.value as PresetId, scale: ui.scale.value, specs };
   }
+  if (isCustomExperts()) return null;
   const spec = state.editorStatus?.spec;
   return spec ? { kind: 'spec', spec } : null;
 }
 
 /** What the setup computes, as a string: results on screen carry the key of theirs. */
 export function setupKey(): string | null {
+  if (isCustomExperts()) {
+    const spec = state.expertStatus?.spec;
+    return spec ? `experts|${canonicalJson(spec)}` : null;
+  }
   if (isExtra()) {
     const seed = presetSeed();
     return seed === null ? null : `${ui.experiment.value}|${ui.scale.value}|${seed}`;
@@ -93,8 +113,8 @@ function hashNow(): string | null {
       ? null
       : encodeState({ kind: 'preset', id: ui.experiment.value as PresetId | ExtraPresetId, scale: ui.scale.value as WebScale, seed, engine });
   }
-  const spec = state.editorStatus?.spec;
-  return spec ? encodeState({ kind: 'spec', spec: spec as ParsedSpec, engine }) : null;
+  const spec = isCustomExperts() ? state.expertStatus?.spec : state.editorStatus?.spec;
+  return spec ? encodeState({ kind: 'spec', spec: spec as ParsedSpec | ExpertScanSpec, engine }) : null;
 }
 
 /** Writes the setup to the URL: a new history entry (`push`) or the current one rewritten. */
@@ -149,6 +169,7 @@ function lock(locked: boolean): void {
   const first = ui.form.querySelector('fieldset');
   if (first) first.disabled = locked;
   editor.lock(locked);
+  expertEditor.lock(locked);
   ui.json.readOnly = locked;
   ui.form.dataset.locked = String(locked);
 }
@@ -156,8 +177,10 @@ function lock(locked: boolean): void {
 /** Run enabled iff the setup is valid, an engine is there and nothing runs; the rest of the form follows. */
 export function refresh(): void {
   const preset = isPreset();
+  const experts = isCustomExperts();
   ui.presetFields.hidden = !preset;
-  ui.editor.hidden = preset;
+  ui.editor.hidden = preset || experts;
+  ui.expertEditor.hidden = !experts;
   const t = target();
   const jsonBad = ui.json.getAttribute('aria-invalid') === 'true';
   let capacity: string | null = null;
@@ -169,11 +192,12 @@ export function refresh(): void {
     }
   }
   const x = extra();
-  const ok = (t !== null && !jsonBad && capacity === null) || x !== null;
+  const ok = (t !== null && !jsonBad && capacity === null) || (x !== null && !(experts && jsonBad));
   const running = state.running !== null;
   ui.run.disabled = !ok || running;
   ui.stop.disabled = !running;
-  ui.editPreset.hidden = isExtra();
+  // an N-expert preset's first scan opens in the N-expert editor; a training preset has no editor
+  ui.editPreset.hidden = isExtra() && !isExpertPresetId(ui.experiment.value);
   lock(running);
   const cost = ok ? costOf() : null;
   ui.summary.textContent = cost ? cost.summary : (capacity ?? (t === null || jsonBad ? 'Fix the marked field to run.' : ''));
@@ -182,7 +206,7 @@ export function refresh(): void {
     controls.estimate.dataset.ms = cost?.ms == null ? '' : String(Math.round(cost.ms));
   }
   if (isExtra()) {
-    ui.note.textContent = x?.note ?? '';
+    ui.note.textContent = x?.note ?? (experts ? EXPERT_NOTE : '');
   } else if (preset) {
     const id = ui.experiment.value as PresetId;
     const n = t?.kind === 'preset' ? t.specs.length : 0;
@@ -220,6 +244,30 @@ function editorChanged(status: EditorStatus, push = false): void {
   writeUrl(push);
 }
 
+function expertChanged(status: ExpertEditorStatus, push = false): void {
+  state.expertStatus = status;
+  setJson(JSON.stringify(status.spec ?? status.raw, null, 2));
+  if (document.activeElement !== ui.json) showJsonError(null);
+  refresh();
+  writeUrl(push);
+}
+
+/** The form changed as a whole (experiment, engine, a link that fell back): the setup's JSON and URL follow. */
+function setupChanged(push = false): void {
+  if (isPreset()) presetChanged(push);
+  else if (isCustomExperts()) expertChanged(expertEditor.validate(), push);
+  else editorChanged(editor.validate(), push);
+}
+
+/** An N-expert preset's scan into the N-expert editor (Edit this preset). */
+function toExperts(spec: ExpertScanSpec): void {
+  ui.experiment.value = CUSTOM_EXPERTS;
+  // the scan's description belongs to the preset: the result describes itself from the spec
+  const { description: _preset, ...own } = spec;
+  expertEditor.load(own as ExpertScanSpec);
+  expertChanged(expertEditor.validate(), true);
+}
+
 function toCustom(spec: ParsedSpec): void {
   ui.experiment.value = 'custom';
   // the preset's description is not this scan's: the result describes itself from the spec
@@ -231,8 +279,46 @@ function toCustom(spec: ParsedSpec): void {
   writeUrl(true);
 }
 
-/** The JSON box was edited: a valid spec loads into the editor; an invalid one is marked. */
+/** The JSON of the box, or null when it is not JSON. */
+function boxJson(): unknown {
+  try {
+    return JSON.parse(ui.json.value);
+  } catch {
+    return null;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Whether the box holds an N-expert spec (model "experts"), or text that is not JSON while the N-expert editor is the setup. */
+function boxIsExperts(raw: unknown): boolean {
+  return isObject(raw) ? raw.model === 'experts' : raw === null && isCustomExperts();
+}
+
+/** The N-expert spec of the JSON box: a valid one loads into the N-expert editor; an invalid one is marked. */
+function expertJsonEdited(raw: unknown): void {
+  ui.experiment.value = CUSTOM_EXPERTS;
+  try {
+    const spec = parseExpertSpecText(ui.json.value);
+    showJsonError(null);
+    expertEditor.load(spec);
+    state.expertStatus = expertEditor.validate();
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    showJsonError(`${err.field}: ${err.problem}`);
+    state.expertStatus = isObject(raw) && expertEditor.loadRaw(raw) ? expertEditor.validate() : { spec: null, raw, error: err, errors: [] };
+  }
+}
+
+/** The JSON box was edited: a valid spec loads into the editor of its model; an invalid one is marked. */
 function jsonEdited(): void {
+  const json = boxJson();
+  if (boxIsExperts(json)) {
+    expertJsonEdited(json);
+    refresh();
+    writeUrl();
+    return;
+  }
   try {
     const spec = parseSpecText(ui.json.value);
     validateSpecFor(spec, engines.current().maxRouters);
@@ -271,8 +357,7 @@ export function applyUrl(): void {
     if ('error' in decoded) {
       // A damaged or unknown link: the note says so, and the form keeps (or falls back to) its setup.
       ui.engineStatus.textContent = `${decoded.error} The page shows its default setup instead.`;
-      if (isPreset()) presetChanged();
-      else editorChanged(editor.validate());
+      setupChanged();
       return;
     }
     if (decoded.engine && engines.gpu && decoded.engine !== engines.kind()) {
@@ -310,6 +395,7 @@ export function setupForm(runControls: RunControls): void {
   for (const id of PRESET_IDS) ui.experiment.append(new Option(`${PRESETS[id].title}`, id));
   appendExtraOptions(ui.experiment);
   ui.experiment.append(new Option('Custom scan (editor)', 'custom'));
+  ui.experiment.append(new Option('Custom N-expert scan (editor)', CUSTOM_EXPERTS));
   for (const s of WEB_SCALES) ui.scale.append(new Option(`${s}: ${WEB_SCALE_NOTES[s]}`, s));
   ui.experiment.value = 'fig8';
   ui.scale.value = defaultWebScale(engines.kind());
@@ -319,22 +405,28 @@ export function setupForm(runControls: RunControls): void {
   editor.maxRouters = engines.current().maxRouters;
   editor.load(parseSpec(webPresetSpecs('fig8', ui.scale.value as WebScale, 1)[0]));
   state.editorStatus = editor.validate();
+  expertEditor = new ExpertEditor(ui.expertEditor, (s) => expertChanged(s));
+  expertEditor.load(defaultExpertSpec());
+  state.expertStatus = expertEditor.validate();
 
-  ui.experiment.addEventListener('change', () => {
-    if (isPreset()) presetChanged(true);
-    else editorChanged(editor.validate(), true);
-  });
+  ui.experiment.addEventListener('change', () => setupChanged(true));
   ui.scale.addEventListener('change', () => presetChanged(true));
   ui.presetSeed.addEventListener('input', () => presetChanged());
   ui.engine.addEventListener('change', () => {
     engines.chosen();
     engineChanged();
-    if (isPreset()) presetChanged(true);
-    else editorChanged(editor.validate(), true);
+    setupChanged(true);
     // Without a rate for this engine yet, time it for the estimate.
     void engines.rateOf(engines.kind()).then(() => refresh());
   });
   ui.editPreset.addEventListener('click', () => {
+    const id = ui.experiment.value;
+    if (isExpertPresetId(id)) {
+      const seed = presetSeed();
+      if (seed !== null) toExperts(expertPresetSpecs(id, expertScale(ui.scale.value as WebScale), seed)[0]);
+      expertEditor.focus();
+      return;
+    }
     const specs = presetSpecs();
     if (specs) toCustom(specs[0]);
     ui.editor.querySelector<HTMLElement>('select, input')?.focus();
@@ -346,8 +438,8 @@ export function setupForm(runControls: RunControls): void {
   });
   ui.downloadSpec.addEventListener('click', () => {
     try {
-      const spec = parseSpecText(ui.json.value);
-      download(`${spec.name ?? 'scan'}.json`, JSON.stringify(spec, null, 2) + '\n', 'application/json');
+      const spec = boxIsExperts(boxJson()) ? parseExpertSpecText(ui.json.value) : parseSpecText(ui.json.value);
+      download(`${spec.name ?? ('model' in spec ? 'experts' : 'scan')}.json`, JSON.stringify(spec, null, 2) + '\n', 'application/json');
     } catch (err) {
       showJsonError(err instanceof InputError ? `${err.field}: ${err.problem}` : String(err));
     }

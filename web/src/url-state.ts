@@ -2,7 +2,8 @@
 //   #preset=fig8&scale=browser&seed=1     a preset at a web scale (scan i uses seed + i): a router
 //                                         figure, an N-expert preset or a training one (fig1..fig5)
 //   #a=3&T=1&...&steps=200                a custom scan, field by field (url-spec.ts), readable
-//   #spec=<base64url of the spec's canonical JSON>   a custom scan the readable form cannot hold
+//   #spec=<base64url of the spec's canonical JSON>   a custom scan the readable form cannot hold,
+//                                         and any N-expert scan (model "experts")
 // and, on any, &engine=cpu or &engine=webgpu when a person chose the engine. A link holds the
 // setup, not the results: opening it reruns the scan from its seed.
 
@@ -11,6 +12,7 @@ import { isPresetId, type PresetId } from '../../src/experiments/presets/index.j
 import { isExpertPresetId, type ExpertPresetId } from '../../src/experiments/experts/presets/index.js';
 import { isTrainingPresetId, type TrainingPresetId } from '../../src/experiments/training/presets/index.js';
 import { isWebScale, type WebScale } from '../../src/experiments/browser.js';
+import type { ExpertScanSpec } from '../../src/experiments/experts/spec.js';
 import type { ScanSpec } from '../../src/experiments/types.js';
 import type { ParsedSpec } from '../../src/experiments/spec.js';
 import { isReadableSpec, readableHash, readableToJson } from './url-spec.js';
@@ -40,12 +42,12 @@ export function base64urlDecode(s: string): string {
 export function encodeState(
   state:
     | { kind: 'preset'; id: AnyPresetId; scale: WebScale; seed: number; engine?: LinkEngine }
-    | { kind: 'spec'; spec: ParsedSpec; engine?: LinkEngine },
+    | { kind: 'spec'; spec: ParsedSpec | ExpertScanSpec; engine?: LinkEngine },
 ): string {
   const engine = state.engine ? `&engine=${state.engine}` : '';
   if (state.kind === 'spec') {
-    const readable = readableHash(state.spec);
-    return `#${readable ?? `spec=${base64urlEncode(canonicalJson(state.spec as ScanSpec))}`}${engine}`;
+    const readable = 'model' in state.spec && state.spec.model === 'experts' ? null : readableHash(state.spec as ParsedSpec);
+    return `#${readable ?? `spec=${base64urlEncode(canonicalJson(state.spec as ScanSpec | ExpertScanSpec))}`}${engine}`;
   }
   const params = new URLSearchParams();
   params.set('preset', state.id);

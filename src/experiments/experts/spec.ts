@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { BIAS_MODES, EXPERT_RANGES, expertCell, MAX_EXPERTS, MIN_EXPERTS, type BiasMode, type ExpertCell } from '../../core/experts.js';
 import { CELL_RANGES, InputError, MAX_ROUTERS } from '../../core/model.js';
 import { checkDepth, descriptionSchema, list, num, oneOf, safeName, parseSpecJson, STEPS, strict, toInputError, valueGrid } from '../spec-schema.js';
+import type { Range } from '../spec-schema.js';
 import { gridValues } from '../spec-grid.js';
 import { canonicalJson, fnv1a64 } from '../spec.js';
 import type { ValueGrid } from '../types.js';
@@ -55,6 +56,9 @@ const PARAM_RANGES = {
   cf: EXPERT_RANGES.capacity,
   N: EXPERT_RANGES.N,
 };
+
+/** The range of each parameter an N-expert spec fixes, scans or sweeps (the page names a grid's bad value with it). */
+export const EXPERT_PARAM_RANGES: Readonly<Record<ExpertParam, Range>> = PARAM_RANGES;
 
 const expertParam = oneOf(EXPERT_PARAMS);
 const vector = list(num(EXPERT_RANGES.b), MIN_EXPERTS, MAX_EXPERTS, 'numbers (one per expert)');
