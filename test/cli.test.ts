@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { browserSkip, launchBrowser } from './helpers/browser.js';
+import { displayedStandIns, htmlText, standIns } from './helpers/unicode.js';
 
 const MAIN = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 
@@ -185,6 +186,7 @@ test('reproduce --scale quick: every preset in one report that renders in headle
   const r = cli(['reproduce', '--scale', 'quick', '--out', out]);
   assert.equal(r.code, 0, r.stderr);
   let figures = 0;
+  const standInsLeft: string[] = [];
   // the paper's presets, then the N-expert ones, then the trainable ones
   for (const id of [
     'fig6',
@@ -209,7 +211,21 @@ test('reproduce --scale quick: every preset in one report that renders in headle
     figures += result.figures.length;
     const pngs = readdirSync(join(out, id)).filter((f) => f.endsWith('.png'));
     assert.equal(pngs.length, result.figures.length, `${id}: one PNG per figure`);
+    // CSV columns are names for programs: printable ASCII; what the report and PNGs show is Unicode
+    for (const csv of readdirSync(join(out, id)).filter((f) => f.endsWith('.csv'))) {
+      const header = readFileSync(join(out, id, csv), 'utf8').split('\n')[0];
+      assert.match(header, /^[\x20-\x7e]+$/, `${id}/${csv}: ${header}`);
+    }
+    standInsLeft.push(...displayedStandIns(id, result.figures, result.estimates));
   }
+  assert.deepEqual(standInsLeft, [], 'the figures and estimates as the report and the PNGs show them');
+  // the report's own text (ids and the adapter's name aside)
+  const html = readFileSync(join(out, 'report.html'), 'utf8')
+    .replace(/<dl class="provenance">[\s\S]*?<\/dl>/, '')
+    .replace(/<span class="exp-id">[^<]*<\/span>/g, '');
+  const text = htmlText(html);
+  assert.deepEqual(standIns(text), [], 'report.html');
+  assert.ok(!text.includes('_'), `an underscore in report.html: ${text.match(/.{0,40}_.{0,40}/)?.[0]}`);
   const skip = browserSkip();
   if (skip) return t.skip(skip);
   const browser = await launchBrowser();

@@ -35,7 +35,7 @@ import {
 } from '../src/report/colors.js';
 import { formatDuration, formatNumber } from '../src/report/format.js';
 import { contrastRatio, LINE_ROLE_COLORS_DARK, RAMP_COLORS_DARK, SERIES_COLORS_DARK, THEME_COLORS } from '../src/report/colors.js';
-import { displayEstimate, displayFigure, displayText } from '../src/report/display.js';
+import { displayEstimate, displayFigure, displayText, subscriptRuns } from '../src/report/display.js';
 import { segmentMeetsRect, wrapText } from '../src/report/draw.js';
 import { exportName, figureCaption, figurePngText } from '../src/report/exports.js';
 import { readPngText, withPngText } from '../src/report/png-text.js';
@@ -401,7 +401,7 @@ test('estimatesTable: each row carries its estimate id (data attribute and toolt
     { id: 'fig9.tc.gamma=0.5', name: 'T_c <fit>', value: 3 },
     { id: 'a"b', name: 'q', value: 1 },
   ]);
-  assert.match(html, /<tr data-estimate-id="fig9\.tc\.gamma=0\.5"><th scope="row" title="fig9\.tc\.gamma=0\.5">T_c &lt;fit&gt;<\/th>/);
+  assert.match(html, /<tr data-estimate-id="fig9\.tc\.gamma=0\.5"><th scope="row" title="fig9\.tc\.gamma=0\.5">T<sub>c<\/sub> &lt;fit&gt;<\/th>/);
   assert.match(html, /<tr data-estimate-id="a&quot;b">/);
 });
 
@@ -414,7 +414,7 @@ test('estimatesTable: a caption says how to read it; a known bias replaces the g
   const [raw, w0] = html.split('<tr data-estimate-id=').slice(1);
   assert.match(raw, /bias: finite sweep rate r = 0\.001/);
   assert.doesNotMatch(raw, /σ|class="num far"/, 'no alarm for a known bias (3690 s.e. otherwise)');
-  assert.match(w0, /-1 σ/);
+  assert.match(w0, /−1 σ/);
   assert.equal(estimateGap({ id: 'b', name: 'b', value: 2, se: 0.1, prediction: 1, bias: 'finite time' }).sigmas, undefined);
 });
 
@@ -485,13 +485,16 @@ test('report.html opens from disk in Chromium: every figure drawn, no errors, es
       // rows are found by the estimate's id; the name is what they show
       const row = page.locator(`section[data-experiment-id="${e.id}"] table.estimates tbody tr[data-estimate-id="${e.estimates[i].id}"]`);
       assert.equal(await row.count(), 1, e.estimates[i].id);
-      assert.equal((await row.locator('th').textContent())?.trim(), e.estimates[i].name);
+      // in display text, subscripts (T_c) set in <sub>
+      const shown = subscriptRuns(displayText(e.estimates[i].name));
+      assert.equal((await row.locator('th').textContent())?.trim(), shown.map((r) => r.text).join(''));
+      assert.equal(await row.locator('th sub').count(), shown.filter((r) => r.sub).length);
       assert.equal(await row.locator('th').getAttribute('title'), e.estimates[i].id);
     }
   }
   const loop = page.locator('section[data-experiment-id="fig7-hysteresis"] tr[data-estimate-id="fig7-hysteresis.width"]');
   assert.match((await loop.textContent()) ?? '', /2\.2.*± 0\.03.*2\.131.*\+3\.22 %.*\+2\.29 σ/);
-  assert.match((await page.locator('tr[data-estimate-id="fig7-hysteresis.switch-up"] .far').textContent()) ?? '', /^-11\.4 σ$/);
+  assert.match((await page.locator('tr[data-estimate-id="fig7-hysteresis.switch-up"] .far').textContent()) ?? '', /^−11\.4 σ$/);
   assert.match((await page.locator('tr[data-estimate-id="fig9-onset.tc"]').textContent()) ?? '', /\[1\.495, 1\.502\]/);
   assert.equal(
     await page.locator('section[data-experiment-id="fig7-hysteresis"] h2').evaluate((h) => h.firstChild?.textContent?.trim()),
@@ -672,10 +675,10 @@ test('themes and display text: dark line colours read on the dark background; sy
   for (const c of [...Object.values(LINE_ROLE_COLORS_DARK), ...SERIES_COLORS_DARK, ...RAMP_COLORS_DARK])
     assert.ok(contrastRatio(c, dark) >= 3, `${c} on ${dark}: ${contrastRatio(c, dark).toFixed(2)}`);
   assert.ok(contrastRatio(THEME_COLORS.dark.ink, dark) >= 7 && contrastRatio(THEME_COLORS.light.ink, THEME_COLORS.light.background) >= 7);
-  assert.equal(displayText('a - rho = 2 gamma T'), 'a − ρ = 2 γ T');
+  assert.equal(displayText('a - rho = 2 gamma T'), 'a − ρ = 2γT');
   assert.equal(displayText('mean u_hat +-1 s.d., lambda_lb -> 0, 5 runs x 256, lambdaLb'), 'mean û ±1 s.d., λ_lb → 0, 5 runs × 256, lambdaLb');
   assert.equal(displayText('-H(a) and top-1, 1e-5'), '−H(a) and top-1, 1e-5');
-  assert.equal(displayText(displayText('T_c = (a - rho)/(2 gamma)')), 'T_c = (a − ρ)/(2 γ)', 'idempotent');
+  assert.equal(displayText(displayText('T_c = (a - rho)/(2 gamma)')), 'T_c = (a − ρ)/(2γ)', 'idempotent');
   const shown = displayFigure({ ...cuspMap(), x: { label: 'gamma', values: [1, 2] } });
   assert.ok(shown.kind === 'heatmap' && shown.x.label === 'γ');
   assert.deepEqual(displayEstimate({ id: 'x.y', name: 'width at rho = 1', value: 1, bias: 'finite eta' }), {

@@ -297,7 +297,7 @@ describe('web page', { skip }, () => {
     assert.equal(result.id, 'fig3');
     assert.match((await page.textContent('#progress-text')) ?? '', /^Done: 160 k model-steps in /);
     const row = page.locator('#estimates tr[data-estimate-id="fig3.lambda-threshold"] th');
-    assert.match((await row.textContent()) ?? '', /^λ_lb above which the mean \|load\| ≤ 0\.2$/);
+    assert.match((await row.innerHTML()) ?? '', /^λ<sub>lb<\/sub> above which the mean \|load\| ≤ 0\.2$/);
     assert.ok(result.figures.length >= 1);
     assert.equal(await page.locator('#figures figure').count(), result.figures.length);
     assert.ok(await page.locator('#figures figure canvas').first().isVisible(), 'a figure is drawn');

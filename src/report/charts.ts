@@ -5,9 +5,11 @@
 
 import type UPlot from 'uplot';
 import type { HeatmapFigure, LineFigure, Series } from '../experiments/types.js';
+import { subscriptRuns } from './display.js';
 import {
   axisTicks,
   drawFigure,
+  fillRich,
   FONT_FAMILY,
   FONT_SIZE,
   heatmapCellAt,
@@ -18,7 +20,7 @@ import {
   type HeatmapCell,
 } from './draw.js';
 import { seriesColor, THEME_COLORS, vlineColor, type Theme } from './colors.js';
-import { formatNumber } from './format.js';
+import { formatNumberText } from './format.js';
 
 export const LINE_HEIGHT = 340;
 
@@ -50,8 +52,8 @@ export interface HeatmapOptions {
 
 export function describeCell(cell: HeatmapCell, fig: HeatmapFigure): string {
   return (
-    `${fig.x.label} = ${formatNumber(cell.x, 5)},  ${fig.y.label} = ${formatNumber(cell.y, 5)},  ` +
-    `${fig.zLabel} = ${cell.z == null || !Number.isFinite(cell.z) ? 'no data' : formatNumber(cell.z, 5)}`
+    `${fig.x.label} = ${formatNumberText(cell.x, 5)},  ${fig.y.label} = ${formatNumberText(cell.y, 5)},  ` +
+    `${fig.zLabel} = ${cell.z == null || !Number.isFinite(cell.z) ? 'no data' : formatNumberText(cell.z, 5)}`
   );
 }
 
@@ -201,12 +203,46 @@ function withAlpha(color: string, alpha: number): string {
   return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${alpha})`;
 }
 
+/** An element's text with display text's subscripts (T_c) in <sub>, as the report's HTML sets them. */
+function setRichText(el: HTMLElement, text: string): void {
+  const runs = subscriptRuns(text);
+  if (runs.length === 1 && !runs[0].sub) return;
+  el.replaceChildren(
+    ...runs.map((r) => {
+      if (!r.sub) return document.createTextNode(r.text);
+      const sub = document.createElement('sub');
+      sub.textContent = r.text;
+      return sub;
+    }),
+  );
+}
+
+/**
+ * uPlot's axis label with subscripts set: plain text as it is; a label with a subscript as a
+ * function that has uPlot's next fillText (of this label, right after the call, at the point
+ * uPlot picked, in its font and alignment) set by fillRich instead.
+ */
+function richAxisLabel(label: string): UPlot.Axis.Label {
+  if (subscriptRuns(label).length === 1) return label;
+  return (u) => {
+    const ctx = u.ctx;
+    Object.defineProperty(ctx, 'fillText', {
+      configurable: true,
+      value: (_text: string, x: number, y: number) => {
+        Reflect.deleteProperty(ctx, 'fillText');
+        fillRich(ctx, label, x, y);
+      },
+    });
+    return label;
+  };
+}
+
 /** A line figure with uPlot: bands from hidden upper/lower series, vlines from a draw hook. */
 export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPlot, theme: Theme = 'light'): Chart {
   const colors = THEME_COLORS[theme];
   const { xs, column } = alignedData(fig);
   const domain = lineDomains(fig);
-  const value = (_u: UPlot, v: number | null) => (v == null ? '—' : formatNumber(v, 5));
+  const value = (_u: UPlot, v: number | null) => (v == null ? '—' : formatNumberText(v, 5));
   const series: UPlot.Series[] = [{ label: fig.x.label, value }];
   const data: (number | null | undefined)[][] = [xs];
   const bands: UPlot.Band[] = [],
@@ -239,7 +275,7 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
   const axis = (label: string, log: boolean | undefined, spacing: number, side: 'width' | 'height'): UPlot.Axis => {
     let labels: string[] = [];
     return {
-      label,
+      label: richAxisLabel(label),
       stroke: ink,
       font,
       labelFont,
@@ -299,7 +335,7 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
       ctx.font = `${FONT_SIZE.legend * pr}px ${FONT_FAMILY}`;
       ctx.textAlign = 'right';
       ctx.textBaseline = 'top';
-      ctx.fillText(v.label, 0, 0);
+      fillRich(ctx, v.label, 0, 0);
       ctx.restore();
     }
   };
@@ -328,8 +364,15 @@ export function mountLines(host: HTMLElement, fig: LineFigure, uPlot: typeof UPl
         data as UPlot.AlignedData,
         host,
       );
+      // the title and legend entries with their subscripts set (uPlot writes plain text)
+      const title = plot.root.querySelector<HTMLElement>('.u-title');
+      if (title) setRichText(title, fig.title);
       // band edges are plumbing, not entries; nor are unlabelled series (a fit's fine curve)
       const rows = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+      series.forEach((s, i) => {
+        const label = rows[i]?.querySelector<HTMLElement>('.u-label');
+        if (label && typeof s.label === 'string') setRichText(label, s.label);
+      });
       for (const i of hidden) if (rows[i]) rows[i].style.display = 'none';
       series.forEach((s, i) => {
         if (i > 0 && !s.label && rows[i]) rows[i].style.display = 'none';

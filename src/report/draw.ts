@@ -3,12 +3,15 @@
 // Browser-safe: no Node-only imports. Lengths are CSS pixels; `dpr` scales the context.
 // This module is the entry point: it applies the series, overlay and line colours
 // (colors.ts) and runs the parts in draw/: ticks.ts (axis ticks and labels), layout.ts
-// (data ranges, where everything goes, data <-> pixels, hover) and paint.ts (the colour
-// map and the painting). Everything the parts export for users is re-exported from here.
+// (data ranges, where everything goes, data <-> pixels, hover), paint.ts (the colour map
+// and the painting) and rich.ts (labels with subscripts). Everything the parts export for
+// users is re-exported from here. Labels are drawn as given: callers pass display text
+// (display.ts displayFigure).
 
 import type { Figure } from '../experiments/types.js';
 import { overlayColor, seriesColor, vlineColor, type Theme } from './colors.js';
 import { approximateMeasure, layoutFigure, type FigureLayout, type LayoutOptions, type LegendEntry, type Measure } from './draw/layout.js';
+import { richMeasure } from './draw/rich.js';
 import {
   clipToPlot,
   drawAxes,
@@ -50,6 +53,7 @@ export {
   type TextBlock,
 } from './draw/layout.js';
 export { viridis, type DrawContext } from './draw/paint.js';
+export { fillRich, richMeasure, richWidth } from './draw/rich.js';
 
 export interface DrawOptions extends LayoutOptions {
   /** device pixel ratio: the context's backing store is width*dpr x height*dpr */
@@ -75,9 +79,9 @@ function legendEntries(fig: Figure, theme: Theme): LegendEntry[] {
   }));
 }
 
-/** Where everything goes, for a figure drawn at width x height (CSS pixels). */
+/** Where everything goes, for a figure drawn at width x height (CSS pixels); subscripts measured at their size. */
 export function figureLayout(fig: Figure, opts: LayoutOptions, measure: Measure = approximateMeasure): FigureLayout {
-  return layoutFigure(fig, legendEntries(fig, opts.theme ?? 'light'), opts, measure);
+  return layoutFigure(fig, legendEntries(fig, opts.theme ?? 'light'), opts, richMeasure(measure));
 }
 
 // ---------------------------------------------------------------------------------------

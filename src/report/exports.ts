@@ -57,7 +57,7 @@ function seedsText(result: ExperimentResult): string {
       : `seeds ${seeds.join(', ')}`;
 }
 
-/** One line under an exported figure: what it is, its parameters and seed, the software. */
+/** One line under an exported figure, in display text: what it is, its parameters and seed, the software. */
 export function figureCaption(result: ExperimentResult, fig: Figure): string {
   const spec = figureSpec(result, fig);
   const version = result.provenance[0]?.version;
@@ -70,7 +70,7 @@ export function figureCaption(result: ExperimentResult, fig: Figure): string {
     parts.push(`${result.specs.length} scan${result.specs.length === 1 ? '' : 's'}, ${seedsText(result)}`);
   }
   parts.push(`moe-cusp${version ? ` ${version}` : ''}`, PAPER);
-  return parts.join(' · ');
+  return displayText(parts.join(' · '));
 }
 
 /** PNG text metadata of an exported figure: title, description (the caption), seed, specs, software. */

@@ -1,5 +1,5 @@
-// Number formatting shared by the figures, the report's tables and its hover readouts.
-// Browser-safe.
+// Number formatting shared by the figures, the report's tables and its hover readouts, and
+// HTML escaping. Browser-safe.
 
 /** `digits` significant digits, exponent form outside [1e-3, 1e5): 0.01234, 1235, 1.2e-5. */
 export function formatNumber(v: number, digits = 4): string {
@@ -12,6 +12,11 @@ export function formatNumber(v: number, digits = 4): string {
       .replace(/\.?0+e/, 'e')
       .replace('e+', 'e');
   return String(Number(v.toPrecision(digits)));
+}
+
+/** formatNumber with a real minus (U+2212), as text a reader sees writes it: −0.25, 1.2e−5. */
+export function formatNumberText(v: number, digits = 4): string {
+  return formatNumber(v, digits).replace(/-/g, '\u2212');
 }
 
 /** Large counts with SI prefixes: 1.23 k, 4.56 G. */
@@ -34,4 +39,9 @@ export function formatDuration(ms: number): string {
     min = Math.floor(total / 60);
   if (min < 60) return `${min} min ${String(total % 60).padStart(2, '0')} s`;
   return `${Math.floor(min / 60)} h ${String(min % 60).padStart(2, '0')} min`;
+}
+
+/** Text safe in HTML content and attribute values. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

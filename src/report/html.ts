@@ -5,7 +5,10 @@
 
 import { stepsNoun, type Provenance } from '../core/scan.js';
 import type { Estimate, ExperimentResult, Figure } from '../experiments/types.js';
-import { formatDuration, formatNumber, formatSI } from './format.js';
+import { displayFigure, displayHtml, displayText } from './display.js';
+import { escapeHtml, formatDuration, formatNumberText, formatSI } from './format.js';
+
+export { escapeHtml };
 
 /** Provenance over all scans of a report. */
 export interface ProvenanceSummary {
@@ -62,10 +65,6 @@ export function summarizeProvenance(list: Provenance[]): ProvenanceSummary | und
   };
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
 /** JSON safe inside <script>: every '<' escaped, so neither '</script>' nor '<!--' can occur. */
 export function embedJson(value: unknown): string {
   return JSON.stringify(value)
@@ -97,25 +96,27 @@ const DASH = '<span class="na">—</span>';
 const ESTIMATE_COLUMNS = ['Quantity', 'Estimate ± s.e.', 'CI', 'Prediction', 'Gap', 'Gap / s.e.', 'Note'];
 
 /**
- * The estimates as an HTML table (escaped): value ± s.e., CI, prediction, gap in % and in
- * s.e.; each row carries its estimate's id (data-estimate-id, and as the name's tooltip),
- * each cell its column's name (data-label: narrow screens stack a row's cells under it).
+ * The estimates as an HTML table (escaped; text in display text, subscripts in <sub>):
+ * value ± s.e., CI, prediction, gap in % and in s.e.; each row carries its estimate's id
+ * (data-estimate-id, and as the name's tooltip), each cell its column's name (data-label:
+ * narrow screens stack a row's cells under it).
  */
 export function estimatesTable(estimates: Estimate[]): string {
   if (!estimates.length) return '';
+  const h = displayHtml;
   const [, cEst, cCi, cPred, cGap, cSigma, cNote] = ESTIMATE_COLUMNS.map((c) => `data-label="${escapeHtml(c)}"`);
   const rows = estimates.map((e) => {
     const { percent, sigmas } = estimateGap(e);
     const far = sigmas != null && Math.abs(sigmas) > 3 ? ' far' : '';
-    const signed = (v: number, digits: number) => (v > 0 ? '+' : '') + formatNumber(v, digits);
+    const signed = (v: number, digits: number) => (v > 0 ? '+' : '') + formatNumberText(v, digits);
     const cells = [
-      `<th scope="row" title="${escapeHtml(e.id)}">${escapeHtml(e.name)}</th>`,
-      `<td class="num" ${cEst}><span class="v">${formatNumber(e.value, 5)}</span>${e.se != null ? ` <span class="se">± ${formatNumber(e.se, 2)}</span>` : ''}</td>`,
-      `<td class="num" ${cCi}>${e.ci ? `<span class="v">[${formatNumber(e.ci[0], 4)},</span> <span class="v">${formatNumber(e.ci[1], 4)}]</span>` : DASH}</td>`,
-      `<td class="num" ${cPred}>${e.prediction != null ? `<span class="v">${formatNumber(e.prediction, 5)}</span>` : DASH}${e.predictionLabel ? ` <span class="label">${escapeHtml(e.predictionLabel)}</span>` : ''}</td>`,
+      `<th scope="row" title="${escapeHtml(e.id)}">${h(e.name)}</th>`,
+      `<td class="num" ${cEst}><span class="v">${formatNumberText(e.value, 5)}</span>${e.se != null ? ` <span class="se">± ${formatNumberText(e.se, 2)}</span>` : ''}</td>`,
+      `<td class="num" ${cCi}>${e.ci ? `<span class="v">[${formatNumberText(e.ci[0], 4)},</span> <span class="v">${formatNumberText(e.ci[1], 4)}]</span>` : DASH}</td>`,
+      `<td class="num" ${cPred}>${e.prediction != null ? `<span class="v">${formatNumberText(e.prediction, 5)}</span>` : DASH}${e.predictionLabel ? ` <span class="label">${h(e.predictionLabel)}</span>` : ''}</td>`,
       `<td class="num" ${cGap}>${percent != null ? `<span class="v">${signed(percent, 3)} %</span>` : DASH}</td>`,
-      `<td class="num${far}" ${cSigma}>${sigmas != null ? `<span class="v">${signed(sigmas, 3)} σ</span>` : e.bias ? `<span class="label">bias: ${escapeHtml(e.bias)}</span>` : DASH}</td>`,
-      `<td class="note" ${cNote}>${e.note ? escapeHtml(e.note) : ''}</td>`,
+      `<td class="num${far}" ${cSigma}>${sigmas != null ? `<span class="v">${signed(sigmas, 3)} σ</span>` : e.bias ? `<span class="label">bias: ${h(e.bias)}</span>` : DASH}</td>`,
+      `<td class="note" ${cNote}>${e.note ? h(e.note) : ''}</td>`,
     ];
     return `<tr data-estimate-id="${escapeHtml(e.id)}">${cells.join('')}</tr>`;
   });
@@ -160,12 +161,12 @@ function experimentSection(e: ExperimentResult): string {
       f,
       i,
     ) => `<figure class="fig fig-${f.kind}" id="${escapeHtml(`fig-${e.id}-${f.id}`)}" data-figure-id="${escapeHtml(f.id)}" data-figure-index="${i}" data-kind="${f.kind}">
-<div class="fig-plot"><p class="pending">Drawing ${escapeHtml(f.title || f.id)}…</p></div>
+<div class="fig-plot"><p class="pending">Drawing ${displayHtml(f.title || f.id)}…</p></div>
 <figcaption class="readout" aria-live="polite"></figcaption>
 </figure>`,
   );
   return `<section class="experiment" id="${escapeHtml(`exp-${e.id}`)}" data-experiment-id="${escapeHtml(e.id)}">
-<h2>${escapeHtml(e.title)} <span class="exp-id">${escapeHtml(e.id)}</span></h2>
+<h2>${displayHtml(e.title)} <span class="exp-id">${escapeHtml(e.id)}</span></h2>
 <p class="meta">${experimentMeta(e)}</p>
 <div class="figures">
 ${figures.join('\n')}
@@ -212,25 +213,27 @@ nav a { color: var(--accent); text-decoration: none; margin-right: 16px; white-s
 .estimates .note { color: var(--muted); font-size: 12px; }
 .u-title { font-size: 14px !important; font-weight: bold; }
 .u-legend { font-size: 12px; }
+sub { font-size: 75%; line-height: 0; }
 footer { max-width: 1240px; margin: 0 auto; padding: 16px 24px 32px; color: var(--muted); font-size: 12px; }
 `;
 
 export function buildReportHtml(report: ReportInput, assets: ReportAssets): string {
   const prov = report.provenanceSummary ?? summarizeProvenance(report.experiments.flatMap((e) => e.provenance));
-  const data: ViewerData = { experiments: report.experiments.map((e) => ({ id: e.id, figures: e.figures })) };
-  const nav = report.experiments.map((e) => `<a href="#${escapeHtml(`exp-${e.id}`)}">${escapeHtml(e.title)}</a>`).join('');
+  // the figures in display text, as the page shows them (result.json keeps their own labels)
+  const data: ViewerData = { experiments: report.experiments.map((e) => ({ id: e.id, figures: e.figures.map(displayFigure) })) };
+  const nav = report.experiments.map((e) => `<a href="#${escapeHtml(`exp-${e.id}`)}">${displayHtml(e.title)}</a>`).join('');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(report.title)}</title>
+<title>${escapeHtml(displayText(report.title))}</title>
 <style>${assets.uplotCss.replace(/<\/(style)/gi, '<\\/$1')}</style>
 <style>${STYLE}</style>
 </head>
 <body>
 <header>
-<h1>${escapeHtml(report.title)}</h1>
+<h1>${displayHtml(report.title)}</h1>
 ${prov ? provenanceList(prov, report.generatedAt) : `<p class="meta">Generated ${escapeHtml(report.generatedAt)}</p>`}
 </header>
 <nav>${nav}</nav>

@@ -1,8 +1,10 @@
-// Node-only: a Figure as a PNG, drawn by draw.ts on a Skia canvas (@napi-rs/canvas).
+// Node-only: a Figure as a PNG, drawn by draw.ts on a Skia canvas (@napi-rs/canvas), its
+// labels in display text (display.ts).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
 import type { Figure } from '../experiments/types.js';
+import { displayFigure, displayText } from './display.js';
 import { drawFigure } from './draw.js';
 import { withPngText } from './png-text.js';
 
@@ -38,7 +40,8 @@ function registerFonts(): void {
 export function renderFigurePng(figure: Figure, { width, height, dpr = 1, caption, text }: PngOptions): Buffer {
   registerFonts();
   const canvas = createCanvas(Math.round(width * dpr), Math.round(height * dpr));
-  drawFigure(canvas.getContext('2d'), figure, { width, height, dpr, ...(caption !== undefined && { caption }) });
+  // in display text, as the page draws its figures and PNGs (γ, ±, T_c with a subscript c)
+  drawFigure(canvas.getContext('2d'), displayFigure(figure), { width, height, dpr, ...(caption !== undefined && { caption: displayText(caption) }) });
   const png = canvas.toBuffer('image/png');
   return text ? Buffer.from(withPngText(png, text)) : png;
 }

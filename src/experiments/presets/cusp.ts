@@ -113,7 +113,7 @@ export const cusp = definePreset({
         {
           kind: 'heatmap',
           id: 'cusp-map',
-          title: 'Cusp: branch separation (u+ - u-)/2 of families started at y0 = +-4, over (a, h)',
+          title: 'Cusp: branch separation (u₊ − u₋)/2 of families started at y0 = ±4, over (a, h)',
           x: { label: 'a (reinforcement)', values: aAxis.values },
           y: { label: 'h (skew)', values: hAxis.values },
           z: gridMatrix(o.grid, (i) => b[i]),

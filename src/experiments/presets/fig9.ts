@@ -159,7 +159,7 @@ export const fig9 = definePreset({
     const pooled = ratios.reduce((s, r) => s + r.r / r.se ** 2, 0) / wsum;
     estimates.push({
       id: 'fig9.tc-ratio',
-      name: 'T_c from 1/Var(y) over a/(2 gamma), all gammas (inverse-variance weighted)',
+      name: 'T_c from 1/Var(y) over a/(2 gamma), all gamma rows (inverse-variance weighted)',
       value: pooled,
       se: Math.sqrt(1 / wsum),
       prediction: 1,
@@ -189,13 +189,13 @@ export const fig9 = definePreset({
       const sw = w.reduce((s, x) => s + x, 0);
       estimates.push({
         id: 'fig9.onset-limit',
-        name: 'onset / T_c extrapolated to 1/(gamma t) -> 0, all gammas (inverse-variance weighted)',
+        name: 'onset / T_c extrapolated to 1/(gamma t) -> 0, all gamma rows (inverse-variance weighted)',
         value: found.reduce((s, e, i) => s + w[i] * e.limit, 0) / sw,
         se: Math.sqrt(1 / sw),
         prediction: ONSET_LIMIT_RATIO,
         predictionLabel: onsetLabel,
         bias: onsetBias,
-        note: `${found.length} gammas`,
+        note: `${found.length} gamma rows`,
       });
     }
 

@@ -126,7 +126,7 @@ function sweepEstimates(o: TrainingScanOutcome, id: string): Estimate[] {
         const e = estimateFromMean(`${id}.${q}${suffix}`, `${words}${at}`, finite(v), `${legNote(v)}; interpolated between sweep points`);
         if (e) out.push({ ...e, bias: `finite sweep speed (${p.stepsPerPoint} SGD steps per point)` });
       }
-      const w = estimateFromMean(`${id}.width${suffix}`, `hysteresis width in training${at}`, both, 'paired up - down per run');
+      const w = estimateFromMean(`${id}.width${suffix}`, `hysteresis width in training${at}`, both, 'paired up − down per run');
       if (w) out.push({ ...w, bias: `finite sweep speed (${p.stepsPerPoint} SGD steps per point)` });
     }
     if (zero >= 0 && top !== zero) {

@@ -6,6 +6,7 @@
 import type { HeatmapFigure, Series } from '../../experiments/types.js';
 import { contrastRatio } from '../colors.js';
 import { finite, font, FONT_SIZE, PAD, SAMPLE, TICK, xToPixel, yToPixel, type FigureLayout } from './layout.js';
+import { fillRich, richWidth } from './rich.js';
 
 /** The part of CanvasRenderingContext2D used here; browsers and @napi-rs/canvas both have it. */
 export interface DrawContext {
@@ -205,11 +206,11 @@ export function drawVline(ctx: DrawContext, l: FigureLayout, v: { x: number; lab
   ctx.fillStyle = color;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'top';
-  ctx.fillText(v.label, 0, 0);
+  fillRich(ctx, v.label, 0, 0);
   ctx.restore();
 }
 
-/** One string in the ink colour at (x, y), optionally rotated about that point. */
+/** One string in the ink colour at (x, y), optionally rotated about that point; subscripts set (rich.ts). */
 function text(
   ctx: DrawContext,
   ink: string,
@@ -228,7 +229,7 @@ function text(
   ctx.fillStyle = ink;
   ctx.textAlign = align;
   ctx.textBaseline = baseline;
-  ctx.fillText(s, 0, 0);
+  fillRich(ctx, s, 0, 0);
   ctx.restore();
 }
 
@@ -341,7 +342,7 @@ export function drawTitle(ctx: DrawContext, l: FigureLayout): void {
     centre = l.plot.left + l.plot.width / 2;
   ctx.font = f;
   t.lines.forEach((line, i) => {
-    const w = ctx.measureText(line).width;
+    const w = richWidth(ctx, line);
     const x = Math.min(Math.max(centre, PAD + w / 2), l.width - PAD - w / 2);
     text(ctx, l.colors.ink, line, x, t.top + i * t.size * 1.3, f, 'center', 'top');
   });

@@ -2,7 +2,7 @@
 // x 10^k on short ranges) and minor ticks on log axes, and labels with just the decimals the
 // step needs ('\u2212' for minus, superscript powers of ten). Browser-safe, pure functions.
 
-import { formatNumber } from '../format.js';
+import { formatNumberText } from '../format.js';
 
 /** One axis: its data range, scale and ticks. */
 export interface AxisLayout {
@@ -93,7 +93,7 @@ export function logTickLabels(ticks: number[]): string[] {
   const powers = ticks.map((v) => Math.round(Math.log10(v)));
   const decades = ticks.length > 1 && ticks.every((v, i) => Math.abs(v / 10 ** powers[i] - 1) < 1e-9);
   if (decades && powers[powers.length - 1] - powers[0] >= 3) return powers.map((k) => '10' + [...String(k)].map((c) => SUPERSCRIPT[c]).join(''));
-  return ticks.map((v) => formatNumber(v, 6).replace(/-/g, '\u2212'));
+  return ticks.map((v) => formatNumberText(v, 6));
 }
 
 /** Ticks and their labels for an axis showing [min, max], about `target` intervals. */

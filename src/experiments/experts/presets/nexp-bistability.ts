@@ -111,7 +111,7 @@ export const nexpBistability = defineExpertPreset({
           'nexp-bistability-band',
           'Bistable: collapsed from the winner start, balanced from the balanced start',
           bistable,
-          'winner - balanced',
+          'winner − balanced',
         ),
       ],
       tables: [
