@@ -5,7 +5,7 @@
 // and trace interval). Every failure is an InputError on the file's label whose problem
 // starts with the JSON path: `scans[0].results.relax[0]: has 7 cells, the range [0, 6) needs 6`.
 // The building blocks are exported for the N-expert and training parts and checkpoints
-// (experts/, training/part-schema.ts). The checks throw nothing else. No Node-only imports.
+// (part-envelope.ts, experts/, training/part-schema.ts). The checks throw nothing else. No Node-only imports.
 
 import { z } from 'zod';
 import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
