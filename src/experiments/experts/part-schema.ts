@@ -1,11 +1,11 @@
 // What an N-expert shard part or checkpoint must contain before anything reads it, in the
-// style of the two-expert checks (src/experiments/part-schema.ts, whose building blocks these
-// use): a zod schema for the shape and the types of every field (the envelope shared with the
-// training parts from part-envelope.ts, the pieces and snapshot here), then the rules that tie
-// fields together (each spec parses and hashes to its specHash, a preset's specs are the
-// preset's, the results hold one value per family, grid cell, expert, leg, point and
-// replicate, a snapshot's position and state fit its scan). Every failure is an InputError on
-// the file's label whose problem starts with the JSON path. No Node-only imports.
+// style of the two-expert checks (src/experiments/part-schema.ts, with the same building
+// blocks, part-blocks.ts): a zod schema for the shape and the types of every field (the
+// envelope every model's parts share from part-envelope.ts, the pieces and snapshot here),
+// then the rules that tie fields together (each spec parses and hashes to its specHash, a
+// preset's specs are the preset's, the results hold one value per family, grid cell, expert,
+// leg, point and replicate, a snapshot's position and state fit its scan). Every failure is an
+// InputError on the file's label whose problem starts with the JSON path. No Node-only imports.
 
 import { EXPERT_SCALAR_FIELDS, EXPERT_VECTOR_FIELDS } from '../../core/experts.js';
 import { envelopeOf, segment } from '../part-envelope.js';
@@ -26,7 +26,7 @@ import {
   stat,
   strict,
   type Fail,
-} from '../part-schema.js';
+} from '../part-blocks.js';
 import type { ExpertExperimentCheckpoint, ExpertExperimentPart } from './experiment.js';
 import { expertPresetSpecs, isExpertPresetId } from './presets/index.js';
 import { checkExpertSnapshot, type ExpertScanPiece, type ExpertScanSnapshot } from './run.js';

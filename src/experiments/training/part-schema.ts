@@ -1,7 +1,7 @@
 // What a training shard part or checkpoint must contain before anything reads it, in the style
-// of the router checks (src/experiments/part-schema.ts, whose building blocks these use): a zod
-// schema for the shape and types (the envelope shared with the N-expert parts from
-// part-envelope.ts, the pieces and snapshot here), then the rules that tie fields together
+// of the router checks (src/experiments/part-schema.ts, with the same building blocks,
+// part-blocks.ts): a zod schema for the shape and types (the envelope every model's parts
+// share from part-envelope.ts, the pieces and snapshot here), then the rules that tie fields together
 // (each spec parses and hashes to its specHash, a preset's specs are the preset's, every cell
 // holds one record per evaluation point with one value per initialisation for each of the
 // kind's fields, a snapshot's parameters fit its group). Every failure is an InputError on the
@@ -9,7 +9,7 @@
 
 import { z } from 'zod';
 import { envelopeOf, segment } from '../part-envelope.js';
-import { cellRange, count, f64, failing, list, plural, provenance, shown, strict, value, type Fail } from '../part-schema.js';
+import { cellRange, count, f64, failing, list, plural, provenance, shown, strict, value, type Fail } from '../part-blocks.js';
 import type { TrainingExperimentCheckpoint, TrainingExperimentPart } from './experiment.js';
 import { isTrainingPresetId, trainingPresetSpecs } from './presets/index.js';
 import { fieldsOf, parameterCount, trainingPoints, type TrainingCellResult } from './run.js';
