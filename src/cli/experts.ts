@@ -7,7 +7,6 @@
 // uninterrupted run gives. A checkpoint of another spec, seed, scale, shard or version is
 // refused (exit 2).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Engine } from '../core/engine.js';
 import { InputError } from '../core/model.js';
 import {
@@ -24,14 +23,12 @@ import {
 import { checkExpertCheckpoint } from '../experiments/experts/part-schema.js';
 import { isExpertPresetId, type ExpertPresetId } from '../experiments/experts/presets/index.js';
 import { parseExpertSpecText, type ExpertScanSpec } from '../experiments/experts/spec.js';
-import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import type { Scale } from '../experiments/presets/index.js';
 import { completeExperiment, mergeParts, type ExperimentPart, type Shard } from '../experiments/run.js';
 import type { ExperimentResult } from '../experiments/types.js';
 import { completeTrainingExperiment, mergeTrainingParts, type TrainingExperimentPart } from '../experiments/training/experiment.js';
 import { expertEngineFor } from '../node/engines.js';
 import { readAnyPart, readExpertCheckpoint, writeExpertCheckpoint, encodeExpertPart } from '../node/expert-parts.js';
-import { errnoWords } from '../node/out-dir.js';
 import {
   noteEngineChange,
   runPartCommand,
@@ -41,23 +38,15 @@ import {
   type OutputFlags,
   type RunControl,
 } from './experiments.js';
+import { specFileOf } from './spec-file.js';
 
 export type ExpertTarget = { kind: 'expert-preset'; id: ExpertPresetId } | { kind: 'expert-spec'; spec: ExpertScanSpec };
 
 /** An N-expert preset id, or a spec file whose JSON says "model": "experts"; null for anything else. */
 export function resolveExpertTarget(raw: string): ExpertTarget | null {
   if (isExpertPresetId(raw)) return { kind: 'expert-preset', id: raw };
-  if (!existsSync(raw)) return null;
-  let text: string;
-  try {
-    if (statSync(raw).size > MAX_SPEC_TEXT_CHARS) return null; // the two-expert path refuses it with its message
-    text = readFileSync(raw, 'utf8');
-  } catch (err) {
-    throw new InputError(raw, `cannot read the spec file: ${errnoWords(err)}`);
-  }
-  // Only a spec that names the N-expert model is one; anything else goes to the two-expert parser.
-  if (!/"model"\s*:\s*"experts"/.test(text)) return null;
-  return { kind: 'expert-spec', spec: parseExpertSpecText(text) };
+  const text = specFileOf(raw, 'experts');
+  return text === null ? null : { kind: 'expert-spec', spec: parseExpertSpecText(text) };
 }
 
 /** The experiment a target names at a scale and seed, parsed once for the whole command. */

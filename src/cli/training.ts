@@ -6,10 +6,7 @@
 // write one and exit 143/130/129, and --resume continues from it with the numbers an
 // uninterrupted run gives. A checkpoint of another spec, seed, scale, shard or version is refused (exit 2).
 
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Engine } from '../core/engine.js';
-import { InputError } from '../core/model.js';
-import { MAX_SPEC_TEXT_CHARS } from '../experiments/limits.js';
 import type { Scale } from '../experiments/presets/index.js';
 import type { Shard } from '../experiments/run.js';
 import {
@@ -25,7 +22,6 @@ import {
 import { isTrainingPresetId, type TrainingPresetId } from '../experiments/training/presets/index.js';
 import { parseTrainingSpecText, type TrainingScanSpec } from '../experiments/training/spec.js';
 import { encodePartBody } from '../node/parts.js';
-import { errnoWords } from '../node/out-dir.js';
 import { nodeTrainingData, readTrainingCheckpoint, trainingEngineFor, writeTrainingCheckpoint } from '../node/training.js';
 import {
   noteEngineChange,
@@ -36,22 +32,15 @@ import {
   type OutputFlags,
   type RunControl,
 } from './experiments.js';
+import { specFileOf } from './spec-file.js';
 
 export type TrainingTarget = { kind: 'training-preset'; id: TrainingPresetId } | { kind: 'training-spec'; spec: TrainingScanSpec };
 
 /** A training preset id, or a spec file whose JSON says "model": "training"; null for anything else. */
 export function resolveTrainingTarget(raw: string): TrainingTarget | null {
   if (isTrainingPresetId(raw)) return { kind: 'training-preset', id: raw };
-  if (!existsSync(raw)) return null;
-  let text: string;
-  try {
-    if (statSync(raw).size > MAX_SPEC_TEXT_CHARS) return null; // the router path refuses it with its message
-    text = readFileSync(raw, 'utf8');
-  } catch (err) {
-    throw new InputError(raw, `cannot read the spec file: ${errnoWords(err)}`);
-  }
-  if (!/"model"\s*:\s*"training"/.test(text)) return null;
-  return { kind: 'training-spec', spec: parseTrainingSpecText(text) };
+  const text = specFileOf(raw, 'training');
+  return text === null ? null : { kind: 'training-spec', spec: parseTrainingSpecText(text) };
 }
 
 /** The experiment a target names at a scale and seed, parsed once for the whole command. */

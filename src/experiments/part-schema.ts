@@ -4,103 +4,37 @@
 // the results hold exactly one value per family or speed, grid cell, leg, point, replicate
 // and trace interval). Every failure is an InputError on the file's label whose problem
 // starts with the JSON path: `scans[0].results.relax[0]: has 7 cells, the range [0, 6) needs 6`.
-// The building blocks are exported for the N-expert and training parts and checkpoints
-// (experts/, training/part-schema.ts). The checks throw nothing else. No Node-only imports.
+// The building blocks (part-blocks.ts) and the envelope of every part and checkpoint
+// (part-envelope.ts) are shared with the N-expert and training ones (experts/,
+// training/part-schema.ts). The checks throw nothing else. No Node-only imports.
 
 import { z } from 'zod';
 import { READOUT_FIELDS, TALLY_FIELDS } from '../core/layout.js';
 import { CELL_STAT_FIELDS } from '../core/reductions.js';
-import { InputError } from '../core/model.js';
-import { unsafeNameReason } from '../core/names.js';
-import { isPresetId, presetSpecs, SCALES, type PresetId, type Scale } from './presets/index.js';
+import {
+  cellRange,
+  count,
+  f64,
+  failing,
+  finite,
+  hash,
+  list,
+  loose,
+  nonEmpty,
+  oneOf,
+  plural,
+  provenance,
+  stat,
+  strict,
+  value,
+  type Fail,
+} from './part-blocks.js';
+import { envelopeOf, type PresetKind } from './part-envelope.js';
+import { isPresetId, presetSpecs, type PresetId } from './presets/index.js';
 import type { PartResults } from './scan-run.js';
 import type { ExperimentCheckpoint, ExperimentPart, ScanPart } from './run.js';
 import { parseSpec, specHash, sweepLegs } from './spec.js';
 import type { ScanSpec, TraceCell, ValueGrid } from './types.js';
-
-// ---------------------------------------------------------------------------------------
-// Schema: shapes and field types
-// ---------------------------------------------------------------------------------------
-
-/** A value as a message shows it: short, whatever it is. */
-export function shown(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
-  if (v === null || typeof v === 'boolean') return String(v);
-  if (v instanceof Float64Array) return `a Float64Array of ${v.length}`;
-  if (Array.isArray(v)) {
-    const simple = v.length <= 4 && v.every((x) => x === null || typeof x === 'number' || typeof x === 'boolean');
-    return simple ? `[${v.map(String).join(', ')}]` : `a list of ${v.length}`;
-  }
-  return v === undefined ? 'nothing' : 'an object';
-}
-
-/** A value passing `test`; `what` completes "must be ...". */
-export function value<T>(test: (v: unknown) => boolean, what: string) {
-  return z.custom<T>(test, {
-    error: (iss) => (iss.input === undefined ? `is required; must be ${what}` : `must be ${what}, got ${shown(iss.input)}`),
-  });
-}
-
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-
-export const count = value<number>(isCount, 'a non-negative integer');
-/** Statistics: any number, NaN included (an s.d. of one replicate is NaN). */
-export const stat = value<number>((v) => typeof v === 'number', 'a number');
-export const finite = value<number>((v) => typeof v === 'number' && Number.isFinite(v), 'a finite number');
-export const nonNegative = value<number>((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'a finite number >= 0');
-export const text = value<string>((v) => typeof v === 'string', 'a string');
-export const nonEmpty = value<string>((v) => typeof v === 'string' && v.length > 0, 'a non-empty string');
-export const hash = value<string>((v) => typeof v === 'string' && /^[0-9a-f]{16}$/.test(v), 'a spec hash (16 hex digits)');
-export const exactly = <T extends string>(s: T) => value<T>((v) => v === s, JSON.stringify(s));
-export const oneOf = <T extends string>(values: readonly T[]) => value<T>((v) => values.includes(v as T), `one of ${values.join(', ')}`);
-export const f64 = value<Float64Array>((v) => v instanceof Float64Array, 'a Float64Array (a blob of the checkpoint)');
-/** [begin, end) of grid cells. */
-export const cellRange = value<[number, number]>(
-  (v) => Array.isArray(v) && v.length === 2 && isCount(v[0]) && isCount(v[1]) && v[0] <= v[1],
-  '[begin, end): two integers with 0 <= begin <= end',
-);
-
-function objectError(allowed: string) {
-  return (iss: { code?: string; input?: unknown }) =>
-    iss.code === 'unrecognized_keys'
-      ? `unknown key; allowed: ${allowed}`
-      : iss.input === undefined
-        ? 'is required; must be an object'
-        : `must be an object, got ${shown(iss.input)}`;
-}
-
-/** An object with exactly these keys. */
-export function strict<S extends z.ZodRawShape>(shape: S) {
-  return z.strictObject(shape, { error: objectError(Object.keys(shape).join(', ')) });
-}
-
-/** An object with at least these keys (others, added by newer code, pass through unchecked). */
-export function loose<S extends z.ZodRawShape>(shape: S) {
-  return z.looseObject(shape, { error: objectError(Object.keys(shape).join(', ')) });
-}
-
-export function list<T extends z.ZodType>(item: T) {
-  return z.array(item, { error: (iss) => (iss.input === undefined ? 'is required; must be a list' : `must be a list, got ${shown(iss.input)}`) });
-}
-
-export const shard = strict({ index: count, count });
-
-/** src/core/scan.ts Provenance; later fields (segments, recoveries, ...) pass through. */
-export const provenance = loose({
-  package: text,
-  version: text,
-  engine: text,
-  adapter: text,
-  backend: text,
-  sampler: oneOf(['btrs-inversion', 'tokens', 'sgd']),
-  seed: count,
-  startedAt: text,
-  elapsedMs: nonNegative,
-  routers: count,
-  routerSteps: count,
-  routerStepsPerSecond: stat,
-});
 
 const relaxCell = strict(Object.fromEntries(CELL_STAT_FIELDS.map((k) => [k, stat])) as Record<(typeof CELL_STAT_FIELDS)[number], typeof stat>);
 
@@ -130,19 +64,6 @@ const results = strict({
 
 const scanPart = strict({ cells: cellRange, results, provenance });
 
-const partSchema = strict({
-  format: exactly('moe-cusp-part'),
-  version: nonEmpty,
-  id: text,
-  title: text,
-  scale: text,
-  shard,
-  // Each spec is checked by parseSpec, which names the field that is wrong.
-  specs: list(z.unknown()),
-  specHashes: list(hash),
-  scans: list(scanPart),
-});
-
 /** src/experiments/protocols.ts ScanSnapshot; later fields (elapsedMs, segments, ...) pass through. */
 const snapshot = loose({
   specHash: hash,
@@ -160,44 +81,6 @@ const snapshot = loose({
   routers: count,
   recoveries: count,
 });
-
-const checkpointSchema = strict({
-  format: exactly('moe-cusp-checkpoint'),
-  version: nonEmpty,
-  id: text,
-  shard,
-  specHashes: list(hash),
-  scans: list(scanPart),
-  current: snapshot.nullable(),
-});
-
-function pathOf(path: readonly PropertyKey[], root: string): string {
-  let out = '';
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  return out || root;
-}
-
-/** Parses with a schema; the first issue (unknown keys first) becomes the InputError. */
-export function parseWith<S extends z.ZodType>(schema: S, input: unknown, label: string, root: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues = [...result.error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
-  const issue = issues[0];
-  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-  throw new InputError(label, `${pathOf(path, root)}: ${issue.message}`);
-}
-
-// ---- Rules across fields.
-
-export type Fail = (path: string, problem: string) => never;
-
-export const failing =
-  (label: string): Fail =>
-  (path, problem) => {
-    throw new InputError(label, `${path}: ${problem}`);
-  };
-
-export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * What a scan's results must hold. From its spec everything is known; a checkpoint has only
@@ -359,91 +242,21 @@ function checkScan(scan: ScanPart, layout: Layout, path: string, fail: Fail): vo
   checkResults(scan.results, scan.cells, layout, `${path}.results`, false, fail);
 }
 
-export function checkId(id: string, fail: Fail): void {
-  const reason = unsafeNameReason(id);
-  if (reason) fail('id', reason);
-}
-
-export function checkShard(s: { index: number; count: number }, fail: Fail): void {
-  if (s.count < 1) fail('shard.count', `must be at least 1, got ${s.count}`);
-  if (s.index >= s.count) fail('shard.index', `must be below shard.count (${s.count}), got ${s.index}`);
-}
-
-/**
- * The header checks of every part file: a safe id, a shard index below the count, the specs
- * parsed by `parse` (a failure under specs[i]) with one hash and one scan each, each hash that
- * of its spec, and a custom part's one spec named as the part (`defaultName` when unnamed).
- */
-export function checkPartHeader<S extends { name?: string | undefined }>(
-  part: { id: string; shard: { index: number; count: number }; specs: unknown[]; specHashes: string[]; scans: unknown[]; scale: string },
-  parse: (spec: unknown) => S,
-  hashOf: (spec: S) => string,
-  defaultName: string,
-  fail: Fail,
-): S[] {
-  checkId(part.id, fail);
-  checkShard(part.shard, fail);
-  if (part.specs.length === 0) fail('specs', 'must list at least one spec');
-  const specs = part.specs.map((spec, i) => {
-    try {
-      return parse(spec);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      return fail(err.field === 'spec' ? `specs[${i}]` : `specs[${i}].${err.field}`, err.problem);
-    }
-  });
-  if (part.specHashes.length !== specs.length)
-    fail('specHashes', `has ${plural(part.specHashes.length, 'hash', 'hashes')} for ${plural(specs.length, 'spec')}`);
-  if (part.scans.length !== specs.length) fail('scans', `has ${plural(part.scans.length, 'scan')} for ${plural(specs.length, 'spec')}`);
-  specs.forEach((spec, i) => {
-    const h = hashOf(spec);
-    if (h !== part.specHashes[i]) fail(`specs[${i}]`, `hashes to ${h}, but specHashes[${i}] is ${part.specHashes[i]}: the spec was modified`);
-  });
-  if (part.scale === 'custom') {
-    if (specs.length !== 1) fail('specs', `a custom part (scale "custom") has one spec, got ${specs.length}`);
-    const name = specs[0].name ?? defaultName;
-    if (part.id !== name) fail('id', `must be the spec's name ${shown(name)}, got ${shown(part.id)}`);
-  }
-  return specs;
-}
-
-/** One kind of preset (router, N-expert, training): 'a preset', ...; its ids; its specs' hashes (or an InputError). */
-export interface PresetKind {
-  what: string;
-  is(id: string): boolean;
-  hashes(id: string, scale: Scale, seed: number): string[];
-}
-
-/** A part at a preset's scale must hold exactly that preset's specs at its seed; a custom part passes. */
-export function checkPresetSpecs(
-  part: { id: string; scale: string; specHashes: readonly string[] },
-  seed: number,
-  kind: PresetKind,
-  fail: Fail,
-): void {
-  const { id, scale } = part;
-  if (scale === 'custom') return;
-  if (!(SCALES as readonly string[]).includes(scale)) fail('scale', `must be one of ${SCALES.join(', ')}, custom, got ${shown(scale)}`);
-  if (!kind.is(id)) fail('id', `${shown(id)} is not ${kind.what} (a part at scale ${scale} is one); custom specs have scale "custom"`);
-  let expected: string[] = [];
-  try {
-    expected = kind.hashes(id, scale as Scale, seed);
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    fail('specs[0].seed', `preset ${id} cannot run with seed ${seed}: ${err.message}`);
-  }
-  const of = `preset ${id} at scale ${scale}, seed ${seed}`;
-  if (expected.length !== part.specHashes.length) fail('specs', `${of} runs ${plural(expected.length, 'spec')}, got ${part.specHashes.length}`);
-  part.specHashes.forEach((h, i) => {
-    if (h !== expected[i]) fail(`specs[${i}]`, `is not spec ${i} of ${of} (hash ${h}, expected ${expected[i]})`);
-  });
-}
-
 const ROUTER_PRESETS: PresetKind = {
   what: 'a preset',
   is: isPresetId,
   hashes: (id, scale, seed) => presetSpecs(id as PresetId, scale, seed).map((s) => specHash(parseSpec(s))),
 };
+
+const envelope = envelopeOf({
+  formats: { part: 'moe-cusp-part', checkpoint: 'moe-cusp-checkpoint' },
+  piece: scanPart,
+  snapshot,
+  parse: parseSpec,
+  hashOf: specHash,
+  defaultName: 'scan',
+  presets: ROUTER_PRESETS,
+});
 
 // ---- Entry points.
 
@@ -452,10 +265,7 @@ const ROUTER_PRESETS: PresetKind = {
  * is the InputError's field. Returns the part with its specs as parseSpec completes them.
  */
 export function checkPart(input: unknown, label: string): ExperimentPart {
-  const fail = failing(label);
-  const part = parseWith(partSchema, input, label, 'part');
-  const specs = checkPartHeader(part, parseSpec, specHash, 'scan', fail);
-  checkPresetSpecs(part, specs[0].seed, ROUTER_PRESETS, fail);
+  const { part, specs, fail } = envelope.checkPart(input, label);
   part.scans.forEach((scan, i) => checkScan(scan as ScanPart, layoutOf(specs[i], `specs[${i}]`), `scans[${i}]`, fail));
   return { ...part, specs } as ExperimentPart;
 }
@@ -466,22 +276,12 @@ export function checkPart(input: unknown, label: string): ExperimentPart {
  * gives them (after comparing their hashes), else for consistency among themselves.
  */
 export function checkCheckpoint(input: unknown, label: string, specs?: ScanSpec[]): ExperimentCheckpoint {
+  const layout = (i: number, hashes: readonly string[]): Layout => (specs?.[i] ? layoutOf(specs[i], `spec ${hashes[i]}`) : {});
+  const c = envelope.checkCheckpoint(input, label, (scan, i, fail, hashes) => checkScan(scan as ScanPart, layout(i, hashes), `scans[${i}]`, fail));
   const fail = failing(label);
-  const c = parseWith(checkpointSchema, input, label, 'checkpoint');
-  checkId(c.id, fail);
-  checkShard(c.shard, fail);
-  if (c.specHashes.length === 0) fail('specHashes', 'must list at least one spec hash');
-  const layout = (i: number): Layout => (specs?.[i] ? layoutOf(specs[i], `spec ${c.specHashes[i]}`) : {});
-  if (c.scans.length > c.specHashes.length) fail('scans', `has ${plural(c.scans.length, 'scan')} for ${plural(c.specHashes.length, 'spec')}`);
-  c.scans.forEach((scan, i) => checkScan(scan as ScanPart, layout(i), `scans[${i}]`, fail));
   const current = c.current;
   if (current) {
-    const i = c.scans.length;
-    if (i >= c.specHashes.length) fail('current', `continues scan ${i}, but all ${c.specHashes.length} scans are finished`);
-    if (current.specHash !== c.specHashes[i]) {
-      fail('current.specHash', `is ${current.specHash}, but the scan it continues (specHashes[${i}]) is ${c.specHashes[i]}`);
-    }
-    const l = layout(i);
+    const l = layout(c.scans.length, c.specHashes);
     if (l.cells !== undefined && current.cells[1] > l.cells)
       fail('current.cells', `[${current.cells[0]}, ${current.cells[1]}) is outside the grid (${plural(l.cells, 'cell')})`);
     checkResults(current.results as PartResults, current.cells, l, 'current.results', true, fail);

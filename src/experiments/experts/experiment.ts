@@ -9,7 +9,7 @@
 import type { ExpertEngine } from '../../core/experts.js';
 import { InputError } from '../../core/model.js';
 import type { ProgressListener } from '../../core/scan.js';
-import { runPartScans } from '../part-runner.js';
+import { partOf, runPartScans, type CheckpointOf, type PartOf, type PreparedExperimentOf } from '../part-runner.js';
 import { PACKAGE_VERSION } from '../../core/version.generated.js';
 import type { Scale } from '../presets/index.js';
 import { orderedShardSet, shardCells, type Shard } from '../run.js';
@@ -33,39 +33,13 @@ export type ExpertExperimentTarget =
   | { kind: 'expert-spec'; spec: ExpertScanSpec };
 
 /** An N-expert experiment ready to run: its identity, its parsed scans and their hashes. */
-export interface PreparedExpertExperiment {
-  readonly id: string;
-  readonly title: string;
-  /** a preset's scale, or 'custom' for a user's spec */
-  readonly scale: string;
-  readonly specs: readonly ExpertScanSpec[];
-  readonly hashes: readonly string[];
-}
+export type PreparedExpertExperiment = PreparedExperimentOf<ExpertScanSpec>;
 
 /** What one N-expert run (one shard, or everything) produces; the parts of one experiment merge exactly. */
-export interface ExpertExperimentPart {
-  format: 'moe-cusp-expert-part';
-  version: string;
-  id: string;
-  title: string;
-  scale: string;
-  shard: Shard;
-  specs: ExpertScanSpec[];
-  specHashes: string[];
-  /** per scan: its share of grid cells and their results */
-  scans: ExpertScanPiece[];
-}
+export type ExpertExperimentPart = PartOf<'moe-cusp-expert-part', ExpertScanSpec, ExpertScanPiece>;
 
 /** A checkpoint: the scans finished so far and a snapshot inside the current one. */
-export interface ExpertExperimentCheckpoint {
-  format: 'moe-cusp-expert-checkpoint';
-  version: string;
-  id: string;
-  shard: Shard;
-  specHashes: string[];
-  scans: ExpertScanPiece[];
-  current: ExpertScanSnapshot | null;
-}
+export type ExpertExperimentCheckpoint = CheckpointOf<'moe-cusp-expert-checkpoint', ExpertScanPiece, ExpertScanSnapshot>;
 
 export interface ExpertExperimentOptions {
   onProgress?: ProgressListener | undefined;
@@ -139,19 +113,13 @@ export async function runExpertExperimentPart(
   const ranges = expertShardCells(specs, shard);
   const resume = options.resume;
   if (resume) checkExpertResume(experiment, shard, resume);
-  const scans = await runPartScans<ExpertScanPiece, ExpertScanSnapshot, ExpertExperimentCheckpoint>({
+  const scans = await runPartScans({
+    format: 'moe-cusp-expert-checkpoint',
+    experiment,
+    shard,
     ranges,
     cost: (i, cells) => expertCellCost(specs[i]) * (cells[1] - cells[0]),
     resume,
-    checkpointOf: (done, current) => ({
-      format: 'moe-cusp-expert-checkpoint',
-      version: PACKAGE_VERSION,
-      id: experiment.id,
-      shard,
-      specHashes: [...experiment.hashes],
-      scans: done,
-      current,
-    }),
     checkpoint: options.checkpoint,
     stop: options.stop,
     onProgress: options.onProgress,
@@ -160,17 +128,7 @@ export async function runExpertExperimentPart(
     interrupted: (c) => new ExpertExperimentInterrupted(c),
     runScan: (i, o) => runExpertScanPart(engine, specs[i], { ...o, sliceRouterSteps: options.sliceRouterSteps }),
   });
-  return {
-    format: 'moe-cusp-expert-part',
-    version: PACKAGE_VERSION,
-    id: experiment.id,
-    title: experiment.title,
-    scale: experiment.scale,
-    shard,
-    specs: [...specs],
-    specHashes: [...experiment.hashes],
-    scans,
-  };
+  return partOf('moe-cusp-expert-part', experiment, shard, scans);
 }
 
 /**

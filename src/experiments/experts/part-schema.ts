@@ -1,40 +1,32 @@
 // What an N-expert shard part or checkpoint must contain before anything reads it, in the
-// style of the two-expert checks (src/experiments/part-schema.ts, whose building blocks these
-// use): a zod schema for the shape and the types of every field, then the rules that tie
-// fields together (each spec parses and hashes to its specHash, a preset's specs are the
-// preset's, the results hold one value per family, grid cell, expert, leg, point and
-// replicate, a snapshot's position and state fit its scan). Every failure is an InputError on
-// the file's label whose problem starts with the JSON path. No Node-only imports.
+// style of the two-expert checks (src/experiments/part-schema.ts, with the same building
+// blocks, part-blocks.ts): a zod schema for the shape and the types of every field (the
+// envelope every model's parts share from part-envelope.ts, the pieces and snapshot here),
+// then the rules that tie fields together (each spec parses and hashes to its specHash, a
+// preset's specs are the preset's, the results hold one value per family, grid cell, expert,
+// leg, point and replicate, a snapshot's position and state fit its scan). Every failure is an
+// InputError on the file's label whose problem starts with the JSON path. No Node-only imports.
 
-import { z } from 'zod';
 import { EXPERT_SCALAR_FIELDS, EXPERT_VECTOR_FIELDS } from '../../core/experts.js';
+import { envelopeOf, segment } from '../part-envelope.js';
 import {
   cellRange,
-  checkId,
-  checkPartHeader,
-  checkPresetSpecs,
-  checkShard,
   count,
-  exactly,
   f64,
   failing,
   finite,
   hash,
   list,
-  loose,
   nonEmpty,
   nonNegative,
   oneOf,
-  parseWith,
   plural,
   provenance,
-  shard,
   shown,
   stat,
   strict,
-  text,
   type Fail,
-} from '../part-schema.js';
+} from '../part-blocks.js';
 import type { ExpertExperimentCheckpoint, ExpertExperimentPart } from './experiment.js';
 import { expertPresetSpecs, isExpertPresetId } from './presets/index.js';
 import { checkExpertSnapshot, type ExpertScanPiece, type ExpertScanSnapshot } from './run.js';
@@ -51,19 +43,6 @@ const sweepLeg = strict({ direction: oneOf(['up', 'down']), values: list(finite)
 
 const piece = strict({ cells: cellRange, relax: list(list(cellStats)).optional(), sweep: list(list(sweepLeg)).optional(), provenance });
 
-const partSchema = strict({
-  format: exactly('moe-cusp-expert-part'),
-  version: nonEmpty,
-  id: text,
-  title: text,
-  scale: text,
-  shard,
-  // Each spec is checked by parseExpertSpec, which names the field that is wrong.
-  specs: list(z.unknown()),
-  specHashes: list(hash),
-  scans: list(piece),
-});
-
 const readout = strict(
   Object.fromEntries([...EXPERT_VECTOR_FIELDS, ...EXPERT_SCALAR_FIELDS].map((k) => [k, f64])) as Record<
     (typeof EXPERT_VECTOR_FIELDS)[number] | (typeof EXPERT_SCALAR_FIELDS)[number],
@@ -72,8 +51,6 @@ const readout = strict(
 );
 
 const sweepAcc = strict({ legs: list(list(sweepLeg)), current: list(strict(legStats)), previous: f64.nullable(), previousValue: stat });
-
-const segment = loose({ engine: text, adapter: text, backend: text, startedAt: text, elapsedMs: nonNegative, routerSteps: count });
 
 const snapshot = strict({
   specHash: hash,
@@ -88,14 +65,18 @@ const snapshot = strict({
   segments: list(segment),
 });
 
-const checkpointSchema = strict({
-  format: exactly('moe-cusp-expert-checkpoint'),
-  version: nonEmpty,
-  id: text,
-  shard,
-  specHashes: list(hash),
-  scans: list(piece),
-  current: snapshot.nullable(),
+const envelope = envelopeOf({
+  formats: { part: 'moe-cusp-expert-part', checkpoint: 'moe-cusp-expert-checkpoint' },
+  piece,
+  snapshot,
+  parse: parseExpertSpec,
+  hashOf: expertSpecHash,
+  defaultName: 'experts',
+  presets: {
+    what: 'an N-expert preset',
+    is: isExpertPresetId,
+    hashes: (id, scale, seed) => expertPresetSpecs(id as Parameters<typeof expertPresetSpecs>[0], scale, seed).map(expertSpecHash),
+  },
 });
 
 type Results = { cells: [number, number]; relax?: ExpertScanPiece['relax'] | undefined; sweep?: ExpertScanPiece['sweep'] | undefined };
@@ -149,19 +130,7 @@ function checkResults(r: Results, spec: ExpertScanSpec, path: string, fail: Fail
 
 /** An N-expert shard part (JSON parsed, non-finite numbers revived) checked in full; `label` (the file) is the InputError's field. */
 export function checkExpertPart(input: unknown, label: string): ExpertExperimentPart {
-  const fail = failing(label);
-  const part = parseWith(partSchema, input, label, 'part');
-  const specs = checkPartHeader(part, parseExpertSpec, expertSpecHash, 'experts', fail);
-  checkPresetSpecs(
-    part,
-    specs[0].seed,
-    {
-      what: 'an N-expert preset',
-      is: isExpertPresetId,
-      hashes: (id, scale, seed) => expertPresetSpecs(id as Parameters<typeof expertPresetSpecs>[0], scale, seed).map(expertSpecHash),
-    },
-    fail,
-  );
+  const { part, specs, fail } = envelope.checkPart(input, label);
   part.scans.forEach((scan, i) => checkResults(scan as Results, specs[i], `scans[${i}]`, fail));
   return { ...part, specs } as ExpertExperimentPart;
 }
@@ -172,23 +141,12 @@ export function checkExpertPart(input: unknown, label: string): ExpertExperiment
  * `specs` when the caller gives them (after comparing their hashes), else for their shape.
  */
 export function checkExpertCheckpoint(input: unknown, label: string, specs?: readonly ExpertScanSpec[]): ExpertExperimentCheckpoint {
-  const fail = failing(label);
-  const c = parseWith(checkpointSchema, input, label, 'checkpoint');
-  checkId(c.id, fail);
-  checkShard(c.shard, fail);
-  if (c.specHashes.length === 0) fail('specHashes', 'must list at least one spec hash');
-  if (c.scans.length > c.specHashes.length) fail('scans', `has ${plural(c.scans.length, 'scan')} for ${plural(c.specHashes.length, 'spec')}`);
-  if (specs) c.scans.forEach((scan, i) => checkResults(scan as Results, specs[i], `scans[${i}]`, fail));
+  const c = envelope.checkCheckpoint(input, label, specs && ((scan, i, fail) => checkResults(scan as Results, specs[i], `scans[${i}]`, fail)));
   const current = c.current as ExpertScanSnapshot | null;
-  if (current) {
+  if (current && specs) {
     const i = c.scans.length;
-    if (i >= c.specHashes.length) fail('current', `continues scan ${i}, but all ${c.specHashes.length} scans are finished`);
-    if (current.specHash !== c.specHashes[i])
-      fail('current.specHash', `is ${current.specHash}, but the scan it continues (specHashes[${i}]) is ${c.specHashes[i]}`);
-    if (specs) {
-      checkResults({ cells: [current.cells[0], current.next], relax: current.relax, sweep: current.sweep }, specs[i], 'current', fail);
-      checkExpertSnapshot(current, specs[i], current.cells, label);
-    }
+    checkResults({ cells: [current.cells[0], current.next], relax: current.relax, sweep: current.sweep }, specs[i], 'current', failing(label));
+    checkExpertSnapshot(current, specs[i], current.cells, label);
   }
   return c as ExpertExperimentCheckpoint;
 }

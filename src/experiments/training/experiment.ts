@@ -7,7 +7,7 @@
 
 import { InputError } from '../../core/model.js';
 import type { ProgressListener } from '../../core/scan.js';
-import { runPartScans } from '../part-runner.js';
+import { partOf, runPartScans, type CheckpointOf, type PartOf, type PreparedExperimentOf } from '../part-runner.js';
 import type { TrainingEngine } from '../../core/training/engine.js';
 import { PACKAGE_VERSION } from '../../core/version.generated.js';
 import type { Scale } from '../presets/index.js';
@@ -29,35 +29,11 @@ export type TrainingExperimentTarget =
   | { kind: 'training-preset'; id: TrainingPresetId; scale: Scale; seed: number }
   | { kind: 'training-spec'; spec: TrainingScanSpec };
 
-export interface PreparedTrainingExperiment {
-  readonly id: string;
-  readonly title: string;
-  readonly scale: string;
-  readonly specs: readonly TrainingScanSpec[];
-  readonly hashes: readonly string[];
-}
+export type PreparedTrainingExperiment = PreparedExperimentOf<TrainingScanSpec>;
 
-export interface TrainingExperimentPart {
-  format: 'moe-cusp-training-part';
-  version: string;
-  id: string;
-  title: string;
-  scale: string;
-  shard: Shard;
-  specs: TrainingScanSpec[];
-  specHashes: string[];
-  scans: TrainingScanPiece[];
-}
+export type TrainingExperimentPart = PartOf<'moe-cusp-training-part', TrainingScanSpec, TrainingScanPiece>;
 
-export interface TrainingExperimentCheckpoint {
-  format: 'moe-cusp-training-checkpoint';
-  version: string;
-  id: string;
-  shard: Shard;
-  specHashes: string[];
-  scans: TrainingScanPiece[];
-  current: TrainingScanSnapshot | null;
-}
+export type TrainingExperimentCheckpoint = CheckpointOf<'moe-cusp-training-checkpoint', TrainingScanPiece, TrainingScanSnapshot>;
 
 export interface TrainingExperimentOptions {
   onProgress?: ProgressListener | undefined;
@@ -129,19 +105,13 @@ export async function runTrainingExperimentPart(
   const ranges = trainingShardCells(specs, shard);
   const resume = options.resume;
   if (resume) checkTrainingResume(experiment, shard, resume);
-  const scans = await runPartScans<TrainingScanPiece, TrainingScanSnapshot, TrainingExperimentCheckpoint>({
+  const scans = await runPartScans({
+    format: 'moe-cusp-training-checkpoint',
+    experiment,
+    shard,
     ranges,
     cost: (i, cells) => trainingCellCost(specs[i]) * (cells[1] - cells[0]),
     resume,
-    checkpointOf: (done, current) => ({
-      format: 'moe-cusp-training-checkpoint',
-      version: PACKAGE_VERSION,
-      id: experiment.id,
-      shard,
-      specHashes: [...experiment.hashes],
-      scans: done,
-      current,
-    }),
     checkpoint: options.checkpoint,
     stop: options.stop,
     onProgress: options.onProgress,
@@ -153,17 +123,7 @@ export async function runTrainingExperimentPart(
         ...(options.maxSessionParams !== undefined && { maxSessionParams: options.maxSessionParams }),
       }),
   });
-  return {
-    format: 'moe-cusp-training-part',
-    version: PACKAGE_VERSION,
-    id: experiment.id,
-    title: experiment.title,
-    scale: experiment.scale,
-    shard,
-    specs: [...specs],
-    specHashes: [...experiment.hashes],
-    scans,
-  };
+  return partOf('moe-cusp-training-part', experiment, shard, scans);
 }
 
 /** Checks that parts belong to one training experiment and cover it exactly once, and merges them. */

@@ -1,37 +1,15 @@
 // What a training shard part or checkpoint must contain before anything reads it, in the style
-// of the router checks (src/experiments/part-schema.ts, whose building blocks these use): a zod
-// schema for the shape and types, then the rules that tie fields together (each spec parses and
-// hashes to its specHash, a preset's specs are the preset's, every cell holds one record per
-// evaluation point with one value per initialisation for each of the kind's fields, a
-// snapshot's parameters fit its group). Every failure is an InputError on the file's label
-// whose problem starts with the JSON path. No Node-only imports.
+// of the router checks (src/experiments/part-schema.ts, with the same building blocks,
+// part-blocks.ts): a zod schema for the shape and types (the envelope every model's parts
+// share from part-envelope.ts, the pieces and snapshot here), then the rules that tie fields together
+// (each spec parses and hashes to its specHash, a preset's specs are the preset's, every cell
+// holds one record per evaluation point with one value per initialisation for each of the
+// kind's fields, a snapshot's parameters fit its group). Every failure is an InputError on the
+// file's label whose problem starts with the JSON path. No Node-only imports.
 
 import { z } from 'zod';
-import {
-  cellRange,
-  checkId,
-  checkPartHeader,
-  checkPresetSpecs,
-  checkShard,
-  count,
-  exactly,
-  f64,
-  failing,
-  hash,
-  list,
-  loose,
-  nonEmpty,
-  nonNegative,
-  parseWith,
-  plural,
-  provenance,
-  shard,
-  shown,
-  strict,
-  text,
-  value,
-  type Fail,
-} from '../part-schema.js';
+import { envelopeOf, segment } from '../part-envelope.js';
+import { cellRange, count, f64, failing, list, plural, provenance, shown, strict, value, type Fail } from '../part-blocks.js';
 import type { TrainingExperimentCheckpoint, TrainingExperimentPart } from './experiment.js';
 import { isTrainingPresetId, trainingPresetSpecs } from './presets/index.js';
 import { fieldsOf, parameterCount, trainingPoints, type TrainingCellResult } from './run.js';
@@ -41,21 +19,6 @@ const numberOrNull = value<number | null>((v) => v === null || (typeof v === 'nu
 const cellResult = strict({ points: list(z.record(z.string(), list(numberOrNull))) });
 const piece = strict({ cells: cellRange, results: list(cellResult), provenance });
 
-const partSchema = strict({
-  format: exactly('moe-cusp-training-part'),
-  version: nonEmpty,
-  id: text,
-  title: text,
-  scale: text,
-  shard,
-  // Each spec is checked by parseTrainingSpec, which names the field that is wrong.
-  specs: list(z.unknown()),
-  specHashes: list(hash),
-  scans: list(piece),
-});
-
-const segment = loose({ engine: text, adapter: text, backend: text, startedAt: text, elapsedMs: nonNegative, routerSteps: count });
-
 const snapshot = strict({
   cells: cellRange,
   finished: list(cellResult),
@@ -63,14 +26,18 @@ const snapshot = strict({
   segments: list(segment),
 });
 
-const checkpointSchema = strict({
-  format: exactly('moe-cusp-training-checkpoint'),
-  version: nonEmpty,
-  id: text,
-  shard,
-  specHashes: list(hash),
-  scans: list(piece),
-  current: snapshot.nullable(),
+const envelope = envelopeOf({
+  formats: { part: 'moe-cusp-training-part', checkpoint: 'moe-cusp-training-checkpoint' },
+  piece,
+  snapshot,
+  parse: parseTrainingSpec,
+  hashOf: trainingSpecHash,
+  defaultName: 'training',
+  presets: {
+    what: 'a training preset',
+    is: isTrainingPresetId,
+    hashes: (id, scale, seed) => trainingPresetSpecs(id as Parameters<typeof trainingPresetSpecs>[0], scale, seed).map(trainingSpecHash),
+  },
 });
 
 /** Cells' results: `points` evaluation points (all of the spec's by default), each with the kind's fields, one value per initialisation. */
@@ -99,19 +66,7 @@ function checkPiece(p: { cells: [number, number]; results: TrainingCellResult[] 
 
 /** A training shard part (JSON parsed) checked in full; `label` (the file) is the InputError's field. */
 export function checkTrainingPart(input: unknown, label: string): TrainingExperimentPart {
-  const fail = failing(label);
-  const part = parseWith(partSchema, input, label, 'part');
-  const specs = checkPartHeader(part, parseTrainingSpec, trainingSpecHash, 'training', fail);
-  checkPresetSpecs(
-    part,
-    specs[0].seed,
-    {
-      what: 'a training preset',
-      is: isTrainingPresetId,
-      hashes: (id, scale, seed) => trainingPresetSpecs(id as Parameters<typeof trainingPresetSpecs>[0], scale, seed).map(trainingSpecHash),
-    },
-    fail,
-  );
+  const { part, specs, fail } = envelope.checkPart(input, label);
   part.scans.forEach((scan, i) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail));
   return { ...part, specs } as TrainingExperimentPart;
 }
@@ -122,38 +77,29 @@ export function checkTrainingPart(input: unknown, label: string): TrainingExperi
  * their hashes), else for their shape.
  */
 export function checkTrainingCheckpoint(input: unknown, label: string, specs?: readonly TrainingScanSpec[]): TrainingExperimentCheckpoint {
+  const c = envelope.checkCheckpoint(input, label, specs && ((scan, i, fail) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail)));
   const fail = failing(label);
-  const c = parseWith(checkpointSchema, input, label, 'checkpoint');
-  checkId(c.id, fail);
-  checkShard(c.shard, fail);
-  if (c.specHashes.length === 0) fail('specHashes', 'must list at least one spec hash');
-  if (c.scans.length > c.specHashes.length) fail('scans', `has ${plural(c.scans.length, 'scan')} for ${plural(c.specHashes.length, 'spec')}`);
-  if (specs) c.scans.forEach((scan, i) => checkPiece(scan as never, specs[i], `scans[${i}]`, fail));
   const current = c.current;
-  if (current) {
-    const i = c.scans.length;
-    if (i >= c.specHashes.length) fail('current', `continues scan ${i}, but all ${c.specHashes.length} scans are finished`);
-    if (specs) {
-      const spec = specs[i];
-      const [begin, end] = current.cells;
-      if (end > trainingGrid(spec).cells.length) fail('current.cells', `[${current.cells}) is outside the grid`);
-      checkCells(current.finished as TrainingCellResult[], current.finished.length, spec, 'current.finished', fail);
-      const g = current.group;
-      if (g) {
-        const points = trainingPoints(spec);
-        const P = points.length;
-        if (g.begin !== begin + current.finished.length || g.end <= g.begin || g.end > end)
-          fail('current.group', `cells [${g.begin}, ${g.end}) do not continue the finished cells of [${begin}, ${end})`);
-        if (g.points >= P) fail('current.group.points', `is ${g.points}; the scan has ${P} points`);
-        checkCells(g.results as TrainingCellResult[], g.end - g.begin, spec, 'current.group.results', fail, g.points);
-        const size = (g.end - g.begin) * spec.initialisations * parameterCount(spec);
-        if (g.params.length !== size) fail('current.group.params', `has ${plural(g.params.length, 'value')}, the group's models have ${size}`);
-        if (!g.params.every(Number.isFinite)) fail('current.group.params', 'holds a value that is not finite');
-        // between the last point recorded (or the start) and the next one (a stop between slices)
-        const from = g.points === 0 ? 0 : points[g.points - 1].step;
-        const to = points[g.points].step;
-        if (!(g.step >= from && g.step <= to)) fail('current.group.step', `is ${g.step}; after ${g.points} points it must be from ${from} to ${to}`);
-      }
+  if (current && specs) {
+    const spec = specs[c.scans.length];
+    const [begin, end] = current.cells;
+    if (end > trainingGrid(spec).cells.length) fail('current.cells', `[${current.cells}) is outside the grid`);
+    checkCells(current.finished as TrainingCellResult[], current.finished.length, spec, 'current.finished', fail);
+    const g = current.group;
+    if (g) {
+      const points = trainingPoints(spec);
+      const P = points.length;
+      if (g.begin !== begin + current.finished.length || g.end <= g.begin || g.end > end)
+        fail('current.group', `cells [${g.begin}, ${g.end}) do not continue the finished cells of [${begin}, ${end})`);
+      if (g.points >= P) fail('current.group.points', `is ${g.points}; the scan has ${P} points`);
+      checkCells(g.results as TrainingCellResult[], g.end - g.begin, spec, 'current.group.results', fail, g.points);
+      const size = (g.end - g.begin) * spec.initialisations * parameterCount(spec);
+      if (g.params.length !== size) fail('current.group.params', `has ${plural(g.params.length, 'value')}, the group's models have ${size}`);
+      if (!g.params.every(Number.isFinite)) fail('current.group.params', 'holds a value that is not finite');
+      // between the last point recorded (or the start) and the next one (a stop between slices)
+      const from = g.points === 0 ? 0 : points[g.points - 1].step;
+      const to = points[g.points].step;
+      if (!(g.step >= from && g.step <= to)) fail('current.group.step', `is ${g.step}; after ${g.points} points it must be from ${from} to ${to}`);
     }
   }
   return c as TrainingExperimentCheckpoint;
