@@ -12,7 +12,7 @@ import { EXPERT_PRESET_IDS, EXPERT_PRESETS } from '../../src/experiments/experts
 import { PRESET_IDS, PRESETS } from '../../src/experiments/presets/index.js';
 import { TRAINING_PRESET_IDS, TRAINING_PRESETS } from '../../src/experiments/training/presets/index.js';
 import type { Theme } from '../../src/report/colors.js';
-import { displayText } from '../../src/report/display.js';
+import { displayHtml, displayText } from '../../src/report/display.js';
 import { drawSketch, SKETCHES } from './sketches.js';
 
 const SKETCH_WIDTH = 100,
@@ -79,7 +79,7 @@ export function presetCards(host: HTMLElement, select: HTMLSelectElement): HTMLB
         canvas.style.width = `${SKETCH_WIDTH}px`;
         canvas.style.height = `${SKETCH_HEIGHT}px`;
         const label = document.createElement('span');
-        label.textContent = displayText(p.title);
+        label.innerHTML = displayHtml(p.title);
         b.title = displayText(p.title);
         b.append(canvas, label);
         b.addEventListener('click', () => choose(select, p.id));

@@ -12,7 +12,7 @@ import type { Figure, HeatmapFigure, ExperimentResult, ScanSpec } from '../../sr
 import { PARAM_NAMES } from '../../src/experiments/types.js';
 import { describeCell, mountHeatmap, mountLines, type Chart, type HeatmapChart } from '../../src/report/charts.js';
 import type { Theme } from '../../src/report/colors.js';
-import { displayEstimate, displayFigure, displayText } from '../../src/report/display.js';
+import { displayEstimate, displayFigure, displayHtml, displayText } from '../../src/report/display.js';
 import { drawFigure, type HeatmapCell } from '../../src/report/draw.js';
 import { exportName, figureCaption, figurePngText, figureSpec } from '../../src/report/exports.js';
 import { estimatesTable } from '../../src/report/html.js';
@@ -194,7 +194,7 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   const ms = result.provenance.reduce((s, p) => s + p.elapsedMs, 0);
   const title = document.createElement('strong');
   title.className = 'result-title';
-  title.textContent = displayText(result.title);
+  title.innerHTML = displayHtml(result.title);
   const details =
     ` · scale ${result.scale} · ${formatSI(steps)} ${stepsNoun(result.provenance)} in ${formatDuration(ms)} ` +
     `(${formatSI(ms > 0 ? (steps * 1000) / ms : 0)} ${stepsNoun(result.provenance)}/s) · seeds ${[...new Set(result.specs.map((s) => s.seed))].join(', ')} · ${engineNote}`;
@@ -202,7 +202,7 @@ export function showResult(v: ResultViews, result: ExperimentResult, engineNote:
   if (result.description) {
     const d = document.createElement('span');
     d.className = 'result-description';
-    d.textContent = displayText(result.description);
+    d.innerHTML = displayHtml(result.description);
     v.meta.append(d);
   }
   result.figures.forEach((fig) => {
