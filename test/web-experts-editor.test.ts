@@ -5,60 +5,19 @@
 // Run disabled; the protocol switch's defaults; a small relax scan run to Done on the page's
 // CPU twin with the numbers of the Node CPU twin; a shared link and a pasted spec reopen the
 // same spec; Back and Forward; Edit this preset on an N-expert preset.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CpuExpertEngine } from '../src/core/experts-cpu.js';
 import { completeExpertExperiment, prepareExpertExperiment, runExpertExperimentPart } from '../src/experiments/experts/experiment.js';
 import { expertPresetSpecs } from '../src/experiments/experts/presets/index.js';
 import { parseExpertSpec, type ExpertScanSpec } from '../src/experiments/experts/spec.js';
 import { canonicalJson } from '../src/experiments/spec.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
+import { webSuite } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let dir = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-
-before(
-  async () => {
-    if (skip) return;
-    dir = mkdtempSync(join(tmpdir(), 'moe-cusp-web-experts-'));
-    await buildWeb(dir);
-    server = await serveStatic(dir);
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
-interface Opened {
-  page: Page;
-  errors: string[];
-}
-
-async function open(hash: string): Promise<Opened> {
-  const page = await browser!.newPage({ viewport: { width: 1280, height: 720 } });
-  page.setDefaultTimeout(20_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.goto(server!.url + hash);
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-  return { page, errors };
-}
+const web = webSuite('web-experts', { open: { viewport: { width: 1280, height: 720 }, timeout: 20_000 } });
+const open = web.open;
 
 const link = (spec: unknown) => '#spec=' + Buffer.from(canonicalJson(spec), 'utf8').toString('base64url');
 
@@ -108,7 +67,7 @@ async function waitState(page: Page, state: string, timeout = 120_000): Promise<
   assert.equal(now, state, `run ended ${now}: ${await page.textContent('#progress-text')}`);
 }
 
-describe('web page: the N-expert editor', { skip }, () => {
+describe('web page: the N-expert editor', { skip: web.skip }, () => {
   test('Custom N-expert scan (editor): every field there and labelled, the JSON box shows the spec, Run enabled', async () => {
     const { page, errors } = await open('#preset=fig8&scale=browser&seed=1');
     assert.equal(await page.isHidden('#expert-editor'), true);

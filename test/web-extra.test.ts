@@ -4,12 +4,9 @@
 // checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
 // those agree with the Node f64 twins' (the page runs the same CpuExpertEngine and
 // CpuTrainingEngine on engine=cpu) up to the last bits of Chromium's Math functions.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { CpuExpertEngine } from '../src/core/experts-cpu.js';
 import { CpuTrainingEngine } from '../src/core/training/cpu-engine.js';
 import { completeExpertExperiment, prepareExpertExperiment, runExpertExperimentPart } from '../src/experiments/experts/experiment.js';
@@ -18,31 +15,10 @@ import { runCustomSpec } from '../src/experiments/run.js';
 import { canonicalJson, parseSpec } from '../src/experiments/spec.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
-import { clickRun, numbers, openPage, pageResult, waitState } from './helpers/web-run.js';
+import { clickRun, numbers, pageResult, waitState } from './helpers/web-run.js';
+import { webSuite } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let root = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-
-before(
-  async () => {
-    if (skip) return;
-    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-extra-'));
-    await buildWeb(join(root, 'site'));
-    server = await serveStatic(join(root, 'site'));
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+const web = webSuite('web-extra');
 
 type Live = { draws: number; title: string; points: number };
 const liveOf = (page: Page) => page.evaluate(() => (window as unknown as { moeCusp: { live?: Live } }).moeCusp.live ?? null);
@@ -88,7 +64,7 @@ const TWO_SPEEDS = parseSpec({
   protocol: { kind: 'sweep', param: 'h', values: { linspace: { from: -0.6, to: 0.6, count: 13 } }, direction: 'up-down', stepsPerPoint: [200, 3000] },
 });
 
-describe('web page: a sweep at several speeds keeps the finished speeds on screen', { skip }, () => {
+describe('web page: a sweep at several speeds keeps the finished speeds on screen', { skip: web.skip }, () => {
   test('the live loop of the second speed shows the first speed as dots; Stop keeps both; Resume gives the uninterrupted numbers', {
     timeout: 180_000,
   }, async () => {
@@ -96,7 +72,7 @@ describe('web page: a sweep at several speeds keeps the finished speeds on scree
     const reference = await runCustomSpec(cpu, TWO_SPEEDS);
     await cpu.dispose();
     const hash = `#spec=${Buffer.from(canonicalJson(TWO_SPEEDS)).toString('base64url')}&engine=cpu`;
-    const { page, context, errors } = await openPage(browser!, server!.url, hash);
+    const { page, context, errors } = await web.open(hash);
     await stopWhen(page, () =>
       /earlier speeds as dots/.test((window as unknown as { moeCusp: { live?: { title: string } } }).moeCusp.live?.title ?? ''),
     );
@@ -115,14 +91,14 @@ describe('web page: a sweep at several speeds keeps the finished speeds on scree
   });
 });
 
-describe('web page: N-expert and training runs stop and resume', { skip }, () => {
+describe('web page: N-expert and training runs stop and resume', { skip: web.skip }, () => {
   test('nexp-balancing on the CPU twin: finished scans drawn live and kept after Stop; Resume gives the uninterrupted numbers', {
     timeout: 300_000,
   }, async () => {
     // 4 scans, the last ~8 M of the 10.7 M router-steps: a Stop after the first scan lands before the end
     const experiment = prepareExpertExperiment({ kind: 'expert-preset', id: 'nexp-balancing', scale: 'quick', seed: 1 });
     const reference = completeExpertExperiment(await runExpertExperimentPart(new CpuExpertEngine(), experiment));
-    const { page, context, errors } = await openPage(browser!, server!.url, '#preset=nexp-balancing&scale=browser&seed=1&engine=cpu');
+    const { page, context, errors } = await web.open('#preset=nexp-balancing&scale=browser&seed=1&engine=cpu');
     assert.match((await page.textContent('#experiment-note')) ?? '', /Resume continues from there/);
     await clickRun(page);
     await waitState(page, 'done', 200_000);
@@ -158,7 +134,7 @@ describe('web page: N-expert and training runs stop and resume', { skip }, () =>
   }, async () => {
     const experiment = prepareTrainingExperiment({ kind: 'training-preset', id: 'fig3', scale: 'quick', seed: 1 });
     const reference = completeTrainingExperiment(await runTrainingExperimentPart(new CpuTrainingEngine(), experiment, {}));
-    const { page, context, errors } = await openPage(browser!, server!.url, '#preset=fig3&scale=browser&seed=1&engine=cpu');
+    const { page, context, errors } = await web.open('#preset=fig3&scale=browser&seed=1&engine=cpu');
     // uninterrupted first: the page's twin is the Node one, up to the last bits of Chromium's Math.exp
     await clickRun(page);
     await waitState(page, 'done', 150_000);

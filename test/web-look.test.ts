@@ -8,71 +8,38 @@
 // CSV without float noise; a custom scan describing itself; the figures of fig9, fig10, an
 // N-expert and a training preset with titles set in full and legends off the data. Screenshots
 // are taken and checked for what they must show; no console errors anywhere.
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { EXPERT_PRESET_IDS } from '../src/experiments/experts/presets/index.js';
 import { PRESET_IDS, PRESETS } from '../src/experiments/presets/index.js';
 import { TRAINING_PRESET_IDS } from '../src/experiments/training/presets/index.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
 import { contrastRatio, HEATMAP_ROLE_COLORS, THEME_COLORS } from '../src/report/colors.js';
 import { readPngText } from '../src/report/png-text.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
 import { clippedCells, countNear, inkPixels, pixels, saved, textColours } from './helpers/web-look.js';
+import { webSuite, type Opened } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let root = '';
 let shots = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
+// screenshots stay for a look after a failure: MOE_CUSP_SHOTS=<folder>
+const web = webSuite('web-look', { site: 'page', open: { timeout: 20_000, readyTimeout: 20_000 }, keep: () => !!process.env.MOE_CUSP_SHOTS });
 
-before(
-  async () => {
-    if (skip) return;
-    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-look-'));
-    // screenshots stay for a look after a failure: MOE_CUSP_SHOTS=<folder>
-    shots = process.env.MOE_CUSP_SHOTS || join(root, 'shots');
-    mkdirSync(shots, { recursive: true });
-    await buildWeb(join(root, 'page'));
-    server = await serveStatic(join(root, 'page'));
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root && !process.env.MOE_CUSP_SHOTS) rmSync(root, { recursive: true, force: true });
+before(() => {
+  if (web.skip) return;
+  shots = process.env.MOE_CUSP_SHOTS || join(web.root, 'shots');
+  mkdirSync(shots, { recursive: true });
 });
 
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-interface Opened {
-  page: Page;
-  errors: string[];
-  requests: string[];
-}
-
+/** The page at `hash`, its first screen typeset (the intro's KaTeX and sketches). */
 async function open(hash: string, viewport = DESKTOP, colorScheme: 'light' | 'dark' = 'light'): Promise<Opened> {
-  const page = await browser!.newPage({ viewport, colorScheme });
-  page.setDefaultTimeout(20_000);
-  const errors: string[] = [],
-    requests: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(server!.url + hash);
-  await page.waitForSelector('body[data-state="ready"]');
-  await page.waitForSelector('body[data-intro="ready"]');
-  return { page, errors, requests };
+  const opened = await web.open(hash, { viewport, colorScheme });
+  await opened.page.waitForSelector('body[data-intro="ready"]');
+  return opened;
 }
 
 async function runToEnd(page: Page, timeout = 120_000): Promise<ExperimentResult> {
@@ -109,7 +76,7 @@ async function shot(page: Page, name: string, selector?: string): Promise<Buffer
 const FILE_REFERENCE = /\b[\w-]+\.ts\b|\bsrc\/|\bdocs\/|MODEL\.md/;
 const ASCII_SYMBOL = /\b(gamma|rho|eta|lambda|u_hat)\b|\+-/;
 
-describe('web page presentation', { skip }, () => {
+describe('web page presentation', { skip: web.skip }, () => {
   test('the first screen explains: the model and predictions typeset by KaTeX, a sketch per preset, links, symbols, no file references', {
     timeout: 120_000,
   }, async () => {
@@ -144,7 +111,7 @@ describe('web page presentation', { skip }, () => {
         `${tag}: KaTeX font requested`,
       );
       assert.deepEqual(
-        requests.filter((u) => !u.startsWith(server!.url)),
+        requests.filter((u) => !u.startsWith(web.server.url)),
         [],
         `${tag}: no network`,
       );

@@ -3,48 +3,23 @@
 // one page, on the engine the page chooses: each ends Done with its figures on screen, and the
 // console holds no error, no uncaught exception and no stack trace. Skipped without Chromium,
 // as test/web.test.ts.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { EXPERT_PRESET_IDS } from '../src/experiments/experts/presets/index.js';
 import { PRESET_IDS } from '../src/experiments/presets/index.js';
 import { TRAINING_PRESET_IDS } from '../src/experiments/training/presets/index.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
-import { clickRun, openPage, pageResult, waitState } from './helpers/web-run.js';
+import { clickRun, pageResult, waitState } from './helpers/web-run.js';
+import { webSuite } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let root = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
-
-before(
-  async () => {
-    if (skip) return;
-    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-presets-'));
-    await buildWeb(join(root, 'site'));
-    server = await serveStatic(join(root, 'site'));
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+const web = webSuite('web-presets');
 
 /** A line of the console that carries a stack trace ("    at f (file:1:2)"). */
 const STACK = /^\s+at\s.+(:\d+:\d+\)?|<anonymous>\)?)$/m;
 
-describe('web page: every preset', { skip }, () => {
+describe('web page: every preset', { skip: web.skip }, () => {
   test('every preset runs to Done on the engine the page picks, with its figures and a clean console', { timeout: 1_200_000 }, async () => {
     const ids = [...PRESET_IDS, ...EXPERT_PRESET_IDS, ...TRAINING_PRESET_IDS];
-    const { page, context, errors } = await openPage(browser!, server!.url, '');
+    const { page, context, errors } = await web.open('');
     const traces: string[] = [];
     page.on('console', (m) => {
       if (STACK.test(m.text())) traces.push(`console.${m.type()}: ${m.text()}`);

@@ -10,17 +10,13 @@
 // temporary folder (kept when MOE_CUSP_KEEP_SHOTS=1).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { CpuEngine } from '../src/node/cpu-engine.js';
 import { ChunkedRun, StopError } from '../src/experiments/chunked.js';
 import { runCustomSpec } from '../src/experiments/run.js';
 import { canonicalJson, parseSpec, type ParsedSpec } from '../src/experiments/spec.js';
 import type { ExperimentResult } from '../src/experiments/types.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
 import {
   boxOf,
   clickRun,
@@ -28,44 +24,33 @@ import {
   holdReplies,
   inside,
   numbers,
-  openPage,
   pageResult,
   screenshot,
   stopHeld,
   waitInView,
   waitState,
-  type OpenOptions,
 } from './helpers/web-run.js';
+import { webSuite } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let root = '';
 let shots = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
 const cpu = new CpuEngine();
-
-before(
-  async () => {
-    if (skip) return;
-    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-run-'));
-    shots = join(root, 'shots');
-    mkdirSync(shots);
-    await buildWeb(join(root, 'site'));
-    server = await serveStatic(join(root, 'site'));
-    browser = await launchBrowser();
+const web = webSuite('web-run', {
+  keep: () => {
+    if (process.env.MOE_CUSP_KEEP_SHOTS !== '1') return false;
+    console.log(`screenshots kept in ${shots}`);
+    return true;
   },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await cpu.dispose();
-  if (root && process.env.MOE_CUSP_KEEP_SHOTS !== '1') rmSync(root, { recursive: true, force: true });
-  else if (root) console.log(`screenshots kept in ${shots}`);
 });
 
-const open = (hash: string, options: OpenOptions = {}) => openPage(browser!, server!.url, hash, options);
+before(() => {
+  if (web.skip) return;
+  shots = join(web.root, 'shots');
+  mkdirSync(shots);
+});
+
+after(() => cpu.dispose());
+
+const open = web.open;
 const b64 = (spec: ParsedSpec) => `#spec=${Buffer.from(canonicalJson(spec)).toString('base64url')}`;
 const refs = new Map<string, Promise<ExperimentResult>>();
 /** The Node CPU engine's result of a spec: the Web Workers run the same twin, bit for bit. */
@@ -123,7 +108,7 @@ type Live = { draws: number; chunks: number; title: string; points: number };
 const liveOf = (page: import('playwright-core').Page) =>
   page.evaluate(() => (window as unknown as { moeCusp: { live?: Live } }).moeCusp.live ?? null);
 
-describe('web page: the run flow', { skip }, () => {
+describe('web page: the run flow', { skip: web.skip }, () => {
   for (const viewport of [
     { width: 1280, height: 800 },
     { width: 390, height: 844 },

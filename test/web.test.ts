@@ -6,13 +6,11 @@
 // the continuation from the last finished chunk; shared URLs; the CLI's bad-input rules in
 // the editor; the CPU fallback in Web Workers without WebGPU; the N-expert and training presets
 // (fig3; fig5 with the bundled digits data, Stop); readable at desktop and phone widths.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Engine } from '../src/core/engine.js';
 import { DIGITS_SHA256 } from '../src/core/training/digits-data.js';
 import { CpuEngine } from '../src/node/cpu-engine.js';
@@ -23,57 +21,18 @@ import { runSpec } from '../src/experiments/protocols.js';
 import { canonicalJson, parseSpec } from '../src/experiments/spec.js';
 import type { CellStats } from '../src/core/reductions.js';
 import type { ExperimentResult, HeatmapFigure, ScanSpec } from '../src/experiments/types.js';
-import { browserSkip, launchBrowser } from './helpers/browser.js';
-import { buildWeb, serveStatic, type StaticServer } from './helpers/web.js';
+import { serveStatic } from './helpers/web.js';
+import { webSuite } from './helpers/web-suite.js';
 
-const skip = browserSkip();
-let root = '';
-/** the built page, one folder below `root` (the sub-path test serves root) */
-let dir = '';
-let server: StaticServer | undefined;
-let browser: Browser | undefined;
+// The built page is one folder below the temporary one (the sub-path test serves that).
+const web = webSuite('web', { site: 'moe-cusp', open: { viewport: { width: 1280, height: 720 }, timeout: 15_000, readyTimeout: 15_000 } });
 
-before(
-  async () => {
-    if (skip) return;
-    root = mkdtempSync(join(tmpdir(), 'moe-cusp-web-'));
-    dir = join(root, 'moe-cusp');
-    await buildWeb(dir);
-    server = await serveStatic(dir);
-    browser = await launchBrowser();
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
-
-interface Opened {
-  page: Page;
-  errors: string[];
+/** An older browser, or WebGPU blocked: navigator.gpu is not there (an init script). */
+function noWebGpu(): void {
+  Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
 }
 
-async function open(hash: string, options: { noWebGpu?: boolean; viewport?: { width: number; height: number } } = {}): Promise<Opened> {
-  const page = await browser!.newPage({ viewport: options.viewport ?? { width: 1280, height: 720 } });
-  page.setDefaultTimeout(15_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  if (options.noWebGpu) {
-    // An older browser, or WebGPU blocked: navigator.gpu is not there.
-    await page.addInitScript(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
-    });
-  }
-  await page.goto(server!.url + hash);
-  await page.waitForSelector('body[data-state="ready"]');
-  return { page, errors };
-}
+const open = web.open;
 
 async function runToEnd(page: Page, timeout = 120_000): Promise<ExperimentResult> {
   await page.click('#run');
@@ -107,7 +66,7 @@ async function nodeRelax(engine: Engine, spec: ScanSpec): Promise<CellStats[]> {
 const FIG8_HASH = '#preset=fig8&scale=browser&seed=1&engine=webgpu';
 let gpuResult: ExperimentResult | undefined;
 
-describe('web page', { skip }, () => {
+describe('web page', { skip: web.skip }, () => {
   test('fig8 at browser scale on WebGPU: agrees with the Node engine, no console errors, heatmap with overlays on screen', {
     timeout: 300_000,
   }, async (t) => {
@@ -317,7 +276,7 @@ describe('web page', { skip }, () => {
       requests.join(', '),
     );
     assert.deepEqual(
-      requests.filter((u) => !u.startsWith(server!.url)),
+      requests.filter((u) => !u.startsWith(web.server.url)),
       [],
     );
     await page.click('#run');
@@ -334,15 +293,15 @@ describe('web page', { skip }, () => {
   });
 
   test('the built folder works from a sub-path of a static host (relative URLs, module worker)', { timeout: 120_000 }, async () => {
-    const parent = await serveStatic(root);
+    const parent = await serveStatic(web.root);
     try {
       const spec = parseSpec({ params: { a: 3, T: 1, gamma: 1, B: 64, eta: 0.01 }, replicates: 8, steps: 100, window: 10 });
-      const page = await browser!.newPage();
+      const page = await web.browser.newPage();
       const errors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
-      await page.goto(`${parent.url}${basename(dir)}/#spec=${Buffer.from(canonicalJson(spec)).toString('base64url')}&engine=cpu`);
+      await page.goto(`${parent.url}${basename(web.site)}/#spec=${Buffer.from(canonicalJson(spec)).toString('base64url')}&engine=cpu`);
       await page.waitForSelector('body[data-state="ready"]');
       assert.equal(await page.getAttribute('body', 'data-engine'), 'cpu');
       const result = await runToEnd(page);
@@ -419,7 +378,7 @@ describe('web page', { skip }, () => {
     await page.fill('#replicates', '11');
     await page.waitForFunction((h) => location.hash !== h, '#spec=' + Buffer.from(canonicalJson(specs[0])).toString('base64url'));
     const edited = page.url();
-    const reopened = await browser!.newPage();
+    const reopened = await web.browser.newPage();
     await reopened.goto(edited);
     await reopened.waitForSelector('body[data-state="ready"]');
     assert.equal(
@@ -493,7 +452,7 @@ describe('web page', { skip }, () => {
   test('without WebGPU the page says so and runs fig8 on the CPU in Web Workers, bit-identical to the Node CPU engine', {
     timeout: 300_000,
   }, async () => {
-    const { page, errors } = await open('', { noWebGpu: true });
+    const { page, errors } = await open('', { init: noWebGpu });
     assert.equal(await page.getAttribute('body', 'data-engine'), 'cpu');
     assert.match(
       (await page.textContent('#engine-status')) ?? '',

@@ -1,45 +1,14 @@
-// Helpers of the run-flow tests of the web page (test/web-run.test.ts): the built page served
-// and opened in headless Chromium (as test/web.test.ts does), console errors collected,
-// boxes checked against the viewport, screenshots saved and read back as pixels, and results
-// reduced to their numbers (figures, tables, estimates) for comparisons.
+// Helpers of the run-flow tests of the web page (test/web-run.test.ts; the page is built,
+// served and opened by web-suite.ts): a run started and its state waited for, a worker's
+// replies held, boxes checked against the viewport, screenshots saved and read back as
+// pixels, and results reduced to their numbers (figures, tables, estimates)
+// for comparisons.
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ExperimentResult } from '../../src/experiments/types.js';
-
-export interface Opened {
-  page: Page;
-  context: BrowserContext;
-  errors: string[];
-}
-
-export interface OpenOptions {
-  viewport?: { width: number; height: number };
-  /** e.g. ['clipboard-read', 'clipboard-write'] */
-  permissions?: string[];
-  /** runs in the page before its scripts (localStorage, stubs) */
-  init?: (arg: unknown) => void;
-  /** the argument of `init` */
-  initArg?: unknown;
-}
-
-/** Opens the page at `hash` in a fresh context (its own localStorage) and waits for it to be ready. */
-export async function openPage(browser: Browser, url: string, hash: string, options: OpenOptions = {}): Promise<Opened> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, permissions: options.permissions ?? [] });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  if (options.init) await page.addInitScript(options.init, options.initArg);
-  await page.goto(url + hash);
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
-  return { page, context, errors };
-}
 
 export type Box = { x: number; y: number; width: number; height: number };
 
@@ -127,7 +96,7 @@ export interface Hold {
 }
 
 /**
- * An init script (OpenOptions.init, with a Hold as initArg) that holds the replies of the
+ * An init script (OpenOptions.init of web-suite.ts, with a Hold as initArg) that holds the replies of the
  * page's CPU workers, and its WebGPU buffer reads (GPUBuffer.mapAsync), from the point the
  * Hold names until `window.moeCuspRelease()` is called (after Stop). A run then cannot end,
  * or move on to its next sweep speed, before the test has looked at it and pressed Stop,
