@@ -5,6 +5,8 @@
 //      chunks as a visitor runs it (click Run, wait for the result);
 //   2. under Node on SwiftShader (Dawn, Vulkan, Chromium's SwiftShader ICD), unsplit;
 //   3. under Node on Mesa llvmpipe (Dawn, OpenGL), unsplit;
+//   4. by the page on its CPU Web Workers, and under Node on the CPU engine (worker threads),
+//      the same TypeScript twin on both sides;
 // each after a short warm-up scan on the same engine (pipeline compilation). Router-steps
 // per second are work / time: for the page its own run time (chunk time summed) and the
 // wall time from the click to the result; for Node runSpec's provenance and the wall time.
@@ -62,7 +64,7 @@ function benchSpec(nT: number, nG: number, replicates: number, steps: number): P
 
 const note = (line: string) => process.stderr.write(`${line}\n`);
 
-async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
+async function inBrowser(spec: ScanSpec, warmup: ScanSpec, kind: 'webgpu' | 'cpu'): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'moe-cusp-bench-web-'));
   note('building the page…');
   await buildWeb(dir);
@@ -77,10 +79,11 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
       page.on('console', (m) => {
         if (m.type() === 'error') errors.push(m.text());
       });
-      await page.goto(`${server.url}#spec=${Buffer.from(canonicalJson(s)).toString('base64url')}`);
+      // engine= in the link: the page's own probe would pick the CPU workers on SwiftShader
+      await page.goto(`${server.url}#spec=${Buffer.from(canonicalJson(s)).toString('base64url')}&engine=${kind}`);
       await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
       const engine = await page.getAttribute('body', 'data-engine');
-      if (engine !== 'webgpu') throw new Error(`the page found no WebGPU adapter: ${await page.textContent('#engine-status')}`);
+      if (engine !== kind) throw new Error(`the page runs on ${engine}, not ${kind}: ${await page.textContent('#engine-status')}`);
       const t0 = performance.now();
       await page.click('#run');
       await page.waitForSelector('body[data-state="done"], body[data-state="failed"], body[data-state="lost"]');
@@ -99,13 +102,13 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
       await page.close();
       return { p, wall, chunks };
     };
-    note('page: warm-up…');
+    note(`page ${kind}: warm-up…`);
     await run(warmup);
-    note(`page: ${formatSI(specRouterSteps(spec))} router-steps…`);
+    note(`page ${kind}: ${formatSI(specRouterSteps(spec))} router-steps…`);
     const { p, wall, chunks } = await run(spec);
     if (errors.length) throw new Error(`console errors in the page: ${errors.join('; ')}`);
     return {
-      where: 'page in headless Chromium',
+      where: `page in headless Chromium, ${kind === 'cpu' ? 'CPU workers' : 'WebGPU'}`,
       adapter: p.adapter,
       routers: p.routers,
       routerSteps: p.routerSteps,
@@ -122,8 +125,8 @@ async function inBrowser(spec: ScanSpec, warmup: ScanSpec): Promise<Row> {
   }
 }
 
-async function inNode(adapter: AdapterChoice, spec: ParsedSpec, warmup: ParsedSpec): Promise<Row> {
-  const engine = await createEngine({ engine: 'webgpu', adapter, notice: note });
+async function inNode(adapter: AdapterChoice | 'cpu', spec: ParsedSpec, warmup: ParsedSpec): Promise<Row> {
+  const engine = await createEngine(adapter === 'cpu' ? { engine: 'cpu', notice: note } : { engine: 'webgpu', adapter, notice: note });
   try {
     note(`node ${adapter}: warm-up…`);
     await runSpec(engine, warmup);
@@ -133,7 +136,7 @@ async function inNode(adapter: AdapterChoice, spec: ParsedSpec, warmup: ParsedSp
     const wall = (performance.now() - t0) / 1000;
     const p = run.provenance;
     return {
-      where: `Node, ${adapter}`,
+      where: adapter === 'cpu' ? 'Node, CPU engine (worker threads)' : `Node, ${adapter}`,
       adapter: engine.info.adapter,
       routers: p.routers,
       routerSteps: p.routerSteps,
@@ -147,13 +150,21 @@ async function inNode(adapter: AdapterChoice, spec: ParsedSpec, warmup: ParsedSp
   }
 }
 
+/** Router-steps per second of row `a` over row `b` (null when either is missing). */
+function ratio(rows: readonly Row[], a: string, b: string): number | null {
+  const ra = rows.find((r) => r.where === a);
+  const rb = rows.find((r) => r.where === b);
+  return ra && rb ? ra.routerStepsPerSecond / rb.routerStepsPerSecond : null;
+}
+
 async function main(): Promise<void> {
   const [nT, nG] = flag('grid', '41x37').split('x').map(Number);
   const spec = benchSpec(nT, nG, Number(flag('replicates', '8')), Number(flag('steps', '2000')));
   const warmup = benchSpec(6, 5, 4, 200);
   const rows: Row[] = [];
-  rows.push(await inBrowser(spec, warmup));
-  for (const adapter of ['swiftshader', 'llvmpipe'] as const) {
+  rows.push(await inBrowser(spec, warmup, 'webgpu'));
+  rows.push(await inBrowser(spec, warmup, 'cpu'));
+  for (const adapter of ['swiftshader', 'llvmpipe', 'cpu'] as const) {
     try {
       rows.push(await inNode(adapter, spec, warmup));
     } catch (err) {
@@ -179,7 +190,8 @@ async function main(): Promise<void> {
       chromium,
     },
     rows,
-    pageVsNodeSwiftShader: rows[1]?.where === 'Node, swiftshader' ? rows[0].routerStepsPerSecond / rows[1].routerStepsPerSecond : null,
+    pageVsNodeSwiftShader: ratio(rows, 'page in headless Chromium, WebGPU', 'Node, swiftshader'),
+    pageCpuVsNodeCpu: ratio(rows, 'page in headless Chromium, CPU workers', 'Node, CPU engine (worker threads)'),
   };
   if (process.argv.includes('--json')) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
@@ -195,7 +207,8 @@ async function main(): Promise<void> {
         `| ${r.where}${r.chunks ? ` (${r.chunks} chunks)` : ''} | ${r.adapter} | ${formatSI(r.routerStepsPerSecond)} | ${formatSI(r.wallRouterStepsPerSecond)} | ${r.seconds.toFixed(2)} s |`,
     ),
   ];
-  if (report.pageVsNodeSwiftShader !== null) lines.push('', `page / Node on SwiftShader: ${report.pageVsNodeSwiftShader.toFixed(2)}x`);
+  if (report.pageVsNodeSwiftShader !== null) lines.push('', `page / Node on SwiftShader (WebGPU): ${report.pageVsNodeSwiftShader.toFixed(2)}x`);
+  if (report.pageCpuVsNodeCpu !== null) lines.push(`page CPU workers / Node CPU engine: ${report.pageCpuVsNodeCpu.toFixed(2)}x`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
