@@ -4,13 +4,17 @@
 
 import { nExpertCriticalTemperature, saddleNodeK } from '../../analytics/theory/n-experts.js';
 import type { Analysis, Figure, Series, Table } from '../types.js';
+import { expertSymbol, expertTitleSuffix } from './describe.js';
 import type { ExpertScanOutcome } from './run.js';
 
 export function analyzeExpertSpec(o: ExpertScanOutcome, id: string): Analysis {
   const figures: Figure[] = [];
   const tables: Table[] = [];
   const { axes, cells } = o.grid;
-  const label = (c: (typeof cells)[number]) => axes.map((a) => `${a.param} = ${c[a.param]}`).join(', ');
+  const label = (c: (typeof cells)[number]) => axes.map((a) => `${expertSymbol(a.param)} = ${c[a.param]}`).join(', ');
+  // every figure title names what is held fixed (the axes and the swept parameter vary)
+  const fixed = expertTitleSuffix(o.spec);
+  const sym = expertSymbol;
   if (o.relax) {
     const columns = [
       ...axes.map((a) => a.param),
@@ -46,9 +50,9 @@ export function analyzeExpertSpec(o: ExpertScanOutcome, id: string): Analysis {
         figures.push({
           kind: 'heatmap',
           id: `${id}-max-load-${o.families[f]}`,
-          title: `Mean max load share over (${x.param}, ${y.param}), ${o.families[f]} start`,
-          x: { label: x.param, values: x.values },
-          y: { label: y.param, values: y.values },
+          title: `Mean max load share over (${sym(x.param)}, ${sym(y.param)}), ${o.families[f]} start${fixed}`,
+          x: { label: sym(x.param), values: x.values },
+          y: { label: sym(y.param), values: y.values },
           z: y.values.map((_, iy) => x.values.map((_, ix) => family[ix + x.values.length * iy].maxLoad)),
           zLabel: 'max_i l_i',
           overlays: [],
@@ -67,8 +71,8 @@ export function analyzeExpertSpec(o: ExpertScanOutcome, id: string): Analysis {
       figures.push({
         kind: 'lines',
         id: `${id}-max-load`,
-        title: `Mean max load share (+-1 s.d. over replicates)${axes.length ? ` vs ${axes[0].param}` : ''}`,
-        x: { label: axes.length ? axes[0].param : 'cell' },
+        title: `Mean max load share (±1 s.d. over replicates)${axes.length ? ` vs ${sym(axes[0].param)}` : ''}${fixed}`,
+        x: { label: axes.length ? sym(axes[0].param) : 'cell' },
         y: { label: 'max_i l_i', range: [0, 1] },
         series,
       });
@@ -105,8 +109,8 @@ export function analyzeExpertSpec(o: ExpertScanOutcome, id: string): Analysis {
     figures.push({
       kind: 'lines',
       id: `${id}-sweep`,
-      title: `Mean max load share along the sweep of ${p}`,
-      x: { label: p },
+      title: `Mean max load share along the sweep of ${p === 'value' ? p : sym(p)}${fixed}`,
+      x: { label: p === 'value' ? p : sym(p) },
       y: { label: 'max_i l_i', range: [0, 1] },
       series,
       vlines,

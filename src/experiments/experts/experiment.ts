@@ -26,6 +26,7 @@ import {
   type ExpertScanPiece,
   type ExpertScanSnapshot,
 } from './run.js';
+import { expertCustomTitle } from './describe.js';
 import { expertGrid, expertSpecHash, type ExpertScanSpec } from './spec.js';
 
 export type ExpertExperimentTarget =
@@ -71,7 +72,7 @@ export function prepareExpertExperiment(target: ExpertExperimentTarget): Prepare
   }
   const { spec } = target;
   const id = spec.name ?? 'experts';
-  return { id, title: spec.description ?? `N-expert scan ${id}`, scale: 'custom', specs: [spec], hashes: [expertSpecHash(spec)] };
+  return { id, title: expertCustomTitle(spec), scale: 'custom', specs: [spec], hashes: [expertSpecHash(spec)] };
 }
 
 /** The grid cells of each scan that shard i of n runs: (scan, cell) units cut into runs of about equal router-steps. */

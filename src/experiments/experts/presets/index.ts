@@ -3,9 +3,10 @@
 // Scan i of a preset runs with seed + i. Estimate ids follow presets/index.ts's scheme.
 
 import type { ExpertEngine } from '../../../core/experts.js';
-import type { Scale } from '../../presets/index.js';
+import { SCALES, type Scale } from '../../presets/index.js';
 import type { ExperimentResult } from '../../types.js';
 import { analyzeExpertSpec } from '../analysis.js';
+import { expertCustomDescription, expertCustomTitle } from '../describe.js';
 import { expertScanCost, runExpertScan, type ExpertRunOptions, type ExpertScanOutcome } from '../run.js';
 import { parseExpertSpec, type ExpertScanSpec } from '../spec.js';
 import { nexpBalancing } from './nexp-balancing.js';
@@ -58,7 +59,29 @@ export function expertExperimentResult(id: string, scale: string, specs: readonl
     return { id, title: preset.title, scale, specs: [...specs], provenance, ...preset.analyze(outcomes, scale as Scale) };
   }
   const [spec] = specs;
-  return { id, title: spec.description ?? `N-expert scan ${id}`, scale: 'custom', specs: [spec], provenance, ...analyzeExpertSpec(outcomes[0], id) };
+  return {
+    id,
+    title: expertCustomTitle(spec),
+    description: expertScanDescription(spec),
+    scale: 'custom',
+    specs: [spec],
+    provenance,
+    ...analyzeExpertSpec(outcomes[0], id),
+  };
+}
+
+/**
+ * A user's N-expert scan's description: its own description (unless that is a preset's text it
+ * was copied from), then what it runs, built from the spec.
+ */
+export function expertScanDescription(spec: ExpertScanSpec): string {
+  const own = spec.description?.trim();
+  const inherited =
+    !own ||
+    EXPERT_PRESET_IDS.some(
+      (id) => EXPERT_PRESETS[id].description === own || SCALES.some((scale) => EXPERT_PRESETS[id].scans(scale).some((s) => s.description === own)),
+    );
+  return inherited ? expertCustomDescription(spec) : `${own} (${expertCustomDescription(spec)})`;
 }
 
 /** Runs scans in order on one engine, with progress over all of them. */
