@@ -236,20 +236,22 @@ function presetChanged(push = false): void {
   writeUrl(push);
 }
 
-function editorChanged(status: EditorStatus, push = false): void {
-  state.editorStatus = status;
+/** An editor's form changed: its status kept, the JSON box, Run and the URL follow. */
+function formChanged(status: EditorStatus | ExpertEditorStatus, push: boolean): void {
   setJson(JSON.stringify(status.spec ?? status.raw, null, 2));
   if (document.activeElement !== ui.json) showJsonError(null);
   refresh();
   writeUrl(push);
 }
 
+function editorChanged(status: EditorStatus, push = false): void {
+  state.editorStatus = status;
+  formChanged(status, push);
+}
+
 function expertChanged(status: ExpertEditorStatus, push = false): void {
   state.expertStatus = status;
-  setJson(JSON.stringify(status.spec ?? status.raw, null, 2));
-  if (document.activeElement !== ui.json) showJsonError(null);
-  refresh();
-  writeUrl(push);
+  formChanged(status, push);
 }
 
 /** The form changed as a whole (experiment, engine, a link that fell back): the setup's JSON and URL follow. */
