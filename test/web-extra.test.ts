@@ -2,14 +2,16 @@
 // without it, as test/web.test.ts), and the live loop of a sweep at several speeds: Stop puts the run in a clear Stopped state, with the scans
 // finished so far drawn live and kept as a partial result; Resume continues from the
 // checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
-// those agree with the Node f64 twins' (the page runs the same CpuExpertEngine and
-// CpuTrainingEngine on engine=cpu) up to the last bits of Chromium's Math functions.
+// those agree with the Node f64 twins' (the page runs CpuExpertEngine's twin in its Web Workers
+// and CpuTrainingEngine on engine=cpu) up to the last bits of Chromium's Math functions.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { CpuExpertEngine } from '../src/core/experts-cpu.js';
 import { CpuTrainingEngine } from '../src/core/training/cpu-engine.js';
 import { completeExpertExperiment, prepareExpertExperiment, runExpertExperimentPart } from '../src/experiments/experts/experiment.js';
+import type { ExpertProvenance } from '../src/experiments/experts/run.js';
+import { parseExpertSpec } from '../src/experiments/experts/spec.js';
 import { completeTrainingExperiment, prepareTrainingExperiment, runTrainingExperimentPart } from '../src/experiments/training/experiment.js';
 import { runCustomSpec } from '../src/experiments/run.js';
 import { canonicalJson, parseSpec } from '../src/experiments/spec.js';
@@ -42,10 +44,10 @@ function closeTree(a: unknown, b: unknown, rel: number, at: string): void {
   } else assert.deepEqual(a, b, at);
 }
 
-/** Runs, stops once `ready` holds, checks the Stopped state; returns the progress line. */
-async function stopWhen(page: Page, ready: () => boolean): Promise<string> {
+/** Runs, stops once `ready` (of `arg`, evaluated in the page) holds, checks the Stopped state; returns the progress line. */
+async function stopWhen(page: Page, ready: (arg: number) => boolean, arg = 0): Promise<string> {
   await clickRun(page);
-  await page.waitForFunction(ready, undefined, { timeout: 120_000, polling: 50 });
+  await page.waitForFunction(ready, arg, { timeout: 120_000, polling: 50 });
   await page.click('#dock-stop');
   await waitState(page, 'stopped');
   assert.equal(await page.textContent('#dock-state'), 'Stopped');
@@ -91,7 +93,50 @@ describe('web page: a sweep at several speeds keeps the finished speeds on scree
   });
 });
 
+/**
+ * An N-expert sweep whose routers the page's workers split inside a plan cell (15 routers of
+ * 5 replicates: 8 + 7 on two workers), with the sign bias and a capacity, ~4.8 M router-steps:
+ * setCells and resetTallies at each point, a Stop inside the one scan restores the workers' blocks.
+ */
+const SPLIT_SWEEP = parseExpertSpec({
+  model: 'experts',
+  name: 'split-sweep',
+  seed: 3,
+  params: { N: 6, a: 4, T: 1, gamma: 1, B: 256, eta: 0.05, u: 0.5, cf: 1.25 },
+  bias: 'sign',
+  axes: [{ param: 'T', values: { list: [0.8, 1.2, 1.6] } }],
+  replicates: 5,
+  steps: 20_000,
+  window: 2_000,
+  initial: { family: 'winner', asym: 0.01 },
+  protocol: { kind: 'sweep', param: 'a', values: { linspace: { from: 2, to: 6, count: 5 } }, direction: 'up-down', stepsPerPoint: 30_000 },
+});
+
 describe('web page: N-expert and training runs stop and resume', { skip: web.skip }, () => {
+  test('an N-expert sweep on the Web Workers: the numbers of the Node CpuExpertEngine, bit for bit, also after a Stop inside the scan', {
+    timeout: 300_000,
+  }, async () => {
+    const reference = completeExpertExperiment(
+      await runExpertExperimentPart(new CpuExpertEngine(), prepareExpertExperiment({ kind: 'expert-spec', spec: SPLIT_SWEEP })),
+    );
+    const hash = `#spec=${Buffer.from(canonicalJson(SPLIT_SWEEP)).toString('base64url')}&engine=cpu`;
+    const { page, context, errors } = await web.open(hash);
+    await clickRun(page);
+    await waitState(page, 'done', 200_000);
+    const whole = await pageResult(page);
+    assert.match(whole.provenance[0].adapter, /^cpu x \d+ Web Workers \(f64 twin\)$/);
+    assert.deepEqual(numbers(whole), numbers(reference), 'the page = the Node CPU twin, bit for bit');
+    const text = await stopWhen(page, () => /^(2\d|[3-7]\d)(\.\d)? %/.test(document.getElementById('progress-text')?.textContent ?? ''));
+    assert.match(text, /^Stopped at \d+ % \(.* of 4\.8 M router-steps\): 0 of 1 scan finished\. Resume continues this N-expert run/);
+    await page.click('#resume');
+    await waitState(page, 'done', 200_000);
+    const resumed = await pageResult(page);
+    assert.equal((resumed.provenance[0] as ExpertProvenance).segments?.length, 2, 'the resumed scan ran in two segments');
+    assert.deepEqual(numbers(resumed), numbers(reference), 'stopped inside the scan and resumed = the Node CPU twin, bit for bit');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
   test('nexp-balancing on the CPU twin: finished scans drawn live and kept after Stop; Resume gives the uninterrupted numbers', {
     timeout: 300_000,
   }, async () => {
@@ -104,11 +149,16 @@ describe('web page: N-expert and training runs stop and resume', { skip: web.ski
     await waitState(page, 'done', 200_000);
     const whole = await pageResult(page);
     closeTree(numbers(whole), numbers(reference), 1e-12, 'nexp-balancing');
-    // stopped once the first scan is drawn (the live figure)
-    const text = await stopWhen(page, () => {
-      const w = window as unknown as { moeCusp: { live?: { draws: number } } };
-      return (w.moeCusp.live?.draws ?? 0) >= 1;
-    });
+    // stopped once the first scan of this run is drawn (the live figure; `draws` counts the page's draws, the first run's too)
+    const drawn = (await liveOf(page))?.draws ?? 0;
+    const text = await stopWhen(
+      page,
+      (before: number) => {
+        const w = window as unknown as { moeCusp: { live?: { draws: number } } };
+        return (w.moeCusp.live?.draws ?? 0) > before;
+      },
+      drawn,
+    );
     const live = await liveOf(page);
     assert.match(live?.title ?? '', /^Live, \d+ % \(scan [1-3] of 4 finished\): /);
     assert.ok((live?.points ?? 0) > 0, 'the live figure has data');

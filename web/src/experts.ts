@@ -1,8 +1,8 @@
 // The N-expert presets and a user's N-expert scan on the page (MODEL.md sec. 5): the same
 // preset modules, experiment runner and analysis as the CLI, run on the page's WebGPU device
-// (WebGpuExpertEngine) or, without one, on the f64 twin in the page's thread (CpuExpertEngine
-// yields between chunks of ~250 ms). Stop keeps a checkpoint; Resume continues from it
-// (extra-run.ts).
+// (WebGpuExpertEngine) or, without one, on the f64 twin in the CPU engine's Web Workers
+// (WorkerExpertEngine, bit-identical to CpuExpertEngine). Stop keeps a checkpoint; Resume
+// continues from it (extra-run.ts).
 
 import type { Engine } from '../../src/core/engine.js';
 import { CpuExpertEngine } from '../../src/core/experts-cpu.js';
@@ -30,7 +30,9 @@ import { expertScanCost, joinExpertPieces, type ExpertScanPiece } from '../../sr
 import type { ExpertScanSpec } from '../../src/experiments/experts/spec.js';
 import { formatSI } from '../../src/report/format.js';
 import type { Scale } from '../../src/experiments/presets/index.js';
+import { WorkerExpertEngine } from './expert-worker-engine.js';
 import type { PageExperiment } from './extra-run.js';
+import { WorkerCpuEngine } from './worker-engine.js';
 
 export { EXPERT_PRESET_IDS, EXPERT_PRESETS, expertPresetSpecs, isExpertPresetId, type ExpertPresetId };
 
@@ -54,6 +56,7 @@ export function appendExpertOptions(select: HTMLSelectElement): void {
 function expertEngineOn(engine: Engine): ExpertEngine {
   if (engine instanceof WebGpuEngine)
     return new WebGpuExpertEngine(engine.device, { engine: 'webgpu', adapter: engine.info.adapter, backend: engine.info.backend });
+  if (engine instanceof WorkerCpuEngine) return new WorkerExpertEngine(engine);
   return new CpuExpertEngine();
 }
 

@@ -1,7 +1,8 @@
 // The CPU engine of the page, for browsers without WebGPU: the core's TypeScript twin of the
 // kernel (src/core/cpu-router.ts) on a pool of module Web Workers, one contiguous block of
 // routers per worker, exactly as the Node CPU engine splits them over worker_threads. The
-// workers live as long as the engine (a chunked run opens many sessions). State stays in the
+// workers live as long as the engine (a chunked run opens many sessions); the N-expert engine
+// (expert-worker-engine.ts) runs its sessions on the same pool. State stays in the
 // workers (no SharedArrayBuffer: that needs cross-origin isolation, which a plain static host
 // does not give); read() copies it back. Results are bit-identical to the Node CPU engine.
 
@@ -11,11 +12,15 @@ import { advanceInChunks, type ChunkTiming } from '../../src/core/cpu-router.js'
 import { READOUT_FIELDS, checkReadout, newReadout, readoutOf } from '../../src/core/layout.js';
 import type { BlockData, WorkerReply, WorkerRequest } from './cpu-worker.js';
 
-type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
+/** A request to a worker, without the id and session the pool adds. */
+export type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id' | 'session'> : never) : never;
 
-class PooledWorker {
+type ReplyBlock = Extract<WorkerReply, { ok: true }>['block'];
+
+/** One worker of the pool (cpu-worker.ts); the two-expert and the N-expert engines share it. */
+export class PooledWorker {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, { resolve: (b: BlockData | undefined) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (b: ReplyBlock) => void; reject: (e: Error) => void }>();
   private nextId = 1;
 
   constructor(onFatal: (message: string) => void) {
@@ -36,10 +41,11 @@ class PooledWorker {
     };
   }
 
-  call(session: number, request: Request, transfer: Transferable[] = []): Promise<BlockData | undefined> {
+  /** Sends a request; resolves with the reply's block (of the kind the request reads: T), if any. */
+  call<T extends ReplyBlock = BlockData>(session: number, request: Request, transfer: Transferable[] = []): Promise<T | undefined> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve: (b) => resolve(b as T | undefined), reject });
       this.worker.postMessage({ ...request, id, session }, transfer);
     });
   }
@@ -81,8 +87,13 @@ export class WorkerCpuEngine implements Engine {
     return this.workers;
   }
 
+  /** A session id unique over the pool's sessions (two-expert and N-expert alike). */
+  sessionId(): number {
+    return this.nextSession++;
+  }
+
   async open(plan: ScanPlan): Promise<RouterSession> {
-    const session = new WorkerSession(this.pool(), this.nextSession++, plan, this.options);
+    const session = new WorkerSession(this.pool(), this.sessionId(), plan, this.options);
     await session.setup();
     return session;
   }
