@@ -1,7 +1,7 @@
 // The N-expert and training presets on the page (issue 15), in headless Chromium (skipped
-// without it, as test/web.test.ts), and the live loop of a sweep at several speeds: Stop puts the run in a clear Stopped state, with the scans
-// finished so far drawn live and kept as a partial result; Resume continues from the
-// checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
+// without it, as test/web.test.ts), and the live loop of a sweep at several speeds: Stop puts
+// the run in a clear Stopped state, with the scans finished so far drawn live and kept as a
+// partial result; Resume continues from the checkpoint Stop left and gives the numbers of an uninterrupted run on the page, bit for bit;
 // those agree with the Node f64 twins' (the page runs CpuExpertEngine's twin in its Web Workers
 // and CpuTrainingEngine on engine=cpu) up to the last bits of Chromium's Math functions.
 import { describe, test } from 'node:test';
@@ -49,7 +49,9 @@ async function stopWhen(page: Page, ready: (arg: number) => boolean, arg = 0): P
   await clickRun(page);
   await page.waitForFunction(ready, arg, { timeout: 120_000, polling: 50 });
   await page.click('#dock-stop');
-  await waitState(page, 'stopped');
+  // a run that ends before Stop is heard is Done: say so rather than wait for a Stopped that cannot come
+  await page.waitForSelector('body[data-state="stopped"], body[data-state="done"], body[data-state="failed"]', { timeout: 120_000 });
+  assert.equal(await page.getAttribute('body', 'data-state'), 'stopped', `Stop did not take effect: ${await page.textContent('#progress-text')}`);
   assert.equal(await page.textContent('#dock-state'), 'Stopped');
   assert.ok(await page.locator('#resume').isVisible(), 'Resume is offered');
   assert.equal(await page.isDisabled('#run'), false);
@@ -190,7 +192,9 @@ describe('web page: N-expert and training runs stop and resume', { skip: web.ski
     await waitState(page, 'done', 150_000);
     const whole = await pageResult(page);
     closeTree(numbers(whole), numbers(reference), 1e-12, 'fig3');
-    const text = await stopWhen(page, () => /^(2\d|[3-8]\d)(\.\d)? %/.test(document.getElementById('progress-text')?.textContent ?? ''));
+    // pressed at the first progress report (Stop is heard within a quarter of a second of
+    // training, the run takes seconds); a later trigger can miss on a loaded machine
+    const text = await stopWhen(page, () => /^\d+(\.\d)? %/.test(document.getElementById('progress-text')?.textContent ?? ''));
     assert.match(text, /^Stopped at \d+ % \(.* of 160 k model-steps\): 0 of 1 scan finished\. Resume continues this training run/);
     assert.equal(await partialOf(page), null, 'no scan finished: no partial figures');
     await page.click('#resume');

@@ -62,8 +62,8 @@ function expertEngineOn(engine: Engine): ExpertEngine {
 
 /**
  * An N-expert experiment (a preset at a web scale, or a user's spec) as the page runs it: the
- * CLI's experiment runner, a checkpoint only when Stop interrupts it (and a call between scans
- * for the live figure), the generic analysis of each finished scan.
+ * CLI's experiment runner (runOnPage gives its options: Stop, the checkpoint hook) and the
+ * generic analysis of each finished scan.
  */
 export function expertPageExperiment(engine: Engine, target: ExpertExperimentTarget): PageExperiment<ExpertScanPiece, ExpertExperimentCheckpoint> {
   const experiment = prepareExpertExperiment(target);
@@ -72,21 +72,8 @@ export function expertPageExperiment(engine: Engine, target: ExpertExperimentTar
     ...experiment,
     unit: 'router-steps',
     noun: 'N-expert',
-    run: async (o) => {
-      try {
-        const part = await runExpertExperimentPart(expertEngineOn(engine), experiment, {
-          onProgress: o.onProgress,
-          stop: o.stop,
-          resume: o.resume,
-          // Between scans (and when a stop interrupts, with a snapshot: `current`); never on a timer.
-          checkpoint: { intervalMs: 1e12, save: (c) => void (c.current === null && c.scans.length > 0 && o.onScan(c.scans)) },
-        });
-        return { result: completeExpertExperiment(part) };
-      } catch (err) {
-        if (err instanceof ExpertExperimentInterrupted) return { stopped: { checkpoint: err.checkpoint, scans: err.checkpoint.scans } };
-        throw err;
-      }
-    },
+    run: async (o) => completeExpertExperiment(await runExpertExperimentPart(expertEngineOn(engine), experiment, o)),
+    interrupted: (err) => (err instanceof ExpertExperimentInterrupted ? err.checkpoint : undefined),
     analyzeScan: (i, piece) => analyzeExpertSpec(joinExpertPieces(specs[i], [piece]), specs.length > 1 ? `scan${i + 1}` : experiment.id),
   };
 }

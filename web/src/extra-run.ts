@@ -16,7 +16,7 @@ export interface ExtraResume {
 /** What a page run ends with: the result (done), or the page state and a sentence (stopped, failed). */
 export type PageOutcome =
   | { state: 'done'; result: ExperimentResult; engineNote: string; message: string }
-  | { state: 'stopped'; message: string; resume: ExtraResume | null; partial: ExperimentResult | null }
+  | { state: 'stopped'; message: string; resume: ExtraResume; partial: ExperimentResult | null }
   | { state: 'failed'; message: string };
 
 export interface PageRunOptions {
@@ -30,8 +30,14 @@ export interface PageRunOptions {
   resume?: ExtraResume | null;
 }
 
+/** A checkpoint of the experiment runners: the finished scans' pieces and a snapshot inside the current one (null between scans). */
+export interface RunnerCheckpoint<Piece> {
+  readonly scans: readonly Piece[];
+  readonly current: unknown;
+}
+
 /** What a family gives the page run: its experiment's identity, a run, and the generic analysis of a finished scan. */
-export interface PageExperiment<Piece extends { provenance: Provenance }, C> {
+export interface PageExperiment<Piece extends { provenance: Provenance }, C extends RunnerCheckpoint<Piece>> {
   readonly id: string;
   readonly title: string;
   readonly scale: string;
@@ -39,19 +45,21 @@ export interface PageExperiment<Piece extends { provenance: Provenance }, C> {
   /** what the progress counts ('router-steps', 'model-steps') and the kind of run in words ('N-expert', 'training') */
   readonly unit: string;
   readonly noun: string;
-  /** runs (from `resume`), telling each finished scan; ends with the result, or the checkpoint a stop left (null: none) */
+  /** runs the experiment runner with these options (from `resume`) to its result */
   run(o: {
     resume: C | undefined;
     stop: { readonly requested: boolean };
     onProgress(p: ProgressReport): void;
-    onScan(scans: readonly Piece[]): void;
-  }): Promise<{ result: ExperimentResult } | { stopped: { checkpoint: C; scans: readonly Piece[] } | null }>;
+    checkpoint: { intervalMs: number; save(c: C): void };
+  }): Promise<ExperimentResult>;
+  /** the checkpoint an interruption of the runner carries (a stop), or undefined for any other error */
+  interrupted(err: unknown): C | undefined;
   /** scan i's figures and tables by the generic analysis, from its finished piece */
   analyzeScan(i: number, piece: Piece): { figures: Figure[]; tables: Table[] };
 }
 
 function analyzed<Piece extends { provenance: Provenance }>(
-  x: PageExperiment<Piece, unknown>,
+  x: PageExperiment<Piece, RunnerCheckpoint<Piece>>,
   i: number,
   piece: Piece,
 ): { figures: Figure[]; tables: Table[] } {
@@ -64,7 +72,10 @@ function analyzed<Piece extends { provenance: Provenance }>(
 }
 
 /** The finished scans of a stopped run as a result: their generic figures and tables, no estimates. */
-function partialOf<Piece extends { provenance: Provenance }>(x: PageExperiment<Piece, unknown>, scans: readonly Piece[]): ExperimentResult | null {
+function partialOf<Piece extends { provenance: Provenance }>(
+  x: PageExperiment<Piece, RunnerCheckpoint<Piece>>,
+  scans: readonly Piece[],
+): ExperimentResult | null {
   if (scans.length === 0) return null;
   const figures: Figure[] = [];
   const tables: Table[] = [];
@@ -89,7 +100,7 @@ function partialOf<Piece extends { provenance: Provenance }>(x: PageExperiment<P
 }
 
 /** Runs an experiment on the page: progress, live figures, Stop (with a checkpoint), Resume, the outcome in words. */
-export async function runOnPage<Piece extends { provenance: Provenance }, C>(
+export async function runOnPage<Piece extends { provenance: Provenance }, C extends RunnerCheckpoint<Piece>>(
   x: PageExperiment<Piece, C>,
   options: PageRunOptions,
 ): Promise<PageOutcome> {
@@ -102,7 +113,7 @@ export async function runOnPage<Piece extends { provenance: Provenance }, C>(
   let steps = 0;
   let total = 0;
   try {
-    const outcome = await x.run({
+    const result = await x.run({
       resume: (resumed?.checkpoint as C | undefined) ?? undefined,
       stop,
       onProgress: (p) => {
@@ -110,36 +121,40 @@ export async function runOnPage<Piece extends { provenance: Provenance }, C>(
         total = p.totalRouterSteps;
         options.onProgress(p);
       },
-      onScan: (scans) => {
-        const i = scans.length - 1;
-        const [figure] = analyzed(x, i, scans[i]).figures;
-        if (figure) options.onLive?.(figure, i, x.specs.length);
+      // Between scans (and when a stop interrupts, with a snapshot: `current`); never on a timer.
+      checkpoint: {
+        intervalMs: 1e12,
+        save: (c) => {
+          if (c.current !== null || c.scans.length === 0) return;
+          const i = c.scans.length - 1;
+          const [figure] = analyzed(x, i, c.scans[i]).figures;
+          if (figure) options.onLive?.(figure, i, x.specs.length);
+        },
       },
     });
-    if ('result' in outcome) {
-      const { result } = outcome;
-      const done = result.provenance.reduce((n, p) => n + p.routerSteps, 0);
-      const ms = result.provenance.reduce((n, p) => n + p.elapsedMs, 0);
-      return {
-        state: 'done',
-        result,
-        engineNote: `engine: ${[...new Set(result.provenance.map((p) => p.adapter))].join(' + ')}`,
-        message: `Done: ${formatSI(done)} ${x.unit} in ${formatDuration(ms)} (${formatSI(ms > 0 ? (done * 1000) / ms : 0)} ${x.unit}/s).`,
-      };
+    const done = result.provenance.reduce((n, p) => n + p.routerSteps, 0);
+    const ms = result.provenance.reduce((n, p) => n + p.elapsedMs, 0);
+    return {
+      state: 'done',
+      result,
+      engineNote: `engine: ${[...new Set(result.provenance.map((p) => p.adapter))].join(' + ')}`,
+      message: `Done: ${formatSI(done)} ${x.unit} in ${formatDuration(ms)} (${formatSI(ms > 0 ? (done * 1000) / ms : 0)} ${x.unit}/s).`,
+    };
+  } catch (err) {
+    const checkpoint = x.interrupted(err);
+    if (checkpoint === undefined) {
+      console.error(`moe-cusp: the ${x.noun} run failed: ${(err as Error).message}`);
+      return { state: 'failed', message: `The run failed: ${(err as Error).message}` };
     }
-    const stopped = outcome.stopped;
-    if (!stopped) return { state: 'stopped', message: `Stopped before the first saved point: Run starts afresh.`, resume: null, partial: null };
+    const n = checkpoint.scans.length;
     const where = total > 0 ? ` at ${Math.round((100 * steps) / total)} % (${formatSI(steps)} of ${formatSI(total)} ${x.unit})` : '';
     return {
       state: 'stopped',
       message:
-        `Stopped${where}: ${stopped.scans.length} of ${x.specs.length} scan${x.specs.length > 1 ? 's' : ''} finished` +
-        `${stopped.scans.length > 0 ? ' (their figures below)' : ''}. Resume continues this ${x.noun} run from where it stopped; Run starts afresh.`,
-      resume: { checkpoint: stopped.checkpoint },
-      partial: partialOf(x, stopped.scans),
+        `Stopped${where}: ${n} of ${x.specs.length} scan${x.specs.length > 1 ? 's' : ''} finished` +
+        `${n > 0 ? ' (their figures below)' : ''}. Resume continues this ${x.noun} run from where it stopped; Run starts afresh.`,
+      resume: { checkpoint },
+      partial: partialOf(x, checkpoint.scans),
     };
-  } catch (err) {
-    console.error(`moe-cusp: the ${x.noun} run failed: ${(err as Error).message}`);
-    return { state: 'failed', message: `The run failed: ${(err as Error).message}` };
   }
 }

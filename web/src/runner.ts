@@ -218,14 +218,12 @@ async function startExtra(x: ExtraPreset, resumeFrom: ExtraResume | null): Promi
   } else {
     recordRate(engine.info.adapter, x.family, steps - first, performance.now() - t0, 'run');
     if (outcome.state === 'stopped') {
-      state.stopped = outcome.resume && key !== null ? { extra: outcome.resume, key } : null;
+      state.stopped = key !== null ? { extra: outcome.resume, key } : null;
       state.shownKey = key;
       live.clear();
       shown = null;
       expose('partial', outcome.partial);
-      const words = outcome.resume
-        ? 'Stopped: Resume continues from there; Run starts afresh.'
-        : 'Stopped before anything was kept: Run starts afresh.';
+      const words = 'Stopped: Resume continues from there; Run starts afresh.';
       if (outcome.partial) {
         showResult(views, outcome.partial, 'partial results');
         partialExports(views.exportsBox, views.exportButtons, outcome.partial, null);
@@ -235,7 +233,7 @@ async function startExtra(x: ExtraPreset, resumeFrom: ExtraResume | null): Promi
   }
   ui.progressText.textContent = outcome.message;
   setBodyState(outcome.state);
-  dock.show(outcome.state, outcome.state === 'stopped' && outcome.resume !== null);
+  dock.show(outcome.state, outcome.state === 'stopped');
   if (outcome.state === 'stopped') dock.progress(lastFraction, outcome.message);
   state.running = null;
   refresh();

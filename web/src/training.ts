@@ -140,8 +140,8 @@ async function pageTrainingData(specs: readonly TrainingScanSpec[], onStatus: (m
 
 /**
  * A training experiment (a preset at a web scale) as the page runs it: the CLI's experiment
- * runner, whose stop is heard within about a second of training and leaves an exact
- * checkpoint (kept in memory by the page); a call between scans for the live figure.
+ * runner, whose stop is heard within about a quarter of a second of training and leaves an
+ * exact checkpoint (kept in memory by the page).
  */
 export function trainingPageExperiment(
   engine: Engine,
@@ -160,19 +160,10 @@ export function trainingPageExperiment(
       options.onStatus('Preparing the training engine…');
       // The CPU twin trains in slices of ~40 ms with a yield between them, so the page paints.
       const sliced = new SlicedTrainingEngine(trainingEngineOn(engine), gpu ? 250 : 40, !gpu);
-      try {
-        const part = await runTrainingExperimentPart(sliced, experiment, source, {
-          onProgress: o.onProgress,
-          stop: o.stop,
-          resume: o.resume,
-          checkpoint: { intervalMs: 1e12, save: (c) => void (c.current === null && c.scans.length > 0 && o.onScan(c.scans)) },
-        });
-        return { result: completeTrainingExperiment(part) };
-      } catch (err) {
-        if (err instanceof TrainingExperimentInterrupted) return { stopped: { checkpoint: err.checkpoint, scans: err.checkpoint.scans } };
-        throw err;
-      }
+      // Stop heard within a quarter of a second of training (the CLI's runs: a second).
+      return completeTrainingExperiment(await runTrainingExperimentPart(sliced, experiment, source, { ...o, sliceMs: 250 }));
     },
+    interrupted: (err) => (err instanceof TrainingExperimentInterrupted ? err.checkpoint : undefined),
     analyzeScan: (i, piece) => {
       const id = specs.length > 1 ? `scan${i + 1}` : experiment.id;
       return analyzeTrainingScan(joinTrainingPieces(specs[i], [piece]), id, specs[i].description ?? experiment.title);

@@ -43,6 +43,8 @@ export interface TrainingExperimentOptions {
   stop?: StopToken | undefined;
   /** cells per session (tests: groups of cells inside one shard) */
   maxSessionParams?: number | undefined;
+  /** training between two chances to stop (ms; default 1000: runTrainingScanPart) */
+  sliceMs?: number | undefined;
 }
 
 export class TrainingExperimentInterrupted extends Error {
@@ -121,6 +123,7 @@ export async function runTrainingExperimentPart(
       runTrainingScanPart(engine, specs[i], source, {
         ...o,
         ...(options.maxSessionParams !== undefined && { maxSessionParams: options.maxSessionParams }),
+        sliceMs: options.sliceMs,
       }),
   });
   return partOf('moe-cusp-training-part', experiment, shard, scans);

@@ -90,6 +90,8 @@ export interface TrainingRunOptions {
   /** receives a snapshot at a slice boundary or an evaluation point at most every intervalMs */
   checkpoint?: { intervalMs: number; save(s: TrainingScanSnapshot): Promise<void> | void } | undefined;
   resume?: TrainingScanSnapshot | undefined;
+  /** training between two boundaries when a stop or checkpoints may come (ms; default 1000) */
+  sliceMs?: number | undefined;
   /** the most parameters (models x size) one session holds; cells are trained in groups below it */
   maxSessionParams?: number;
 }
@@ -170,6 +172,7 @@ export async function runTrainingScanPart(
   const segments = resume ? [...resume.segments] : [];
   let lastSave = performance.now();
   const sliced = options.stop !== undefined || options.checkpoint !== undefined;
+  const sliceMs = options.sliceMs ?? SLICE_MS;
   let msPerStep = 0;
   let done = results.length * cellCost;
   let info = engine.info;
@@ -243,7 +246,7 @@ export async function runTrainingScanPart(
       // the same parameters, and a snapshot at any step continues exactly).
       const advance = async (to: number) => {
         while (step < to) {
-          const n = !sliced ? to - step : Math.min(to - step, msPerStep > 0 ? Math.max(1, Math.floor(SLICE_MS / msPerStep)) : 8);
+          const n = !sliced ? to - step : Math.min(to - step, msPerStep > 0 ? Math.max(1, Math.floor(sliceMs / msPerStep)) : 8);
           const before = done;
           const t = performance.now();
           await session.train(step, step + n, (m) => options.onProgress?.(progressReport(before + m, total, performance.now() - t0)));
