@@ -16,13 +16,16 @@ import {
 } from './experts.js';
 import { advanceExperts, initializeExperts, resetExpertTallies, type ExpertBlock } from './experts-router.js';
 
+/** The most routers of N experts one f64 twin session holds: r, beta and counts (N values) and 4 tallies per router. */
+export const cpuExpertMaxRouters = (N: number): number => Math.floor(2 ** 27 / (3 * N + 4));
+
 export class CpuExpertEngine implements ExpertEngine {
   readonly info = { engine: 'cpu' as const, adapter: 'cpu x 1 thread (f64 twin)', backend: 'in-process' };
 
   constructor(readonly options: { maxRouters?: number; stepsPerChunk?: number } = {}) {}
 
   maxRoutersAt(N: number): number {
-    return this.options.maxRouters ?? Math.floor(2 ** 27 / (3 * N + 4));
+    return this.options.maxRouters ?? cpuExpertMaxRouters(N);
   }
 
   async open(plan: ExpertPlan): Promise<ExpertSession> {

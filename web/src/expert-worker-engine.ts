@@ -22,6 +22,7 @@ import {
   type ExpertSession,
   type ExpertStepRange,
 } from '../../src/core/experts.js';
+import { cpuExpertMaxRouters } from '../../src/core/experts-cpu.js';
 import { expertBlockViews } from '../../src/core/experts-router.js';
 import type { PooledWorker, Request, WorkerCpuEngine } from './worker-engine.js';
 
@@ -39,9 +40,9 @@ export class WorkerExpertEngine implements ExpertEngine {
     this.info = { engine: 'cpu', adapter: `cpu x ${cpu.threads} Web Workers (f64 twin)`, backend: 'web-worker' };
   }
 
-  /** As CpuExpertEngine: r, beta and counts (N values) and 4 tallies per router, in f64. */
+  /** As CpuExpertEngine (the same f64 twin). */
   maxRoutersAt(N: number): number {
-    return Math.floor(2 ** 27 / (3 * N + 4));
+    return cpuExpertMaxRouters(N);
   }
 
   async open(plan: ExpertPlan): Promise<ExpertSession> {
